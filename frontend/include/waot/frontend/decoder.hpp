@@ -1,0 +1,26 @@
+// Decoding and validation entry points (no LLVM).
+#pragma once
+
+#include "waot/frontend/module.hpp"
+
+#include <cstdint>
+#include <span>
+
+namespace waot::frontend {
+
+// Decodes every section of a binary module. Throws CompileError with kind
+// Malformed (bad encoding, with the byte offset), Unsupported (a later
+// feature, naming it) or Limit. Function bodies are only delimited here;
+// their instructions are decoded by the validator.
+Module decodeModule(std::span<const std::uint8_t> bytes);
+
+// Validates a decoded module against the Wasm 2.0 (non-SIMD) rules: types of
+// every instruction, indices, limits, constant expressions, exports, start.
+// Throws CompileError (Invalid; Malformed where the spec says so, e.g. a
+// missing data count section) carrying the byte offset and function index.
+void validateModule(const Module &module);
+
+// decodeModule + validateModule.
+Module decodeAndValidate(std::span<const std::uint8_t> bytes);
+
+} // namespace waot::frontend

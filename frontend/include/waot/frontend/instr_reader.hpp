@@ -1,0 +1,77 @@
+// The one function-body decoder: reads instructions and their immediates.
+// The validator and the IR lowering both walk bodies with it, so immediate
+// decoding exists exactly once (driven by ImmKind from opcodes.def).
+#pragma once
+
+#include "waot/frontend/byte_reader.hpp"
+#include "waot/frontend/module.hpp"
+#include "waot/frontend/opcode.hpp"
+
+#include <span>
+#include <vector>
+
+namespace waot::frontend {
+
+struct BlockType {
+  enum class Kind : std::uint8_t { Empty, Value, Index };
+  Kind kind = Kind::Empty;
+  ValType value = ValType::I32; // Kind::Value
+  std::uint32_t typeIndex = 0;  // Kind::Index
+};
+
+struct MemArg {
+  std::uint32_t alignLog2 = 0;
+  std::uint64_t offset = 0; // u32 in Wasm 2.0
+  std::uint32_t memory = 0;
+};
+
+// One decoded instruction. Only the fields of the opcode's ImmKind are set.
+struct Instr {
+  Opcode op = Opcode::Nop;
+  std::size_t offset = 0; // byte offset of the opcode
+
+  // LabelIdx/FuncIdx/LocalIdx/GlobalIdx/TableIdx: the index.
+  // CallIndirect: type index. BrTable: default label. MemIdx: memory.
+  // DataIdx/DataMem: data index. ElemIdx/ElemTable: elem index.
+  // TableTable: destination table. MemMem: destination memory.
+  std::uint32_t index = 0;
+  // CallIndirect: table. DataMem: memory. ElemTable: table.
+  // TableTable: source table. MemMem: source memory.
+  std::uint32_t index2 = 0;
+  // I32 (sign-extended to 64 bits), I64, F32 (bits), F64 (bits).
+  std::uint64_t bits = 0;
+  BlockType block;
+  MemArg mem;
+  ValType refType = ValType::FuncRef;   // RefType
+  std::span<const std::uint32_t> targets; // BrTable labels (valid until next())
+  std::span<const ValType> selectTypes;   // SelectTypes (valid until next())
+};
+
+class InstrReader {
+public:
+  // Reads [begin, end) of `module` as the code of function `function`.
+  InstrReader(std::span<const std::uint8_t> module, std::size_t begin, std::size_t end,
+              std::uint32_t function)
+      : reader_(module, begin, end, function) {}
+
+  bool atEnd() const { return reader_.atEnd(); }
+  std::size_t offset() const { return reader_.offset(); }
+  // Decodes the next instruction. Throws CompileError: malformed encodings,
+  // unknown opcodes, and "unsupported feature" for known later features.
+  Instr next();
+
+  ByteReader &bytes() { return reader_; }
+
+private:
+  ByteReader reader_;
+  std::vector<std::uint32_t> targets_;
+  std::vector<ValType> selectTypes_;
+};
+
+// Reads a value type byte; malformed if not a Wasm 2.0 value type
+// (v128 is reported as an unsupported feature).
+ValType readValType(ByteReader &r);
+// Reads a reference type byte (funcref / externref).
+ValType readRefType(ByteReader &r);
+
+} // namespace waot::frontend

@@ -1,0 +1,173 @@
+// The decoded form of a WebAssembly module: plain data, no LLVM types.
+// Produced by decodeModule(), checked by validateModule(), consumed by the IR
+// lowering and by tools that only inspect modules.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+namespace waot::frontend {
+
+// Value types, with their binary encodings.
+enum class ValType : std::uint8_t {
+  I32 = 0x7F,
+  I64 = 0x7E,
+  F32 = 0x7D,
+  F64 = 0x7C,
+  V128 = 0x7B,
+  FuncRef = 0x70,
+  ExternRef = 0x6F,
+};
+
+inline bool isReference(ValType t) { return t == ValType::FuncRef || t == ValType::ExternRef; }
+const char *toString(ValType t);
+
+struct FuncType {
+  std::vector<ValType> params;
+  std::vector<ValType> results;
+  bool operator==(const FuncType &) const = default;
+};
+std::string toString(const FuncType &t); // "(i32, i64) -> (f32)"
+
+struct Limits {
+  std::uint64_t min = 0;
+  std::optional<std::uint64_t> max;
+};
+
+struct TableType {
+  ValType elemType = ValType::FuncRef;
+  Limits limits;
+};
+
+struct MemoryType {
+  Limits limits; // in pages
+};
+
+struct GlobalType {
+  ValType type = ValType::I32;
+  bool isMutable = false;
+};
+
+enum class ExternKind : std::uint8_t { Func = 0, Table = 1, Memory = 2, Global = 3 };
+const char *toString(ExternKind k);
+
+// A Wasm 2.0 constant expression: exactly one instruction before `end`.
+struct ConstExpr {
+  enum class Kind : std::uint8_t { I32, I64, F32, F64, RefNull, RefFunc, GlobalGet };
+  Kind kind = Kind::I32;
+  std::uint64_t bits = 0;  // I32/I64/F32/F64: the value's bit pattern (zero-extended)
+  std::uint32_t index = 0; // RefFunc: function index; GlobalGet: global index
+  ValType refType = ValType::FuncRef; // RefNull: the reference type
+  std::size_t offset = 0;  // byte offset of the expression (for error messages)
+};
+
+struct Import {
+  std::string module;
+  std::string name;
+  ExternKind kind = ExternKind::Func;
+  std::uint32_t typeIndex = 0; // Func
+  TableType table;             // Table
+  MemoryType memory;           // Memory
+  GlobalType global;           // Global
+  std::size_t offset = 0;
+};
+
+struct Export {
+  std::string name;
+  ExternKind kind = ExternKind::Func;
+  std::uint32_t index = 0;
+  std::size_t offset = 0;
+};
+
+struct Global {
+  GlobalType type;
+  ConstExpr init;
+};
+
+enum class SegmentMode : std::uint8_t { Active, Passive, Declarative };
+
+struct ElemSegment {
+  SegmentMode mode = SegmentMode::Active;
+  ValType elemType = ValType::FuncRef;
+  std::uint32_t table = 0;    // Active
+  ConstExpr offset;           // Active
+  std::vector<ConstExpr> items; // RefNull / RefFunc / GlobalGet each
+  std::size_t sectionOffset = 0;
+};
+
+struct DataSegment {
+  SegmentMode mode = SegmentMode::Active; // Active or Passive
+  std::uint32_t memory = 0;
+  ConstExpr offset;
+  std::vector<std::uint8_t> bytes;
+  std::size_t sectionOffset = 0;
+};
+
+struct LocalDecl {
+  std::uint32_t count = 0;
+  ValType type = ValType::I32;
+};
+
+// A defined function's body: where its instructions are in the module bytes.
+struct FunctionBody {
+  std::vector<LocalDecl> locals;
+  std::uint64_t numLocals = 0;   // sum of the declared local counts (not params)
+  std::size_t bodyOffset = 0;    // offset of the body (its size field) in the module
+  std::size_t codeOffset = 0;    // first instruction byte
+  std::size_t endOffset = 0;     // one past the final `end`
+};
+
+struct CustomSection {
+  std::string name;
+  std::size_t offset = 0; // payload offset (after the name)
+  std::size_t size = 0;   // payload size
+};
+
+// Everything decoded from one module. Index spaces follow the spec: imports
+// come first in the function, table, memory and global index spaces.
+struct Module {
+  std::shared_ptr<const std::vector<std::uint8_t>> bytes; // the module binary
+
+  std::vector<FuncType> types;
+  std::vector<Import> imports;
+  std::vector<std::uint32_t> functionTypes; // type index of every function (imports first)
+  std::vector<TableType> tables;            // every table (imports first)
+  std::vector<MemoryType> memories;         // every memory (imports first)
+  std::vector<GlobalType> globalTypes;      // every global (imports first)
+  std::vector<Global> globals;              // defined globals only
+  std::vector<Export> exports;
+  std::optional<std::uint32_t> start;
+  std::vector<ElemSegment> elems;
+  std::vector<DataSegment> datas;
+  std::optional<std::uint32_t> dataCount;
+  std::vector<FunctionBody> bodies;         // defined functions only
+  std::vector<CustomSection> customSections;
+
+  // From the `name` custom section, when present and well formed.
+  std::optional<std::string> moduleName;
+  std::map<std::uint32_t, std::string> functionNames;
+
+  std::uint32_t numImportedFunctions = 0;
+  std::uint32_t numImportedTables = 0;
+  std::uint32_t numImportedMemories = 0;
+  std::uint32_t numImportedGlobals = 0;
+
+  std::uint32_t numFunctions() const { return static_cast<std::uint32_t>(functionTypes.size()); }
+  std::uint32_t numDefinedFunctions() const { return static_cast<std::uint32_t>(bodies.size()); }
+  bool isImportedFunction(std::uint32_t f) const { return f < numImportedFunctions; }
+  bool isImportedGlobal(std::uint32_t g) const { return g < numImportedGlobals; }
+  // Defined-function index -> function index and back.
+  std::uint32_t functionIndex(std::uint32_t defined) const { return defined + numImportedFunctions; }
+  std::uint32_t definedIndex(std::uint32_t function) const { return function - numImportedFunctions; }
+  const FuncType &functionType(std::uint32_t f) const { return types[functionTypes[f]]; }
+
+  std::span<const std::uint8_t> view() const { return {bytes->data(), bytes->size()}; }
+};
+
+} // namespace waot::frontend

@@ -1,0 +1,50 @@
+// Shared state between module-level lowering (module_lowering.cpp,
+// artifact.cpp, trampolines.cpp) and function-body lowering (emit_*.cpp).
+// Internal to the frontend's lowering library.
+#pragma once
+
+#include "waot/abi.h"
+#include "waot/frontend/module.hpp"
+
+#include <llvm/IR/IRBuilder.h>
+#include <llvm/IR/LLVMContext.h>
+#include <llvm/IR/MDBuilder.h>
+#include <llvm/IR/Module.h>
+
+#include <cstddef>
+#include <vector>
+
+namespace waot::frontend::lower {
+
+// Everything a function-body lowering needs to know about its module.
+struct ModuleEnv {
+  const Module &wasm;
+  llvm::Module &llvm;
+  llvm::LLVMContext &context;
+  waot_ctx_layout layout{};      // instance-context layout (abi.h)
+
+  // Wasm calling convention type of each module type: (ptr ctx, params...) ->
+  // void | T | {T...}. Indexed by type index.
+  std::vector<llvm::FunctionType *> functionTypes;
+  // The LLVM function of each *defined* function, indexed by defined index.
+  std::vector<llvm::Function *> functions;
+
+  // TBAA access tags: linear memory never aliases the context, globals or tables.
+  llvm::MDNode *tbaaLinearMemory = nullptr;
+  llvm::MDNode *tbaaContext = nullptr; // invariant context fields (bases, records, type ids)
+  llvm::MDNode *tbaaGlobal = nullptr;  // global cells
+  llvm::MDNode *tbaaTable = nullptr;   // table records and elements
+  llvm::MDNode *tbaaRuntime = nullptr; // memory/table record fields the runtime updates (size)
+
+  ModuleEnv(const Module &wasm, llvm::Module &llvm);
+
+  llvm::Type *type(ValType t) const;             // i32/i64/float/double/ptr
+  llvm::Type *resultType(const FuncType &t) const; // void / T / literal struct
+  llvm::PointerType *ptrType() const { return llvm::PointerType::get(context, 0); }
+};
+
+// Lowers the body of defined function `definedIndex` into
+// env.functions[definedIndex] (declared, empty). Implemented by emit_*.cpp.
+void lowerFunctionBody(ModuleEnv &env, std::uint32_t definedIndex);
+
+} // namespace waot::frontend::lower

@@ -1,0 +1,366 @@
+/*
+ * waot compiler <-> runtime ABI.
+ *
+ * This header is the single definition of everything generated code and the
+ * runtime must agree on: the per-instance context layout, the records that
+ * describe memories, tables and functions at run time, the builtin functions
+ * generated code calls, the trap kinds, and the artifact descriptor that
+ * makes a compiled shared library self-describing.
+ *
+ * It is plain C so that it can be read by C hosts and so that its layout is
+ * unambiguous. The runtime owns it; codegen includes it (header only) and takes
+ * every offset from it. Any change to a struct below must bump
+ * WAOT_ABI_VERSION: the loader refuses artifacts with another version.
+ */
+#ifndef WAOT_ABI_H
+#define WAOT_ABI_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define WAOT_ABI_VERSION 1u
+#define WAOT_ARTIFACT_MAGIC 0x544F4157u /* "WAOT" little endian */
+/* The one exported data symbol of a compiled artifact: a waot_artifact. */
+#define WAOT_ARTIFACT_SYMBOL "waot_artifact_v1"
+
+/* Linear memory: 64 KiB pages; a 32-bit memory is reserved as
+ * WAOT_MEMORY32_RESERVATION bytes of address space so that any
+ * (u32 index + u32 offset + access size) lands inside the reservation and
+ * needs no bounds check: inaccessible pages fault and become traps. */
+#define WAOT_PAGE_SIZE 65536u
+#define WAOT_MAX_PAGES32 65536u
+#define WAOT_MEMORY32_RESERVATION (8ull << 30) /* 4 GiB index + 4 GiB offset */
+
+/* ---- values ------------------------------------------------------------ */
+
+/* Value types use their wasm binary encodings. */
+enum waot_valtype {
+  WAOT_I32 = 0x7F,
+  WAOT_I64 = 0x7E,
+  WAOT_F32 = 0x7D,
+  WAOT_F64 = 0x7C,
+  WAOT_V128 = 0x7B,
+  WAOT_FUNCREF = 0x70,
+  WAOT_EXTERNREF = 0x6F
+};
+
+/* Every value crossing the generic host<->wasm boundary occupies one 8-byte
+ * slot: i32/f32 in the low 4 bytes (bit pattern), i64/f64 as 8 bytes,
+ * funcref as a `waot_func *`, externref as an opaque `void *`. */
+typedef uint64_t waot_slot;
+
+/* ---- run-time records --------------------------------------------------- */
+
+/* A function reference. Every funcref value is a pointer to one of these (or
+ * NULL). `code` has the wasm calling convention: the callee context first,
+ * then the wasm parameters as native scalars (i32 -> i32, i64 -> i64,
+ * f32 -> float, f64 -> double, references -> ptr); a single result is
+ * returned directly, several results as an LLVM first-class struct. */
+typedef struct waot_func {
+  void *code;
+  void *ctx;        /* the callee's context (instance ctx or host binding) */
+  uint32_t type_id; /* runtime-interned signature id; never 0 for a valid entry */
+  uint32_t reserved;
+  /* Generic entry for this signature: void entry(ctx, code, waot_slot *slots)
+   * reads the parameters from slots[0..], calls code, writes the results to
+   * slots[0..]. Used by the runtime to call any funcref generically. */
+  void (*entry)(void *ctx, void *code, waot_slot *slots);
+} waot_func;
+
+/* Callee context of an imported host function. The generated host adapter for
+ * the import's signature spills its arguments to slots and calls `invoke`,
+ * which writes the results back to the same slots. */
+typedef struct waot_host_binding {
+  void (*invoke)(struct waot_host_binding *self, waot_slot *slots);
+} waot_host_binding;
+
+/* A linear memory. `base` never changes after creation (the whole maximum is
+ * reserved up front), so generated code may treat it as invariant. */
+typedef struct waot_memory {
+  uint8_t *base;
+  uint64_t size;      /* accessible bytes (pages * WAOT_PAGE_SIZE) */
+  uint64_t max_pages; /* effective maximum for memory.grow */
+  void *owner;        /* runtime-private */
+} waot_memory;
+
+/* A table. `elements` may move on table.grow: always reload it. funcref
+ * tables hold `waot_func *`, externref tables hold `void *`; NULL is ref.null. */
+typedef struct waot_table {
+  void **elements;
+  uint32_t size;
+  uint32_t max; /* effective maximum (UINT32_MAX when unbounded) */
+  uint8_t elem_type;
+  uint8_t reserved[7];
+  void *owner; /* runtime-private */
+} waot_table;
+
+/* A global's storage: one 8-byte cell, same encoding as waot_slot. */
+typedef waot_slot waot_global_cell;
+
+/* ---- traps -------------------------------------------------------------- */
+
+enum waot_trap_kind {
+  WAOT_TRAP_NONE = 0,
+  WAOT_TRAP_UNREACHABLE,                 /* "unreachable" */
+  WAOT_TRAP_MEMORY_OUT_OF_BOUNDS,        /* "out of bounds memory access" */
+  WAOT_TRAP_TABLE_OUT_OF_BOUNDS,         /* "out of bounds table access" */
+  WAOT_TRAP_UNDEFINED_ELEMENT,           /* "undefined element" (call_indirect index >= size) */
+  WAOT_TRAP_UNINITIALIZED_ELEMENT,       /* "uninitialized element" (null entry) */
+  WAOT_TRAP_INDIRECT_CALL_TYPE_MISMATCH, /* "indirect call type mismatch" */
+  WAOT_TRAP_INTEGER_DIVIDE_BY_ZERO,      /* "integer divide by zero" */
+  WAOT_TRAP_INTEGER_OVERFLOW,            /* "integer overflow" */
+  WAOT_TRAP_INVALID_CONVERSION,          /* "invalid conversion to integer" */
+  WAOT_TRAP_CALL_STACK_EXHAUSTED,        /* "call stack exhausted" */
+  WAOT_TRAP_NULL_REFERENCE,              /* "null reference" */
+  WAOT_TRAP_HOST_EXCEPTION,              /* a host function threw; runtime-internal */
+  WAOT_TRAP_KIND_COUNT
+};
+
+/* ---- builtins ----------------------------------------------------------- */
+
+/* Runtime functions called by generated code, reached through the context
+ * (ctx->builtins) so that an artifact has no undefined runtime symbols.
+ * Every builtin that can fail traps itself (it never returns an error). */
+typedef struct waot_builtins {
+  /* Never returns: unwinds to the innermost host->wasm entry. */
+  void (*trap)(void *ctx, uint32_t kind);
+  /* Returns the old size in pages, or UINT32_MAX (-1) on failure. */
+  uint32_t (*memory_grow)(void *ctx, uint32_t memory, uint32_t delta_pages);
+  void (*memory_fill)(void *ctx, uint32_t memory, uint32_t dst, uint32_t value, uint32_t n);
+  void (*memory_copy)(void *ctx, uint32_t dst_memory, uint32_t src_memory, uint32_t dst,
+                      uint32_t src, uint32_t n);
+  void (*memory_init)(void *ctx, uint32_t memory, uint32_t segment, uint32_t dst, uint32_t src,
+                      uint32_t n);
+  void (*data_drop)(void *ctx, uint32_t segment);
+  void (*table_init)(void *ctx, uint32_t table, uint32_t segment, uint32_t dst, uint32_t src,
+                     uint32_t n);
+  void (*elem_drop)(void *ctx, uint32_t segment);
+  void (*table_copy)(void *ctx, uint32_t dst_table, uint32_t src_table, uint32_t dst,
+                     uint32_t src, uint32_t n);
+  /* Returns the old size, or UINT32_MAX (-1) on failure. */
+  uint32_t (*table_grow)(void *ctx, uint32_t table, void *init, uint32_t delta);
+  void (*table_fill)(void *ctx, uint32_t table, uint32_t dst, void *value, uint32_t n);
+} waot_builtins;
+
+/* ---- the instance context ----------------------------------------------- */
+
+/* Every compiled function receives its instance's context as its first
+ * parameter. The context starts with this fixed header, followed by arrays
+ * whose offsets are given by waot_compute_ctx_layout(). Generated code only
+ * reads the context (except defined globals); the runtime fills it at
+ * instantiation. */
+typedef struct waot_ctx_header {
+  uint8_t *memory0_base;         /* base of memory 0 (NULL if none); invariant */
+  waot_memory *memory0;          /* record of memory 0 (size for memory.size) */
+  const waot_builtins *builtins; /* runtime entry points */
+  void *instance;                /* runtime-private: the owning instance */
+} waot_ctx_header;
+
+/* Offsets (in bytes from the start of the context) of the context arrays:
+ *   type_ids[num_types]            uint32_t  runtime id of each module type
+ *   memories[num_memories]         waot_memory *   (imported first)
+ *   tables[num_tables]             waot_table *    (imported first)
+ *   imported_globals[n]            waot_global_cell *
+ *   defined_globals[n]             waot_global_cell (inline storage)
+ *   imported_funcs[n]              waot_func *
+ *   defined_funcs[n]               waot_func       (inline records)
+ */
+typedef struct waot_ctx_layout {
+  uint32_t type_ids;
+  uint32_t memories;
+  uint32_t tables;
+  uint32_t imported_globals;
+  uint32_t defined_globals;
+  uint32_t imported_funcs;
+  uint32_t defined_funcs;
+  uint32_t total_size;
+} waot_ctx_layout;
+
+typedef struct waot_ctx_counts {
+  uint32_t num_types;
+  uint32_t num_memories; /* imported + defined */
+  uint32_t num_tables;   /* imported + defined */
+  uint32_t num_imported_globals;
+  uint32_t num_defined_globals;
+  uint32_t num_imported_funcs;
+  uint32_t num_defined_funcs;
+} waot_ctx_counts;
+
+static inline uint32_t waot_align8(uint64_t n) { return (uint32_t)((n + 7u) & ~(uint64_t)7u); }
+
+static inline waot_ctx_layout waot_compute_ctx_layout(const waot_ctx_counts *c) {
+  waot_ctx_layout l;
+  uint64_t at = sizeof(waot_ctx_header);
+  l.type_ids = (uint32_t)at;
+  at = waot_align8(at + (uint64_t)c->num_types * sizeof(uint32_t));
+  l.memories = (uint32_t)at;
+  at += (uint64_t)c->num_memories * sizeof(waot_memory *);
+  l.tables = (uint32_t)at;
+  at += (uint64_t)c->num_tables * sizeof(waot_table *);
+  l.imported_globals = (uint32_t)at;
+  at += (uint64_t)c->num_imported_globals * sizeof(waot_global_cell *);
+  l.defined_globals = (uint32_t)at;
+  at += (uint64_t)c->num_defined_globals * sizeof(waot_global_cell);
+  l.imported_funcs = (uint32_t)at;
+  at += (uint64_t)c->num_imported_funcs * sizeof(waot_func *);
+  l.defined_funcs = (uint32_t)at;
+  at += (uint64_t)c->num_defined_funcs * sizeof(waot_func);
+  l.total_size = waot_align8(at);
+  return l;
+}
+
+/* ---- the artifact descriptor -------------------------------------------- */
+/* Plain data emitted by codegen as constants (pointers are relocated by the
+ * dynamic loader). Strings are not NUL-terminated: use the lengths. */
+
+enum waot_extern_kind {
+  WAOT_EXTERN_FUNC = 0,
+  WAOT_EXTERN_TABLE = 1,
+  WAOT_EXTERN_MEMORY = 2,
+  WAOT_EXTERN_GLOBAL = 3
+};
+
+typedef struct waot_functype_desc {
+  uint32_t num_params;
+  uint32_t num_results;
+  const uint8_t *types; /* num_params + num_results waot_valtype bytes */
+} waot_functype_desc;
+
+typedef struct waot_limits_desc {
+  uint64_t min;
+  uint64_t max;
+  uint8_t has_max;
+  uint8_t reserved[7];
+} waot_limits_desc;
+
+/* A constant expression (Wasm 2.0: exactly one instruction before `end`). */
+enum waot_const_kind {
+  WAOT_CONST_I32 = 0, /* value: the bits */
+  WAOT_CONST_I64 = 1,
+  WAOT_CONST_F32 = 2,
+  WAOT_CONST_F64 = 3,
+  WAOT_CONST_REF_NULL = 4, /* index: the reference type */
+  WAOT_CONST_REF_FUNC = 5, /* index: function index */
+  WAOT_CONST_GLOBAL_GET = 6 /* index: global index */
+};
+
+typedef struct waot_const_expr {
+  uint32_t kind;
+  uint32_t index;
+  uint64_t value;
+} waot_const_expr;
+
+typedef struct waot_import_desc {
+  const char *module;
+  const char *name;
+  uint32_t module_len;
+  uint32_t name_len;
+  uint8_t kind;      /* waot_extern_kind */
+  uint8_t val_type;  /* global: value type; table: element type */
+  uint8_t mutable_;  /* global */
+  uint8_t reserved;
+  uint32_t type_index; /* function: index into the type list */
+  waot_limits_desc limits; /* table / memory */
+} waot_import_desc;
+
+typedef struct waot_export_desc {
+  const char *name;
+  uint32_t name_len;
+  uint8_t kind; /* waot_extern_kind */
+  uint8_t reserved[3];
+  uint32_t index; /* in the kind's index space (imports first) */
+  uint32_t reserved2;
+} waot_export_desc;
+
+typedef struct waot_function_desc {
+  void *code;          /* wasm calling convention, see waot_func */
+  const char *name;    /* from the name section, may be NULL */
+  uint32_t name_len;
+  uint32_t type_index;
+} waot_function_desc;
+
+typedef struct waot_table_desc {
+  waot_limits_desc limits;
+  uint8_t elem_type;
+  uint8_t reserved[7];
+} waot_table_desc;
+
+typedef struct waot_memory_desc {
+  waot_limits_desc limits;
+} waot_memory_desc;
+
+typedef struct waot_global_desc {
+  waot_const_expr init;
+  uint8_t val_type;
+  uint8_t mutable_;
+  uint8_t reserved[6];
+} waot_global_desc;
+
+enum waot_segment_mode {
+  WAOT_SEGMENT_ACTIVE = 0,
+  WAOT_SEGMENT_PASSIVE = 1,
+  WAOT_SEGMENT_DECLARATIVE = 2
+};
+
+typedef struct waot_data_desc {
+  const uint8_t *bytes;
+  uint64_t size;
+  waot_const_expr offset; /* active only */
+  uint32_t mode;
+  uint32_t memory;
+} waot_data_desc;
+
+typedef struct waot_elem_desc {
+  const waot_const_expr *items; /* REF_NULL / REF_FUNC / GLOBAL_GET each */
+  uint32_t count;
+  uint32_t mode;
+  waot_const_expr offset; /* active only */
+  uint32_t table;
+  uint8_t elem_type;
+  uint8_t reserved[3];
+} waot_elem_desc;
+
+typedef void (*waot_entry_fn)(void *ctx, void *code, waot_slot *slots);
+
+typedef struct waot_artifact {
+  uint32_t magic;       /* WAOT_ARTIFACT_MAGIC */
+  uint32_t abi_version; /* WAOT_ABI_VERSION */
+  uint32_t descriptor_size; /* sizeof(waot_artifact) */
+  uint32_t start_function;  /* function index, or UINT32_MAX */
+  const char *producer;     /* e.g. "waot 0.1.0", NUL-terminated */
+  const char *target_triple; /* NUL-terminated */
+  const char *cpu_features;  /* NUL-terminated, LLVM feature string */
+
+  uint32_t num_types;
+  uint32_t num_imports;
+  uint32_t num_functions; /* defined functions */
+  uint32_t num_tables;    /* defined tables */
+  uint32_t num_memories;  /* defined memories */
+  uint32_t num_globals;   /* defined globals */
+  uint32_t num_exports;
+  uint32_t num_elems;
+  uint32_t num_datas;
+  uint32_t reserved;
+
+  const waot_functype_desc *types;
+  const waot_entry_fn *entry_trampolines; /* per type: generic host->wasm call */
+  void *const *host_adapters;            /* per type: code for an imported host function */
+  const waot_import_desc *imports;
+  const waot_function_desc *functions;
+  const waot_table_desc *tables;
+  const waot_memory_desc *memories;
+  const waot_global_desc *globals;
+  const waot_export_desc *exports;
+  const waot_elem_desc *elems;
+  const waot_data_desc *datas;
+} waot_artifact;
+
+#ifdef __cplusplus
+} /* extern "C" */
+#endif
+
+#endif /* WAOT_ABI_H */

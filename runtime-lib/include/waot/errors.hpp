@@ -1,0 +1,89 @@
+// waot's error classes. Header-only so that every layer (frontend, codegen,
+// runtime, driver) throws the same types without linking each other.
+// The hierarchy mirrors the WebAssembly JavaScript API's error classes.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <stdexcept>
+#include <string>
+
+namespace waot {
+
+// Base of every error waot throws.
+class Error : public std::runtime_error {
+public:
+  using std::runtime_error::runtime_error;
+};
+
+// Bad module bytes (malformed, invalid, unsupported feature, implementation
+// limit) or a compiled artifact the runtime cannot accept.
+class CompileError : public Error {
+public:
+  enum class Kind { Malformed, Invalid, Unsupported, Limit, Artifact };
+
+  CompileError(Kind kind, std::string message, std::optional<std::size_t> offset = std::nullopt,
+               std::optional<std::uint32_t> function = std::nullopt)
+      : Error(format(kind, message, offset, function)), kind_(kind), message_(std::move(message)),
+        offset_(offset), function_(function) {}
+
+  Kind kind() const noexcept { return kind_; }
+  // The message without the kind and location decorations.
+  const std::string &message() const noexcept { return message_; }
+  // Byte offset in the module where the problem was found, when known.
+  std::optional<std::size_t> offset() const noexcept { return offset_; }
+  // Function index (in the module's function index space) for code errors.
+  std::optional<std::uint32_t> function() const noexcept { return function_; }
+
+  static const char *kindName(Kind kind) noexcept {
+    switch (kind) {
+    case Kind::Malformed: return "malformed module";
+    case Kind::Invalid: return "invalid module";
+    case Kind::Unsupported: return "unsupported feature";
+    case Kind::Limit: return "implementation limit";
+    case Kind::Artifact: return "bad artifact";
+    }
+    return "compile error";
+  }
+
+private:
+  static std::string format(Kind kind, const std::string &message, std::optional<std::size_t> offset,
+                            std::optional<std::uint32_t> function) {
+    std::string text = std::string(kindName(kind)) + ": " + message;
+    if (offset || function) {
+      text += " (";
+      if (function) text += "in function " + std::to_string(*function);
+      if (offset && function) text += ", ";
+      if (offset) text += "at byte offset " + std::to_string(*offset);
+      text += ")";
+    }
+    return text;
+  }
+
+  Kind kind_;
+  std::string message_;
+  std::optional<std::size_t> offset_;
+  std::optional<std::uint32_t> function_;
+};
+
+// Imports that do not satisfy the module's declared imports.
+class LinkError : public Error {
+public:
+  using Error::Error;
+};
+
+// A trap, or a failure while running wasm code or instantiating.
+class RuntimeError : public Error {
+public:
+  using Error::Error;
+};
+
+// Arguments of the wrong shape (e.g. a missing import namespace, wrong
+// argument count or types for a call).
+class TypeError : public Error {
+public:
+  using Error::Error;
+};
+
+} // namespace waot
