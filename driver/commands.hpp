@@ -1,0 +1,30 @@
+// The `waot` subcommands. Each returns the process exit code:
+// 0 success, 1 compile/link/trap error, 2 usage error.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace waot::driver {
+
+// Wrong command-line usage: reported with a hint and exit code 2.
+class UsageError : public std::runtime_error {
+public:
+  using std::runtime_error::runtime_error;
+};
+
+int compileCommand(const std::vector<std::string> &args);
+int runCommand(const std::vector<std::string> &args);
+int validateCommand(const std::vector<std::string> &args);
+
+// Reads a whole file; throws waot::Error naming the path on failure.
+std::vector<std::uint8_t> readFile(const std::filesystem::path &path);
+
+// What a file holds, judged by its first bytes.
+enum class FileKind { Wasm, SharedObject, Unknown };
+FileKind detectFileKind(const std::vector<std::uint8_t> &bytes);
+
+} // namespace waot::driver

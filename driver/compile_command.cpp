@@ -1,0 +1,60 @@
+#include "commands.hpp"
+
+#include <waot/codegen/compiler.hpp>
+
+#include <boost/program_options.hpp>
+
+#include <iostream>
+#include <thread>
+
+namespace po = boost::program_options;
+
+namespace waot::driver {
+
+namespace {
+
+codegen::EmitKind parseEmitKind(const std::string &text) {
+  if (text == "shared") return codegen::EmitKind::Shared;
+  if (text == "object") return codegen::EmitKind::Object;
+  if (text == "llvm") return codegen::EmitKind::LLVM;
+  if (text == "asm") return codegen::EmitKind::Asm;
+  throw UsageError("--emit must be one of shared, object, llvm, asm (got '" + text + "')");
+}
+
+} // namespace
+
+int compileCommand(const std::vector<std::string> &args) {
+  po::options_description options("usage: waot compile IN.wasm -o OUT [options]");
+  std::string input, output, emit = "shared";
+  codegen::CompileOptions compile;
+  options.add_options()
+    ("help,h", "show this help")
+    ("output,o", po::value(&output), "output file")
+    ("emit", po::value(&emit), "what to write: shared (default), object, llvm, asm")
+    ("opt,O", po::value(&compile.optLevel)->default_value(2), "optimization level 0..3 (-O0 .. -O3)")
+    ("target", po::value(&compile.targetTriple), "target triple (default: the host)")
+    ("cpu", po::value(&compile.cpu), "target CPU (default: the host CPU; 'generic' for portable code)")
+    ("features", po::value(&compile.features), "extra LLVM target features, e.g. +sse4.1")
+    ("jobs,j", po::value(&compile.threads)->default_value(0), "code generation threads (0: all cores)")
+    ("input", po::value(&input), "input .wasm");
+  po::positional_options_description positional;
+  positional.add("input", 1);
+  po::variables_map vm;
+  po::store(po::command_line_parser(args).options(options).positional(positional).run(), vm);
+  po::notify(vm);
+  if (vm.count("help")) {
+    std::cout << options;
+    return 0;
+  }
+  if (input.empty()) throw UsageError("compile needs an input .wasm file");
+  if (output.empty()) throw UsageError("compile needs an output file (-o OUT)");
+  if (compile.optLevel > 3) throw UsageError("optimization level must be 0..3");
+
+  const auto kind = parseEmitKind(emit);
+  const auto bytes = readFile(input);
+  codegen::compileToFile(bytes, compile, kind, output);
+  return 0;
+}
+
+
+} // namespace waot::driver

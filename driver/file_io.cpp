@@ -1,0 +1,32 @@
+#include "commands.hpp"
+
+#include <waot/errors.hpp>
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+
+namespace waot::driver {
+
+std::vector<std::uint8_t> readFile(const std::filesystem::path &path) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec))
+    throw Error("cannot read '" + path.string() + "': is a directory");
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw Error("cannot read '" + path.string() + "': " + std::strerror(errno));
+  std::vector<std::uint8_t> bytes((std::istreambuf_iterator<char>(in)),
+                                  std::istreambuf_iterator<char>());
+  if (in.bad()) throw Error("cannot read '" + path.string() + "': read error");
+  return bytes;
+}
+
+FileKind detectFileKind(const std::vector<std::uint8_t> &bytes) {
+  static constexpr std::uint8_t wasmMagic[] = {0x00, 0x61, 0x73, 0x6D};
+  static constexpr std::uint8_t elfMagic[] = {0x7F, 'E', 'L', 'F'};
+  if (bytes.size() >= 4 && std::memcmp(bytes.data(), wasmMagic, 4) == 0) return FileKind::Wasm;
+  if (bytes.size() >= 4 && std::memcmp(bytes.data(), elfMagic, 4) == 0)
+    return FileKind::SharedObject;
+  return FileKind::Unknown;
+}
+
+} // namespace waot::driver

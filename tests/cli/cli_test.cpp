@@ -1,0 +1,158 @@
+// The `waot` command line, as a user runs it.
+#include "cli_support.hpp"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cstring>
+
+namespace waot::test {
+namespace {
+
+using ::testing::HasSubstr;
+
+const std::string kFac = std::string(WAOT_EXAMPLES_DIR) + "/fac.wasm";
+const std::string kTraps = std::string(WAOT_TEST_WASM_DIR) + "/traps.wasm";
+
+TEST(Cli, VersionAndHelp) {
+  auto version = runWaot({"--version"});
+  EXPECT_EQ(version.exitCode, 0);
+  EXPECT_THAT(version.out, HasSubstr("waot "));
+  auto help = runWaot({"--help"});
+  EXPECT_EQ(help.exitCode, 0);
+  EXPECT_THAT(help.out, HasSubstr("compile"));
+  EXPECT_EQ(runWaot({"compile", "--help"}).exitCode, 0);
+  EXPECT_EQ(runWaot({"run", "--help"}).exitCode, 0);
+}
+
+TEST(Cli, UsageErrorsExitWithTwo) {
+  EXPECT_EQ(runWaot({}).exitCode, 2);
+  EXPECT_EQ(runWaot({"frobnicate"}).exitCode, 2);
+  EXPECT_EQ(runWaot({"compile", kFac}).exitCode, 2);              // no -o
+  EXPECT_EQ(runWaot({"compile", kFac, "-o", "x", "--bogus"}).exitCode, 2);
+  EXPECT_EQ(runWaot({"compile", kFac, "-o", "x", "--emit=elf"}).exitCode, 2);
+  EXPECT_EQ(runWaot({"compile", kFac, "-o", "x", "-O7"}).exitCode, 2);
+  EXPECT_EQ(runWaot({"run", kFac}).exitCode, 2);                  // no --invoke
+  auto r = runWaot({"run"});
+  EXPECT_EQ(r.exitCode, 2);
+  EXPECT_THAT(r.err, HasSubstr("usage"));
+}
+
+TEST(Cli, CompileThenRunFactorialWithoutTheWasm) {
+  ScratchDir dir;
+  const auto so = (dir / "fac.so").string();
+  auto compile = runWaot({"compile", kFac, "-o", so});
+  ASSERT_EQ(compile.exitCode, 0) << compile.err;
+  // Move the artifact somewhere the .wasm is not.
+  ScratchDir elsewhere;
+  const auto moved = (elsewhere / "factorial.so").string();
+  std::filesystem::rename(so, moved);
+  auto run = runWaot({"run", moved, "--invoke", "fac", "20"});
+  EXPECT_EQ(run.exitCode, 0) << run.err;
+  EXPECT_EQ(run.out, "i64:2432902008176640000\n");
+  auto iter = runWaot({"run", moved, "--invoke", "fac_iter", "20"});
+  EXPECT_EQ(iter.out, "i64:2432902008176640000\n");
+}
+
+TEST(Cli, RunCompilesWasmOnTheFly) {
+  auto run = runWaot({"run", kFac, "--invoke", "fac", "10"});
+  EXPECT_EQ(run.exitCode, 0) << run.err;
+  EXPECT_EQ(run.out, "i64:3628800\n");
+  auto neg = runWaot({"run", kTraps, "--invoke", "div_s", "-7", "2"});
+  EXPECT_EQ(neg.out, "i32:-3\n") << neg.err;
+}
+
+TEST(Cli, EmitKindsAndOptimizationLevels) {
+  ScratchDir dir;
+  for (const char *level : {"-O0", "-O1", "-O2", "-O3"}) {
+    auto r = runWaot({"compile", kFac, "-o", (dir / "fac.so").string(), level});
+    EXPECT_EQ(r.exitCode, 0) << level << ": " << r.err;
+  }
+  ASSERT_EQ(runWaot({"compile", kFac, "-o", (dir / "fac.ll").string(), "--emit=llvm"}).exitCode, 0);
+  const auto ir = readBytes(dir / "fac.ll");
+  EXPECT_THAT(std::string(ir.begin(), ir.end()), HasSubstr("waot_artifact_v1"));
+  ASSERT_EQ(runWaot({"compile", kFac, "-o", (dir / "fac.s").string(), "--emit=asm"}).exitCode, 0);
+  const auto asmText = readBytes(dir / "fac.s");
+  EXPECT_THAT(std::string(asmText.begin(), asmText.end()), HasSubstr("waot_artifact_v1"));
+  ASSERT_EQ(runWaot({"compile", kFac, "-o", (dir / "fac.o").string(), "--emit=object"}).exitCode, 0);
+  const auto object = readBytes(dir / "fac.o");
+  ASSERT_GE(object.size(), 18u);
+  EXPECT_EQ(std::memcmp(object.data(), "\x7f" "ELF", 4), 0);
+  EXPECT_EQ(object[16], 1); // ET_REL: a relocatable object
+}
+
+TEST(Cli, TrapsAreRuntimeErrors) {
+  auto r = runWaot({"run", kTraps, "--invoke", "div_s", "1", "0"});
+  EXPECT_EQ(r.exitCode, 1);
+  EXPECT_THAT(r.err, HasSubstr("integer divide by zero"));
+  EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+  auto stack = runWaot({"run", kTraps, "--invoke", "recurse", "0"});
+  EXPECT_EQ(stack.exitCode, 1);
+  EXPECT_THAT(stack.err, HasSubstr("call stack exhausted"));
+}
+
+TEST(Cli, BadInputsGiveOneLineErrors) {
+  ScratchDir dir;
+  auto missing = runWaot({"compile", (dir / "nope.wasm").string(), "-o", (dir / "x.so").string()});
+  EXPECT_EQ(missing.exitCode, 1);
+  EXPECT_THAT(missing.err, HasSubstr("nope.wasm"));
+
+  writeBytes(dir / "bad.wasm", {0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x01, 0x05});
+  auto bad = runWaot({"compile", (dir / "bad.wasm").string(), "-o", (dir / "x.so").string()});
+  EXPECT_EQ(bad.exitCode, 1);
+  EXPECT_THAT(bad.err, HasSubstr("offset"));
+  EXPECT_FALSE(std::filesystem::exists(dir / "x.so")); // nothing half-written
+
+  auto noExport = runWaot({"run", kFac, "--invoke", "nope"});
+  EXPECT_EQ(noExport.exitCode, 1);
+  EXPECT_THAT(noExport.err, HasSubstr("nope"));
+  auto badArg = runWaot({"run", kFac, "--invoke", "fac", "twenty"});
+  EXPECT_EQ(badArg.exitCode, 1);
+  EXPECT_THAT(badArg.err, HasSubstr("twenty"));
+  auto arity = runWaot({"run", kFac, "--invoke", "fac"});
+  EXPECT_EQ(arity.exitCode, 1);
+
+  auto invalid = runWaot({"validate", (dir / "bad.wasm").string()});
+  EXPECT_EQ(invalid.exitCode, 1);
+  EXPECT_EQ(runWaot({"validate", kFac}).exitCode, 0);
+}
+
+TEST(Cli, CorruptedAndWrongVersionArtifactsAreRejected) {
+  ScratchDir dir;
+  const auto so = dir / "fac.so";
+  ASSERT_EQ(runWaot({"compile", kFac, "-o", so.string()}).exitCode, 0);
+  auto bytes = readBytes(so);
+
+  auto truncated = bytes;
+  truncated.resize(bytes.size() / 3);
+  writeBytes(dir / "truncated.so", truncated);
+  auto r1 = runWaot({"run", (dir / "truncated.so").string(), "--invoke", "fac", "3"});
+  EXPECT_EQ(r1.exitCode, 1);
+  EXPECT_EQ(r1.signal, 0);
+  EXPECT_THAT(r1.err, HasSubstr("truncated.so"));
+
+  // Patch the descriptor's ABI version (magic "WAOT" followed by version 1).
+  const unsigned char pattern[] = {'W', 'A', 'O', 'T', 1, 0, 0, 0};
+  auto at = std::search(bytes.begin(), bytes.end(), std::begin(pattern), std::end(pattern));
+  ASSERT_NE(at, bytes.end());
+  at[4] = 99;
+  writeBytes(dir / "future.so", bytes);
+  auto r2 = runWaot({"run", (dir / "future.so").string(), "--invoke", "fac", "3"});
+  EXPECT_EQ(r2.exitCode, 1);
+  EXPECT_THAT(r2.err, HasSubstr("ABI version"));
+
+  writeBytes(dir / "text.so", {'h', 'e', 'l', 'l', 'o'});
+  auto r3 = runWaot({"run", (dir / "text.so").string(), "--invoke", "fac", "3"});
+  EXPECT_EQ(r3.exitCode, 1);
+}
+
+TEST(Cli, TimingOutput) {
+  auto r = runWaot({"run", kFac, "--invoke", "fac", "20", "--warmup", "2", "--time"});
+  EXPECT_EQ(r.exitCode, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("i64:2432902008176640000\ntime_s="));
+  EXPECT_THAT(r.out, HasSubstr("instantiate_s="));
+}
+
+} // namespace
+} // namespace waot::test

@@ -1,0 +1,43 @@
+// End-to-end test support: compile a test module from tests/wat/ through the
+// real pipeline (frontend -> LLVM -> lld .so) and load it with the runtime.
+#pragma once
+
+#include <waot/waot.hpp>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace waot::test {
+
+// Bytes of tests/wat/NAME.wat as converted by wat2wasm at build time.
+std::vector<std::uint8_t> wasmBytes(const std::string &name);
+
+// NAME compiled at `optLevel` to a shared library and loaded (cached per
+// name and level: compiling is the slow part of these tests).
+Module compiledModule(const std::string &name, unsigned optLevel);
+
+// Expects `call` to throw a RuntimeError whose message contains `message`.
+template <class Call> void expectTrap(Call &&call, const std::string &message) {
+  try {
+    call();
+    ADD_FAILURE() << "expected a trap '" << message << "' but the call returned";
+  } catch (const RuntimeError &e) {
+    EXPECT_THAT(e.what(), ::testing::HasSubstr(message));
+  }
+}
+
+// Tests parameterized over optimization levels: semantics must not change.
+class AtOptLevel : public ::testing::TestWithParam<unsigned> {
+protected:
+  Module module(const std::string &name) { return compiledModule(name, GetParam()); }
+};
+
+inline std::string optLevelName(const ::testing::TestParamInfo<unsigned> &info) {
+  return "O" + std::to_string(info.param);
+}
+
+} // namespace waot::test

@@ -1,0 +1,18 @@
+;; Imports of every kind, globals and a start function.
+(module
+  (import "host" "add" (func $add (param i32 i32) (result i32)))
+  (import "host" "log" (func $log (param i64)))
+  (import "host" "base" (global $base i32))
+  (import "host" "counter" (global $counter (mut i64)))
+  (global $g (mut i32) (global.get $base))
+  (global (export "answer") i32 (i32.const 42))
+  (global $started (export "started") (mut i32) (i32.const 0))
+  (start $init)
+  (func $init (global.set $started (i32.const 1)))
+  (func (export "add_base") (param i32) (result i32) (call $add (local.get 0) (global.get $g)))
+  (func (export "log") (param i64) (call $log (local.get 0)))
+  (func (export "bump") (result i64)
+    (global.set $counter (i64.add (global.get $counter) (i64.const 1)))
+    (global.get $counter))
+  (func (export "set_g") (param i32) (global.set $g (local.get 0)))
+  (func (export "get_g") (result i32) (global.get $g)))
