@@ -131,11 +131,20 @@ Instr InstrReader::next() {
     in.selectTypes = selectTypes_;
     break;
   }
-  case ImmKind::MemArg:
+  case ImmKind::MemArg: {
+    const std::size_t alignAt = reader_.offset();
     in.mem.alignLog2 = reader_.u32();
+    // 2^32 and beyond cannot be an alignment; later proposals give bit 6 a
+    // meaning (a memory index follows), which Wasm 2.0 does not have.
+    if (in.mem.alignLog2 >= 32)
+      reader_.failAt(Kind::Malformed,
+                     "malformed memop flags: alignment exponent " +
+                         std::to_string(in.mem.alignLog2),
+                     alignAt);
     in.mem.offset = reader_.u32();
     in.mem.memory = 0;
     break;
+  }
   case ImmKind::MemIdx: in.index = readMemoryIndexByte(reader_); break;
   case ImmKind::I32:
     in.bits = static_cast<std::uint64_t>(static_cast<std::int64_t>(reader_.s32()));

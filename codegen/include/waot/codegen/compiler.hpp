@@ -18,24 +18,31 @@ enum class EmitKind {
 };
 
 struct CompileOptions {
-  unsigned optLevel = 2;     // 0..3, like -O0..-O3
-  std::string targetTriple;  // empty: the host triple
-  std::string cpu;           // empty: the host CPU; "generic" for portable code
-  std::string features;      // extra LLVM target features, e.g. "+sse4.1"
-  unsigned threads = 0;      // 0: all cores (used by parallel code generation)
+  unsigned optLevel = 2;    // 0..3, like -O0..-O3
+  std::string targetTriple; // empty: the host triple
+  std::string cpu;          // empty: the host CPU (generic when cross-compiling); "generic"
+                            // for portable code
+  std::string features;     // extra LLVM target features, e.g. "+sse4.1" ("sse4.1" means "+")
+  unsigned threads = 0;     // 0: all cores. Reserved for parallel code generation: today a
+                            // module is compiled on the calling thread.
 };
 
-// Compiles `wasm` and writes the requested output to `output`.
-// Throws waot::CompileError for bad input and waot::Error for tool failures
-// (e.g. the linker), always with a one-line message.
+// Compiles `wasm` and writes the requested output to `output`. The file is
+// replaced atomically: a failed compilation leaves an existing `output` as it
+// was. Throws waot::CompileError for bad input and waot::Error for bad options
+// (unknown triple, CPU or feature, -O above 3, a shared library for a non-ELF
+// target) and tool failures (e.g. the linker), always with a one-line message.
+// Safe to call from several threads at once.
 void compileToFile(std::span<const std::uint8_t> wasm, const CompileOptions &options, EmitKind kind,
                    const std::filesystem::path &output);
 
-// Compiles `wasm` to a shared library in memory (the bytes of the .so).
+// Compiles `wasm` to a shared library in memory (the bytes of the .so). Its
+// only exported symbol is WAOT_ARTIFACT_SYMBOL (see waot/abi.h).
 std::vector<std::uint8_t> compileToSharedLibrary(std::span<const std::uint8_t> wasm,
                                                  const CompileOptions &options);
 
-// The triple and CPU feature string code is generated for with `options`.
+// The normalized LLVM triple code is generated for with `options` (empty
+// targetTriple: the default triple). Throws waot::Error for an unknown triple.
 std::string resolvedTargetTriple(const CompileOptions &options);
 
 } // namespace waot::codegen

@@ -1,6 +1,7 @@
 // Decoding and validation entry points (no LLVM).
 #pragma once
 
+#include "waot/errors.hpp" // CompileError, thrown by every entry point
 #include "waot/frontend/module.hpp"
 
 #include <cstdint>
@@ -10,8 +11,10 @@ namespace waot::frontend {
 
 // Decodes every section of a binary module. Throws CompileError with kind
 // Malformed (bad encoding, with the byte offset), Unsupported (a later
-// feature, naming it) or Limit. Function bodies are only delimited here;
-// their instructions are decoded by the validator.
+// feature, naming it) or Limit; or Invalid for a constant expression that is
+// not a single constant instruction (which ConstExpr cannot represent),
+// raised only once the rest of the module decoded cleanly. Function bodies
+// are only delimited here; their instructions are decoded by the validator.
 Module decodeModule(std::span<const std::uint8_t> bytes);
 
 // Validates a decoded module against the Wasm 2.0 (non-SIMD) rules: types of

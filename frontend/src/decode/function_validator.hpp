@@ -1,0 +1,108 @@
+// Validation of one function body: the operand-stack / control-stack
+// algorithm of the spec's appendix ("Validation Algorithm"), driven by
+// InstrReader. Internal to the decode library.
+//
+// function_validator.cpp: the stacks, control instructions, calls.
+// function_validator_ops.cpp: every other instruction (uniform signatures
+// from opcodes.def, variables, memory, tables, references, select).
+#pragma once
+
+#include "waot/errors.hpp"
+#include "waot/frontend/instr_reader.hpp"
+#include "waot/frontend/module.hpp"
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+namespace waot::frontend::detail {
+
+class FunctionValidator {
+public:
+  // `declaredFunctions[f]`: whether `ref.func f` is allowed (the function is
+  // referenced outside function bodies: elements, exports, globals).
+  FunctionValidator(const Module &module, const std::vector<bool> &declaredFunctions,
+                    std::uint32_t definedIndex);
+
+  // Throws CompileError: Invalid for typing errors, Malformed for encoding
+  // and structure errors, Unsupported for later features.
+  void run();
+
+private:
+  // An operand's type; nullopt is the spec's "Unknown": any type, produced by
+  // popping from the polymorphic stack of unreachable code.
+  using Operand = std::optional<ValType>;
+
+  struct BlockSignature {
+    std::span<const ValType> params;
+    std::span<const ValType> results;
+  };
+
+  struct Frame {
+    Opcode opcode = Opcode::Block; // Block, Loop, If or Else; the function body is a Block
+    BlockSignature signature;
+    std::size_t height = 0;   // operand stack height when the frame was entered
+    bool unreachable = false; // the rest of the frame is dead code
+    // Branches to a loop go back to its start; to anything else, to its end.
+    std::span<const ValType> labelTypes() const {
+      return opcode == Opcode::Loop ? signature.params : signature.results;
+    }
+  };
+
+  // Operand stack.
+  void push(Operand type) { operands_.push_back(type); }
+  void pushValues(std::span<const ValType> types);
+  Operand pop();
+  Operand pop(ValType expected);
+  void popValues(std::span<const ValType> types);
+
+  // Control stack.
+  void pushFrame(Opcode opcode, BlockSignature signature);
+  Frame popFrame();
+  void markUnreachable();
+  const Frame &label(std::uint32_t depth) const;
+
+  void validate(const Instr &in);
+  void validateBlockStart(const Instr &in);
+  void validateElse();
+  void validateEnd();
+  void validateBrTable(const Instr &in);
+  void validateCallIndirect(const Instr &in);
+  void validateUniform(const Instr &in); // function_validator_ops.cpp
+  void checkUniformImmediates(const Instr &in);
+  void validateVariable(const Instr &in);
+  void validateTable(const Instr &in);
+  void validateReference(const Instr &in);
+  void validateSelect(const Instr &in);
+
+  // Index checks, each failing with the spec's "unknown ..." message.
+  BlockSignature blockSignature(const BlockType &block) const;
+  const FuncType &typeAt(std::uint32_t index) const;
+  const TableType &tableAt(std::uint32_t index) const;
+  void requireMemory(std::uint32_t index) const;
+  void requireDataSegment(std::uint32_t index) const;
+  const ElemSegment &elemAt(std::uint32_t index) const;
+
+  [[noreturn]] void fail(const std::string &message) const;
+  [[noreturn]] void failMalformed(const std::string &message) const;
+  [[noreturn]] void typeMismatch(const std::string &expected, const std::string &found) const;
+
+  const Module &module_;
+  const std::vector<bool> &declaredFunctions_;
+  const std::uint32_t function_;
+  const FuncType &signature_;
+  std::vector<ValType> locals_; // parameters, then declared locals
+  InstrReader reader_;
+  std::vector<Operand> operands_;
+  std::vector<Frame> frames_;
+  std::vector<Operand> scratch_; // br_table: operands checked against one target
+  Opcode currentOpcode_ = Opcode::Nop;
+  std::size_t currentOffset_ = 0;
+};
+
+// The single value type of a `block (result t)`, as a one-element span.
+std::span<const ValType> singleValueType(ValType type);
+
+} // namespace waot::frontend::detail

@@ -1,0 +1,255 @@
+// Function body validation of the non-control instructions: the uniform ones
+// through their opcodes.def signature, plus variables, tables, references
+// and select.
+#include "function_validator.hpp"
+
+#include "decode_internal.hpp"
+
+#include <array>
+#include <initializer_list>
+#include <stdexcept>
+
+namespace waot::frontend::detail {
+
+using Kind = CompileError::Kind;
+
+namespace {
+
+// Operand and result types of a uniform instruction.
+struct UniformSignature {
+  std::array<ValType, 3> params{};
+  std::size_t paramCount = 0;
+  std::optional<ValType> result;
+};
+
+constexpr UniformSignature uniform(std::optional<ValType> result,
+                                   std::initializer_list<ValType> params) {
+  UniformSignature signature;
+  signature.result = result;
+  for (ValType p : params) signature.params[signature.paramCount++] = p;
+  return signature;
+}
+
+// The `Sig` column of opcodes.def, read as result_params.
+constexpr UniformSignature signatureOf(Sig sig) {
+  constexpr ValType i = ValType::I32, l = ValType::I64, f = ValType::F32, d = ValType::F64;
+  constexpr std::optional<ValType> none;
+  switch (sig) {
+  case Sig::Special: break;
+  case Sig::i_v: return uniform(i, {});
+  case Sig::l_v: return uniform(l, {});
+  case Sig::f_v: return uniform(f, {});
+  case Sig::d_v: return uniform(d, {});
+  case Sig::v_v: return uniform(none, {});
+  case Sig::i_i: return uniform(i, {i});
+  case Sig::i_l: return uniform(i, {l});
+  case Sig::i_f: return uniform(i, {f});
+  case Sig::i_d: return uniform(i, {d});
+  case Sig::l_l: return uniform(l, {l});
+  case Sig::l_i: return uniform(l, {i});
+  case Sig::l_f: return uniform(l, {f});
+  case Sig::l_d: return uniform(l, {d});
+  case Sig::f_f: return uniform(f, {f});
+  case Sig::f_i: return uniform(f, {i});
+  case Sig::f_l: return uniform(f, {l});
+  case Sig::f_d: return uniform(f, {d});
+  case Sig::d_d: return uniform(d, {d});
+  case Sig::d_i: return uniform(d, {i});
+  case Sig::d_l: return uniform(d, {l});
+  case Sig::d_f: return uniform(d, {f});
+  case Sig::i_ii: return uniform(i, {i, i});
+  case Sig::i_ll: return uniform(i, {l, l});
+  case Sig::i_ff: return uniform(i, {f, f});
+  case Sig::i_dd: return uniform(i, {d, d});
+  case Sig::l_ll: return uniform(l, {l, l});
+  case Sig::f_ff: return uniform(f, {f, f});
+  case Sig::d_dd: return uniform(d, {d, d});
+  case Sig::v_ii: return uniform(none, {i, i});
+  case Sig::v_il: return uniform(none, {i, l});
+  case Sig::v_if: return uniform(none, {i, f});
+  case Sig::v_id: return uniform(none, {i, d});
+  case Sig::v_iii: return uniform(none, {i, i, i});
+  }
+  return {};
+}
+
+// The largest alignment exponent InstrReader lets through (it rejects larger
+// ones as "malformed memop flags").
+constexpr std::uint32_t kMaxAlignLog2 = 31;
+
+} // namespace
+
+// ---- index checks -------------------------------------------------------------
+
+const TableType &FunctionValidator::tableAt(std::uint32_t index) const {
+  if (index >= module_.tables.size()) fail("unknown table " + std::to_string(index));
+  return module_.tables[index];
+}
+
+void FunctionValidator::requireMemory(std::uint32_t index) const {
+  if (index >= module_.memories.size()) fail("unknown memory " + std::to_string(index));
+}
+
+void FunctionValidator::requireDataSegment(std::uint32_t index) const {
+  // Data indices in code are checked against the data count section, which
+  // lets single-pass compilers know the segments before the code.
+  if (!module_.dataCount) failMalformed(kDataCountRequired);
+  if (index >= *module_.dataCount) fail("unknown data segment " + std::to_string(index));
+}
+
+const ElemSegment &FunctionValidator::elemAt(std::uint32_t index) const {
+  if (index >= module_.elems.size()) fail("unknown elem segment " + std::to_string(index));
+  return module_.elems[index];
+}
+
+// ---- uniform instructions -------------------------------------------------------
+
+void FunctionValidator::validateUniform(const Instr &in) {
+  const OpcodeInfo &op = info(in.op);
+  if (op.sig == Sig::Special)
+    throw std::logic_error("waot validator: no typing rule for '" + std::string(op.name) + "'");
+  checkUniformImmediates(in);
+  const UniformSignature signature = signatureOf(op.sig);
+  for (std::size_t i = signature.paramCount; i-- > 0;) pop(signature.params[i]);
+  if (signature.result) push(*signature.result);
+}
+
+void FunctionValidator::checkUniformImmediates(const Instr &in) {
+  const OpcodeInfo &op = info(in.op);
+  switch (op.imm) {
+  case ImmKind::MemArg:
+    if (in.mem.alignLog2 > kMaxAlignLog2) failMalformed("malformed memop flags");
+    requireMemory(in.mem.memory);
+    if ((std::uint64_t{1} << in.mem.alignLog2) > op.accessBytes)
+      fail("alignment must not be larger than natural: 2^" + std::to_string(in.mem.alignLog2) +
+           " for a " + std::to_string(op.accessBytes) + "-byte access");
+    break;
+  case ImmKind::MemIdx: requireMemory(in.index); break;
+  case ImmKind::MemMem:
+    requireMemory(in.index);
+    requireMemory(in.index2);
+    break;
+  case ImmKind::DataMem:
+    requireDataSegment(in.index);
+    requireMemory(in.index2);
+    break;
+  case ImmKind::DataIdx: requireDataSegment(in.index); break;
+  case ImmKind::ElemTable: {
+    const TableType &table = tableAt(in.index2);
+    const ElemSegment &elem = elemAt(in.index);
+    if (elem.elemType != table.elemType)
+      fail(std::string("type mismatch: table.init of ") + toString(elem.elemType) +
+           " elements into a " + toString(table.elemType) + " table");
+    break;
+  }
+  case ImmKind::ElemIdx: elemAt(in.index); break;
+  case ImmKind::TableTable: {
+    const TableType &destination = tableAt(in.index);
+    const TableType &source = tableAt(in.index2);
+    if (source.elemType != destination.elemType)
+      fail(std::string("type mismatch: table.copy from a ") + toString(source.elemType) +
+           " table into a " + toString(destination.elemType) + " table");
+    break;
+  }
+  case ImmKind::TableIdx: tableAt(in.index); break;
+  default: break;
+  }
+}
+
+// ---- variables, tables, references, select ------------------------------------
+
+void FunctionValidator::validateVariable(const Instr &in) {
+  if (in.op == Opcode::GlobalGet || in.op == Opcode::GlobalSet) {
+    if (in.index >= module_.globalTypes.size()) fail("unknown global " + std::to_string(in.index));
+    const GlobalType &global = module_.globalTypes[in.index];
+    if (in.op == Opcode::GlobalGet) {
+      push(global.type);
+    } else {
+      if (!global.isMutable) fail("global is immutable: global " + std::to_string(in.index));
+      pop(global.type);
+    }
+    return;
+  }
+  if (in.index >= locals_.size()) fail("unknown local " + std::to_string(in.index));
+  const ValType local = locals_[in.index];
+  if (in.op == Opcode::LocalGet) {
+    push(local);
+  } else {
+    pop(local);
+    if (in.op == Opcode::LocalTee) push(local);
+  }
+}
+
+void FunctionValidator::validateTable(const Instr &in) {
+  const ValType element = tableAt(in.index).elemType;
+  switch (in.op) {
+  case Opcode::TableGet:
+    pop(ValType::I32);
+    push(element);
+    break;
+  case Opcode::TableSet:
+    pop(element);
+    pop(ValType::I32);
+    break;
+  case Opcode::TableGrow:
+    pop(ValType::I32);
+    pop(element);
+    push(ValType::I32);
+    break;
+  case Opcode::TableFill:
+    pop(ValType::I32);
+    pop(element);
+    pop(ValType::I32);
+    break;
+  default: break;
+  }
+}
+
+void FunctionValidator::validateReference(const Instr &in) {
+  switch (in.op) {
+  case Opcode::RefNull: push(in.refType); break;
+  case Opcode::RefIsNull: {
+    const Operand operand = pop();
+    if (operand && !isReference(*operand)) typeMismatch("a reference", toString(*operand));
+    push(ValType::I32);
+    break;
+  }
+  case Opcode::RefFunc:
+    if (in.index >= module_.numFunctions()) fail("unknown function " + std::to_string(in.index));
+    // Only functions referenced outside code may be taken by reference, so
+    // that a module's possible funcref values are known without scanning code.
+    if (!declaredFunctions_[in.index])
+      fail("undeclared function reference: function " + std::to_string(in.index) +
+           " must appear in an element segment, an export or a global initializer");
+    push(ValType::FuncRef);
+    break;
+  default: break;
+  }
+}
+
+void FunctionValidator::validateSelect(const Instr &in) {
+  if (in.op == Opcode::SelectTyped) {
+    if (in.selectTypes.size() != 1)
+      fail("invalid result arity: typed select takes exactly one type, found " +
+           std::to_string(in.selectTypes.size()));
+    const ValType type = in.selectTypes[0];
+    pop(ValType::I32);
+    pop(type);
+    pop(type);
+    push(type);
+    return;
+  }
+  pop(ValType::I32);
+  const Operand second = pop();
+  const Operand first = pop();
+  // Untyped select only takes numeric operands (Unknown counts as numeric).
+  for (const Operand &operand : {first, second})
+    if (operand && isReference(*operand))
+      typeMismatch("numeric operands (use a typed select for references)", toString(*operand));
+  if (first && second && *first != *second)
+    typeMismatch("two operands of the same type",
+                 std::string(toString(*first)) + " and " + toString(*second));
+  push(first ? first : second);
+}
+
+} // namespace waot::frontend::detail

@@ -1,0 +1,262 @@
+// validateModule: the module-level rules of Wasm 2.0 (indices, limits,
+// constant expressions, exports, start, segments), then every function body
+// (function_validator.cpp). Also decodeAndValidate.
+#include "decode_internal.hpp"
+#include "function_validator.hpp"
+#include "waot/frontend/decoder.hpp"
+
+#include <set>
+#include <string_view>
+
+namespace waot::frontend {
+
+using Kind = CompileError::Kind;
+
+namespace {
+
+using detail::SectionId;
+
+constexpr std::uint64_t kMaxMemoryPages = 65536; // 4 GiB of 64 KiB pages
+constexpr std::uint64_t kMaxTableSize = 0xFFFF'FFFF;
+
+[[noreturn]] void invalid(const std::string &message, std::optional<std::size_t> offset) {
+  throw CompileError(Kind::Invalid, message, offset);
+}
+
+class ModuleValidator {
+public:
+  explicit ModuleValidator(const Module &module) : m_(module) {}
+
+  void run() {
+    checkModelConsistency();
+    validateImports();
+    validateFunctionTypes();
+    validateTablesAndMemories();
+    validateGlobals();
+    validateExports();
+    validateStart();
+    validateElems();
+    validateDatas();
+    validateBodies();
+  }
+
+private:
+  std::optional<std::size_t> entryOffset(SectionId id, std::uint32_t index) const {
+    return detail::locateSectionEntry(m_, id, index);
+  }
+
+  // Guards against Modules not made by decodeModule, whose bodies could
+  // point outside their bytes.
+  void checkModelConsistency() const {
+    if (m_.bodies.size() + m_.numImportedFunctions != m_.functionTypes.size())
+      throw CompileError(Kind::Malformed, "function and code section have inconsistent lengths");
+    if (!m_.bodies.empty() && !m_.bytes)
+      throw CompileError(Kind::Malformed, "function bodies without module bytes");
+    const std::size_t size = m_.bytes ? m_.bytes->size() : 0;
+    for (const FunctionBody &body : m_.bodies)
+      if (body.codeOffset > body.endOffset || body.endOffset > size)
+        throw CompileError(Kind::Malformed, "function body lies outside the module bytes",
+                           body.bodyOffset);
+  }
+
+  void checkTypeIndex(std::uint32_t type, std::optional<std::size_t> at) const {
+    if (type >= m_.types.size()) invalid("unknown type " + std::to_string(type), at);
+  }
+
+  void checkLimits(const Limits &limits, std::uint64_t bound, const std::string &boundMessage,
+                   std::optional<std::size_t> at) const {
+    if (limits.min > bound || (limits.max && *limits.max > bound)) invalid(boundMessage, at);
+    if (limits.max && limits.min > *limits.max)
+      invalid("size minimum must not be greater than maximum (" + std::to_string(limits.min) +
+                  " > " + std::to_string(*limits.max) + ")",
+              at);
+  }
+
+  void checkTable(const TableType &table, std::optional<std::size_t> at) const {
+    checkLimits(table.limits, kMaxTableSize, "table size must be at most 2^32-1", at);
+  }
+
+  void checkMemory(const MemoryType &memory, std::optional<std::size_t> at) const {
+    checkLimits(memory.limits, kMaxMemoryPages, "memory size must be at most 65536 pages (4GiB)",
+                at);
+  }
+
+  void validateImports() const {
+    for (const Import &im : m_.imports) {
+      switch (im.kind) {
+      case ExternKind::Func: checkTypeIndex(im.typeIndex, im.offset); break;
+      case ExternKind::Table: checkTable(im.table, im.offset); break;
+      case ExternKind::Memory: checkMemory(im.memory, im.offset); break;
+      case ExternKind::Global: break;
+      }
+    }
+  }
+
+  void validateFunctionTypes() const {
+    for (std::uint32_t f = m_.numImportedFunctions; f < m_.numFunctions(); ++f)
+      if (m_.functionTypes[f] >= m_.types.size())
+        checkTypeIndex(m_.functionTypes[f], entryOffset(SectionId::Function, m_.definedIndex(f)));
+  }
+
+  void validateTablesAndMemories() const {
+    for (std::uint32_t t = m_.numImportedTables; t < m_.tables.size(); ++t)
+      checkTable(m_.tables[t], entryOffset(SectionId::Table, t - m_.numImportedTables));
+    for (std::uint32_t i = m_.numImportedMemories; i < m_.memories.size(); ++i)
+      checkMemory(m_.memories[i], entryOffset(SectionId::Memory, i - m_.numImportedMemories));
+    if (m_.memories.size() > 1) {
+      // Point at the second memory: an import or an entry of the memory section.
+      std::optional<std::size_t> at;
+      if (m_.numImportedMemories > 1) {
+        std::uint32_t seen = 0;
+        for (const Import &im : m_.imports)
+          if (im.kind == ExternKind::Memory && ++seen == 2) at = im.offset;
+      } else {
+        at = entryOffset(SectionId::Memory, 1 - m_.numImportedMemories);
+      }
+      invalid("multiple memories: Wasm 2.0 allows at most one, this module has " +
+                  std::to_string(m_.memories.size()),
+              at);
+    }
+  }
+
+  // The type a constant expression produces; checks what it refers to.
+  ValType constExprType(const ConstExpr &e) const {
+    switch (e.kind) {
+    case ConstExpr::Kind::I32: return ValType::I32;
+    case ConstExpr::Kind::I64: return ValType::I64;
+    case ConstExpr::Kind::F32: return ValType::F32;
+    case ConstExpr::Kind::F64: return ValType::F64;
+    case ConstExpr::Kind::RefNull: return e.refType;
+    case ConstExpr::Kind::RefFunc:
+      if (e.index >= m_.numFunctions())
+        invalid("unknown function " + std::to_string(e.index), e.offset);
+      return ValType::FuncRef;
+    case ConstExpr::Kind::GlobalGet: {
+      // Wasm 2.0: constant expressions only see imported globals.
+      if (e.index >= m_.numImportedGlobals)
+        invalid("unknown global " + std::to_string(e.index) +
+                    " (constant expressions may only read imported globals)",
+                e.offset);
+      const GlobalType &global = m_.globalTypes[e.index];
+      if (global.isMutable)
+        invalid("constant expression required: global " + std::to_string(e.index) + " is mutable",
+                e.offset);
+      return global.type;
+    }
+    }
+    return ValType::I32;
+  }
+
+  void checkConstExpr(const ConstExpr &e, ValType expected, const char *what) const {
+    const ValType actual = constExprType(e);
+    if (actual != expected)
+      invalid(std::string("type mismatch: ") + what + " must be " + toString(expected) +
+                  ", the constant expression produces " + toString(actual),
+              e.offset);
+  }
+
+  void validateGlobals() const {
+    for (const Global &global : m_.globals)
+      checkConstExpr(global.init, global.type.type, "a global initializer");
+  }
+
+  void validateExports() const {
+    std::set<std::string_view> names;
+    for (const Export &ex : m_.exports) {
+      if (!names.insert(ex.name).second)
+        invalid("duplicate export name \"" + ex.name + "\"", ex.offset);
+      std::size_t count = 0;
+      const char *what = "";
+      switch (ex.kind) {
+      case ExternKind::Func: count = m_.numFunctions(), what = "function"; break;
+      case ExternKind::Table: count = m_.tables.size(), what = "table"; break;
+      case ExternKind::Memory: count = m_.memories.size(), what = "memory"; break;
+      case ExternKind::Global: count = m_.globalTypes.size(), what = "global"; break;
+      }
+      if (ex.index >= count)
+        invalid(std::string("unknown ") + what + " " + std::to_string(ex.index), ex.offset);
+    }
+  }
+
+  void validateStart() const {
+    if (!m_.start) return;
+    const std::uint32_t f = *m_.start;
+    if (f >= m_.numFunctions())
+      invalid("unknown function " + std::to_string(f), entryOffset(SectionId::Start, 0));
+    const FuncType &type = m_.functionType(f);
+    if (!type.params.empty() || !type.results.empty())
+      invalid("start function must have type () -> (), function " + std::to_string(f) + " has " +
+                  toString(type),
+              entryOffset(SectionId::Start, 0));
+  }
+
+  void validateElems() const {
+    for (const ElemSegment &seg : m_.elems) {
+      if (seg.mode == SegmentMode::Active) {
+        if (seg.table >= m_.tables.size())
+          invalid("unknown table " + std::to_string(seg.table), seg.sectionOffset);
+        checkConstExpr(seg.offset, ValType::I32, "an element segment offset");
+        const ValType tableType = m_.tables[seg.table].elemType;
+        if (tableType != seg.elemType)
+          invalid(std::string("type mismatch: element segment of ") + toString(seg.elemType) +
+                      " for a table of " + toString(tableType),
+                  seg.sectionOffset);
+      }
+      for (const ConstExpr &item : seg.items)
+        checkConstExpr(item, seg.elemType, "an element segment item");
+    }
+  }
+
+  void validateDatas() const {
+    for (const DataSegment &seg : m_.datas) {
+      if (seg.mode != SegmentMode::Active) continue;
+      if (seg.memory >= m_.memories.size())
+        invalid("unknown memory " + std::to_string(seg.memory), seg.sectionOffset);
+      checkConstExpr(seg.offset, ValType::I32, "a data segment offset");
+    }
+  }
+
+  // Functions `ref.func` may name in code: those referenced by element
+  // segments, exports and global initializers (C.refs in the spec).
+  std::vector<bool> declaredFunctions() const {
+    std::vector<bool> declared(m_.numFunctions(), false);
+    auto mark = [&](const ConstExpr &e) {
+      if (e.kind == ConstExpr::Kind::RefFunc && e.index < declared.size()) declared[e.index] = true;
+    };
+    for (const Global &global : m_.globals) mark(global.init);
+    for (const ElemSegment &seg : m_.elems)
+      for (const ConstExpr &item : seg.items) mark(item);
+    for (const Export &ex : m_.exports)
+      if (ex.kind == ExternKind::Func && ex.index < declared.size()) declared[ex.index] = true;
+    return declared;
+  }
+
+  void validateBodies() const {
+    const std::vector<bool> declared = declaredFunctions();
+    for (std::uint32_t i = 0; i < m_.numDefinedFunctions(); ++i)
+      detail::FunctionValidator(m_, declared, i).run();
+  }
+
+  const Module &m_;
+};
+
+} // namespace
+
+void validateModule(const Module &module) {
+  try {
+    ModuleValidator(module).run();
+  } catch (const CompileError &e) {
+    // The spec decodes the whole module before validating it: an encoding
+    // error in any body outranks a validation error found first here.
+    if (e.kind() == Kind::Invalid) detail::scanBodiesForDecodeErrors(module);
+    throw;
+  }
+}
+
+Module decodeAndValidate(std::span<const std::uint8_t> bytes) {
+  Module module = decodeModule(bytes);
+  validateModule(module);
+  return module;
+}
+
+} // namespace waot::frontend

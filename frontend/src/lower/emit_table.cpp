@@ -1,0 +1,121 @@
+// Tables and references: table.get/set/size inline, table.grow/fill/copy/init
+// and elem.drop through the runtime builtins, ref.null/is_null/func.
+#include "function_lowering.hpp"
+
+#include <llvm/IR/Constants.h>
+
+namespace waot::frontend::lower {
+
+void FunctionLowering::requireTable(std::uint32_t table) const {
+  requireIndex(wasm_.tables, table, "table");
+}
+
+llvm::Value *FunctionLowering::tableRecord(std::uint32_t table) {
+  requireTable(table);
+  // The record pointer is set at instantiation; the record's fields are not
+  // invariant (table.grow changes size and may move elements).
+  return loadContextPointer(env_.layout.tables + 8ull * table);
+}
+
+llvm::Value *FunctionLowering::tableElementAddress(std::uint32_t table, llvm::Value *index,
+                                                   waot_trap_kind outOfBounds) {
+  llvm::Value *record = tableRecord(table);
+  llvm::Value *size = loadWithTag(i32Type(), byteOffset(record, offsetof(waot_table, size)),
+                                  env_.tbaaRuntime, false);
+  trapIf(builder_.CreateICmpUGE(index, size), outOfBounds);
+  llvm::Value *elements = loadWithTag(
+      env_.ptrType(), byteOffset(record, offsetof(waot_table, elements)), env_.tbaaRuntime, false);
+  return builder_.CreateInBoundsGEP(env_.ptrType(), elements,
+                                    builder_.CreateZExt(index, i64Type()));
+}
+
+void FunctionLowering::emitTable(const Instr &in) {
+  llvm::Type *i32 = i32Type();
+  llvm::Type *ptr = env_.ptrType();
+  const auto callTableBuiltin = [&](std::size_t field, llvm::Type *result,
+                                    std::vector<llvm::Value *> args) {
+    std::vector<llvm::Type *> params{ptr};
+    for (llvm::Value *arg : args) params.push_back(arg->getType());
+    return callBuiltin(field, llvm::FunctionType::get(result, params, false), args);
+  };
+  llvm::Type *voidType = builder_.getVoidTy();
+
+  switch (in.op) {
+  case Opcode::TableGet: {
+    llvm::Value *slot = tableElementAddress(in.index, pop(), WAOT_TRAP_TABLE_OUT_OF_BOUNDS);
+    push(loadWithTag(ptr, slot, env_.tbaaTable, false));
+    return;
+  }
+  case Opcode::TableSet: {
+    llvm::Value *value = pop();
+    llvm::Value *slot = tableElementAddress(in.index, pop(), WAOT_TRAP_TABLE_OUT_OF_BOUNDS);
+    storeWithTag(value, slot, env_.tbaaTable);
+    return;
+  }
+  case Opcode::TableSize: {
+    llvm::Value *record = tableRecord(in.index);
+    push(loadWithTag(i32, byteOffset(record, offsetof(waot_table, size)), env_.tbaaRuntime, false));
+    return;
+  }
+  case Opcode::TableGrow: {
+    requireTable(in.index);
+    const std::vector<llvm::Value *> operands = popValues(2); // init, delta
+    push(callTableBuiltin(offsetof(waot_builtins, table_grow), i32,
+                          {i32Const(in.index), operands[0], operands[1]}));
+    return;
+  }
+  case Opcode::TableFill: {
+    requireTable(in.index);
+    const std::vector<llvm::Value *> operands = popValues(3); // dst, value, n
+    callTableBuiltin(offsetof(waot_builtins, table_fill), voidType,
+                     {i32Const(in.index), operands[0], operands[1], operands[2]});
+    return;
+  }
+  case Opcode::TableCopy: {
+    requireTable(in.index);
+    requireTable(in.index2);
+    const std::vector<llvm::Value *> operands = popValues(3); // dst, src, n
+    callTableBuiltin(
+        offsetof(waot_builtins, table_copy), voidType,
+        {i32Const(in.index), i32Const(in.index2), operands[0], operands[1], operands[2]});
+    return;
+  }
+  case Opcode::TableInit: {
+    requireTable(in.index2);
+    const std::vector<llvm::Value *> operands = popValues(3); // dst, src, n
+    callTableBuiltin(
+        offsetof(waot_builtins, table_init), voidType,
+        {i32Const(in.index2), i32Const(in.index), operands[0], operands[1], operands[2]});
+    return;
+  }
+  case Opcode::ElemDrop:
+    callTableBuiltin(offsetof(waot_builtins, elem_drop), voidType, {i32Const(in.index)});
+    return;
+  default: break;
+  }
+  unsupported(in, "table instruction '" + std::string(name(in.op)) + "'");
+}
+
+void FunctionLowering::emitReference(const Instr &in) {
+  switch (in.op) {
+  case Opcode::RefNull: push(llvm::ConstantPointerNull::get(env_.ptrType())); return;
+  case Opcode::RefIsNull: push(boolToI32(builder_.CreateIsNull(pop()))); return;
+  case Opcode::RefFunc: {
+    const std::uint32_t function = in.index;
+    requireIndex(wasm_.functionTypes, function, "function");
+    if (wasm_.isImportedFunction(function)) {
+      // An imported function's reference is the exporter's own record.
+      push(loadContextPointer(env_.layout.imported_funcs + 8ull * function));
+      return;
+    }
+    // A defined function's record lives inline in this instance's context.
+    const std::uint64_t defined = wasm_.definedIndex(function);
+    push(contextAddress(env_.layout.defined_funcs + sizeof(waot_func) * defined));
+    return;
+  }
+  default: break;
+  }
+  unsupported(in, "reference instruction '" + std::string(name(in.op)) + "'");
+}
+
+} // namespace waot::frontend::lower

@@ -1,0 +1,220 @@
+// Lowering of one function body to LLVM IR.
+//
+// FunctionLowering walks the (already validated) instructions once with
+// InstrReader and keeps the state of that walk: the wasm value stack as LLVM
+// SSA values, the stack of open control constructs with their basic blocks
+// and phi nodes, the locals' allocas, and values cached per function (memory
+// base, trap blocks). Each opcode category is emitted by its own file:
+//   emit_control.cpp   block/loop/if/else/end/br*/return/unreachable/nop
+//   emit_call.cpp      call, call_indirect
+//   emit_variable.cpp  local.*, global.*, drop, select
+//   emit_numeric.cpp   constants, comparisons, arithmetic
+//   emit_convert.cpp   conversions
+//   emit_memory.cpp    loads, stores, memory.* and data.drop
+//   emit_table.cpp     table.*, elem.drop, ref.*
+// and function_lowering.cpp holds the walk, the dispatch and the helpers
+// they share (context loads, traps, builtin calls).
+#pragma once
+
+#include "module_env.hpp"
+
+#include "waot/frontend/instr_reader.hpp"
+
+#include <llvm/IR/IRBuilder.h>
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <string>
+#include <vector>
+
+namespace waot::frontend::lower {
+
+// One open structured-control construct (or the function body itself).
+struct ControlFrame {
+  enum class Kind : std::uint8_t { Function, Block, Loop, If };
+  Kind kind = Kind::Block;
+  std::vector<ValType> params;
+  std::vector<ValType> results;
+  // Value-stack height below the construct's parameters.
+  std::size_t stackHeight = 0;
+  // Where `br` to this label goes: the loop header for loops, else the
+  // continuation after `end` (created with the frame, erased at `end` when
+  // only the fallthrough or nothing at all reaches it).
+  llvm::BasicBlock *branchTarget = nullptr;
+  // Incoming values of the branch target: loop parameters or block results.
+  std::vector<llvm::PHINode *> phis;
+  // `if` only: the false edge's block and the parameters to re-push at `else`.
+  llvm::BasicBlock *elseBlock = nullptr;
+  std::vector<llvm::Value *> ifParams;
+  bool seenElse = false;
+
+  bool isLoop() const { return kind == Kind::Loop; }
+  // The values a branch to this label carries.
+  const std::vector<ValType> &labelTypes() const { return isLoop() ? params : results; }
+};
+
+class FunctionLowering {
+public:
+  FunctionLowering(ModuleEnv &env, std::uint32_t definedIndex);
+  FunctionLowering(const FunctionLowering &) = delete;
+  FunctionLowering &operator=(const FunctionLowering &) = delete;
+
+  // Emits the whole body into the (empty) function declared in env.functions.
+  void run();
+
+private:
+  // ---- the walk (function_lowering.cpp)
+  void emitPrologue();
+  // In dead code: tracks nesting and says whether `in` is skipped (everything
+  // but the `else`/`end` of the frame that became dead).
+  bool isSkippedDeadInstruction(const Instr &in);
+  void dispatch(const Instr &in);
+  void moveColdBlocksToEnd();
+
+  // ---- per-category emitters
+  void emitControl(const Instr &in); // emit_control.cpp
+  void emitCall(const Instr &in);    // emit_call.cpp
+  void emitCallIndirect(const Instr &in);
+  void emitParametric(const Instr &in); // emit_variable.cpp
+  void emitVariable(const Instr &in);
+  void emitConst(const Instr &in); // emit_numeric.cpp
+  void emitCompare(const Instr &in);
+  void emitArith(const Instr &in);
+  void emitConvert(const Instr &in); // emit_convert.cpp
+  void emitMemory(const Instr &in);  // emit_memory.cpp
+  void emitTable(const Instr &in);   // emit_table.cpp
+  void emitReference(const Instr &in);
+
+  // ---- structured control (emit_control.cpp)
+  ControlFrame makeFrame(ControlFrame::Kind kind, const BlockType &type);
+  std::vector<llvm::PHINode *> createPhis(llvm::BasicBlock *block,
+                                          const std::vector<ValType> &types);
+  void addIncoming(ControlFrame &target, std::span<llvm::Value *const> values);
+  ControlFrame &frameAt(std::uint32_t depth);
+  void markUnreachable();
+  void openBlock(const Instr &in);
+  void openLoop(const Instr &in);
+  void openIf(const Instr &in);
+  void finishFallthroughToTarget(ControlFrame &frame);
+  void emitElse();
+  void emitEnd();
+  void closeFrameContinuation(ControlFrame &frame);
+  void emitReturn(const std::vector<llvm::Value *> &results);
+  void emitBranch(std::uint32_t depth);
+  void emitBranchIf(std::uint32_t depth);
+  void emitBranchTable(const Instr &in);
+
+  // ---- calls (emit_call.cpp)
+  void emitCallWithSignature(llvm::FunctionType *type, llvm::Value *callee,
+                             llvm::Value *calleeContext, const FuncType &signature,
+                             llvm::CallingConv::ID callingConv);
+  llvm::Value *loadFuncRecordField(llvm::Value *record, std::size_t fieldOffset, llvm::Type *type,
+                                   bool invariant);
+
+  // ---- numeric helpers (emit_numeric.cpp, emit_convert.cpp)
+  llvm::Value *emitIntegerDivision(const Instr &in, llvm::Value *lhs, llvm::Value *rhs);
+  llvm::Value *emitTrappingTruncation(const Instr &in, llvm::Value *operand);
+
+  // ---- memory helpers (emit_memory.cpp)
+  void emitLoad(const Instr &in);
+  void emitStore(const Instr &in);
+  void requireMemoryZero(const Instr &in, std::uint32_t memory) const;
+  llvm::Value *memoryBase();
+  llvm::Value *effectiveAddress(llvm::Value *index, std::uint64_t offset);
+  void keepLoadAlive(llvm::Value *loaded);
+
+  // ---- table helpers (emit_table.cpp)
+  void requireTable(std::uint32_t table) const;
+  llvm::Value *tableRecord(std::uint32_t table);
+  // Bounds-checks `index` (trapping with `outOfBounds`) and returns the
+  // address of the element slot.
+  llvm::Value *tableElementAddress(std::uint32_t table, llvm::Value *index,
+                                   waot_trap_kind outOfBounds);
+
+  // ---- variables (emit_variable.cpp)
+  llvm::Value *globalCellAddress(std::uint32_t global);
+
+  // ---- value stack (function_lowering.cpp)
+  void push(llvm::Value *value) { stack_.push_back(value); }
+  void requireStack(std::size_t count) const;
+  llvm::Value *pop();
+  // Pops the top `count` values, deepest first.
+  std::vector<llvm::Value *> popValues(std::size_t count);
+  // The top `count` values without popping them, deepest first.
+  std::span<llvm::Value *const> topValues(std::size_t count) const;
+  // Drops the values above `height` (a frame's base) when leaving or
+  // switching arms of a construct; never grows the stack.
+  void truncateStack(std::size_t height);
+
+  // ---- shared emission helpers (function_lowering.cpp)
+  llvm::Align naturalAlign(llvm::Type *type) const;
+  llvm::Value *byteOffset(llvm::Value *base, std::uint64_t offset);
+  llvm::Value *contextAddress(std::uint64_t offset);
+  llvm::LoadInst *loadWithTag(llvm::Type *type, llvm::Value *address, llvm::MDNode *tbaa,
+                              bool invariant);
+  llvm::StoreInst *storeWithTag(llvm::Value *value, llvm::Value *address, llvm::MDNode *tbaa);
+  // An invariant load of a pointer-sized context field (ctx + offset).
+  llvm::LoadInst *loadContextPointer(std::uint64_t offset);
+  // The builtin at `fieldOffset` of waot_builtins, reached through ctx->builtins.
+  llvm::Value *loadBuiltin(std::size_t fieldOffset);
+  // Calls a builtin with the context prepended to `args`.
+  llvm::CallInst *callBuiltin(std::size_t fieldOffset, llvm::FunctionType *type,
+                              std::span<llvm::Value *const> args);
+  // The function's cold block for `kind`, created on first use.
+  llvm::BasicBlock *trapBlock(waot_trap_kind kind);
+  // Traps when `condition` holds (marked unlikely); continues on the false edge.
+  void trapIf(llvm::Value *condition, waot_trap_kind kind);
+  // Unconditional trap: the rest of the current block is dead.
+  void trapAlways(waot_trap_kind kind);
+  llvm::Value *toCondition(llvm::Value *i32Value);
+  llvm::Value *boolToI32(llvm::Value *flag);
+  llvm::Type *i32Type() const { return llvm::Type::getInt32Ty(env_.context); }
+  llvm::Type *i64Type() const { return llvm::Type::getInt64Ty(env_.context); }
+  llvm::Value *i32Const(std::uint32_t value) { return builder_.getInt32(value); }
+  // The LLVM type of a uniform instruction's result (void when it has none).
+  llvm::Type *sigResultType(Sig sig) const;
+  llvm::BasicBlock *newBlock(const char *name);
+  // Every wasm function shares one calling convention: the lowered function's.
+  llvm::CallingConv::ID wasmCallingConv() const { return function_->getCallingConv(); }
+  [[noreturn]] void unsupported(const Instr &in, const std::string &what) const;
+  // items[index], or an "invalid module" error naming `what` when out of
+  // range: validation rules this out, but an unvalidated module must fail
+  // with an error rather than read out of bounds.
+  template <class Items>
+  void requireIndex(const Items &items, std::uint64_t index, const char *what) const {
+    if (index >= items.size()) failIndexOutOfRange(what, index);
+  }
+  template <class Items>
+  auto &checkedAt(Items &items, std::uint64_t index, const char *what) const {
+    requireIndex(items, index, what);
+    return items[index];
+  }
+  [[noreturn]] void failIndexOutOfRange(const char *what, std::uint64_t index) const;
+
+  ModuleEnv &env_;
+  const Module &wasm_;
+  const FunctionBody &body_;
+  std::uint32_t functionIndex_;
+  const FuncType &signature_;
+  llvm::Function *function_;
+  llvm::Value *ctx_;
+  llvm::IRBuilder<> builder_;
+
+  std::vector<llvm::Value *> stack_;
+  std::vector<ControlFrame> frames_;
+  // Locals (params first), one alloca each.
+  std::vector<llvm::AllocaInst *> localSlots_;
+
+  // False after an unconditional transfer until the enclosing frame's
+  // `else`/`end`; constructs nested in dead code are only counted.
+  bool reachable_ = true;
+  std::uint32_t deadNesting_ = 0;
+
+  llvm::BasicBlock *entryBlock_ = nullptr;
+  llvm::Value *memoryBase_ = nullptr; // loaded in the entry block on first use
+  std::array<llvm::BasicBlock *, WAOT_TRAP_KIND_COUNT> trapBlocks_{};
+};
+
+} // namespace waot::frontend::lower

@@ -1,0 +1,86 @@
+// ModuleEnv: the per-module facts shared by module-level and function-body
+// lowering (calling-convention types, context layout, alias metadata).
+#include "module_env.hpp"
+
+#include "waot/errors.hpp"
+
+#include <llvm/ADT/StringExtras.h>
+#include <llvm/IR/DerivedTypes.h>
+#include <llvm/IR/MDBuilder.h>
+
+namespace waot::frontend::lower {
+namespace {
+
+waot_ctx_layout computeContextLayout(const Module &wasm) {
+  const auto count = [](std::size_t n) { return static_cast<std::uint32_t>(n); };
+  waot_ctx_counts counts{};
+  counts.num_types = count(wasm.types.size());
+  counts.num_memories = count(wasm.memories.size());
+  counts.num_tables = count(wasm.tables.size());
+  counts.num_imported_globals = wasm.numImportedGlobals;
+  counts.num_defined_globals = count(wasm.globals.size());
+  counts.num_imported_funcs = wasm.numImportedFunctions;
+  counts.num_defined_funcs = wasm.numDefinedFunctions();
+  return waot_compute_ctx_layout(&counts);
+}
+
+} // namespace
+
+ModuleEnv::ModuleEnv(const Module &wasmModule, llvm::Module &llvmModule)
+    : wasm(wasmModule), llvm(llvmModule), context(llvmModule.getContext()),
+      layout(computeContextLayout(wasmModule)) {
+  functionTypes.reserve(wasm.types.size());
+  for (const FuncType &signature : wasm.types) {
+    std::vector<llvm::Type *> params;
+    params.reserve(signature.params.size() + 1);
+    params.push_back(ptrType()); // the callee's context always comes first
+    for (ValType param : signature.params) params.push_back(type(param));
+    functionTypes.push_back(llvm::FunctionType::get(resultType(signature), params, false));
+  }
+
+  // One TBAA type per disjoint storage class. They are all direct children of
+  // the root, so LLVM treats any two of them as never aliasing: a store to
+  // linear memory does not invalidate a loaded global or memory base.
+  // None of the tags is marked constant: the runtime writes every one of these
+  // locations at some point, and "constant" would license LLVM to assume
+  // otherwise across calls into the runtime.
+  llvm::MDBuilder md(context);
+  llvm::MDNode *root = md.createTBAARoot("waot TBAA root");
+  const auto makeTag = [&](const char *name) {
+    llvm::MDNode *scalar = md.createTBAAScalarTypeNode(name, root);
+    return md.createTBAAStructTagNode(scalar, scalar, 0);
+  };
+  tbaaLinearMemory = makeTag("wasm linear memory");
+  tbaaContext = makeTag("waot context");
+  tbaaGlobal = makeTag("wasm global");
+  tbaaTable = makeTag("wasm table");
+  tbaaRuntime = makeTag("waot runtime record");
+}
+
+llvm::Type *ModuleEnv::type(ValType t) const {
+  switch (t) {
+  case ValType::I32: return llvm::Type::getInt32Ty(context);
+  case ValType::I64: return llvm::Type::getInt64Ty(context);
+  case ValType::F32: return llvm::Type::getFloatTy(context);
+  case ValType::F64: return llvm::Type::getDoubleTy(context);
+  case ValType::FuncRef:
+  case ValType::ExternRef: return ptrType();
+  case ValType::V128: break;
+  }
+  // Validation rejects v128 (and any unknown encoding) before lowering; reaching
+  // this point means the caller skipped validation.
+  throw CompileError(CompileError::Kind::Unsupported,
+                     "value type 0x" + llvm::utohexstr(static_cast<unsigned>(t)) +
+                         " cannot be lowered (SIMD is not supported)");
+}
+
+llvm::Type *ModuleEnv::resultType(const FuncType &t) const {
+  if (t.results.empty()) return llvm::Type::getVoidTy(context);
+  if (t.results.size() == 1) return type(t.results.front());
+  std::vector<llvm::Type *> fields;
+  fields.reserve(t.results.size());
+  for (ValType result : t.results) fields.push_back(type(result));
+  return llvm::StructType::get(context, fields);
+}
+
+} // namespace waot::frontend::lower

@@ -1,0 +1,27 @@
+// Symbol names of the functions waot generates. Names only matter for
+// readability (profiles, disassembly, IR dumps): every generated function has
+// internal linkage except the artifact descriptor.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace waot::frontend::lower {
+
+// Longest part of a name-section name kept in a symbol: enough to recognize a
+// C++ or Rust function in a profile without megabyte-long mangled names.
+inline constexpr std::size_t kMaxSymbolNameSuffix = 96;
+
+// `name` with every character outside [A-Za-z0-9_] replaced by '_', cut to
+// kMaxSymbolNameSuffix characters.
+std::string sanitizeSymbolPart(std::string_view name);
+
+// "waot_f<functionIndex>" or "waot_f<functionIndex>_<sanitized name>".
+std::string definedFunctionSymbol(std::uint32_t functionIndex, std::string_view name);
+
+// "waot_entry_t<typeIndex>" and "waot_host_t<typeIndex>".
+std::string entryTrampolineSymbol(std::uint32_t typeIndex);
+std::string hostAdapterSymbol(std::uint32_t typeIndex);
+
+} // namespace waot::frontend::lower
