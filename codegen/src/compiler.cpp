@@ -1,4 +1,5 @@
 // The public compilation entry points: frontend -> optimizer -> emission/link.
+#include <cstring>
 #include "waot/codegen/compiler.hpp"
 
 #include "diagnostics.hpp"
@@ -72,8 +73,18 @@ void requireElfTarget(const TargetSelection &target) {
                 "' (emit an object file instead)");
 }
 
+// Appends the trailer the runtime checks before loading (see abi.h).
+void appendIntegrityTrailer(std::vector<std::uint8_t> &image) {
+  waot_artifact_trailer trailer{};
+  std::memcpy(trailer.magic, WAOT_TRAILER_MAGIC, sizeof trailer.magic);
+  trailer.image_size = image.size();
+  trailer.checksum = waot_checksum(image.data(), image.size());
+  const auto *raw = reinterpret_cast<const std::uint8_t *>(&trailer);
+  image.insert(image.end(), raw, raw + sizeof trailer);
+}
+
 // Links the module's object into a shared library in a scratch directory and
-// returns its bytes.
+// returns its bytes, integrity trailer included.
 std::vector<std::uint8_t> linkArtifact(OptimizedModule &compiled, const std::string &soname) {
   requireElfTarget(compiled.target);
   std::vector<std::vector<char>> objects;
@@ -85,7 +96,9 @@ std::vector<std::uint8_t> linkArtifact(OptimizedModule &compiled, const std::str
   link.soname = soname;
   link.exportedSymbols = {WAOT_ARTIFACT_SYMBOL};
   linkSharedLibrary(objects, library, link);
-  return readFileBytes(library);
+  std::vector<std::uint8_t> bytes = readFileBytes(library);
+  appendIntegrityTrailer(bytes);
+  return bytes;
 }
 
 std::span<const char> asChars(std::span<const std::uint8_t> bytes) {

@@ -1,6 +1,8 @@
 // The `waot` command line, as a user runs it.
 #include "cli_support.hpp"
 
+#include <waot/abi.h>
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -132,15 +134,29 @@ TEST(Cli, CorruptedAndWrongVersionArtifactsAreRejected) {
   EXPECT_EQ(r1.signal, 0);
   EXPECT_THAT(r1.err, HasSubstr("truncated.so"));
 
-  // Patch the descriptor's ABI version (magic "WAOT" followed by version 1).
+  // One flipped bit anywhere is caught by the integrity trailer.
+  auto flipped = bytes;
+  flipped[flipped.size() / 2] ^= 0x10;
+  writeBytes(dir / "flipped.so", flipped);
+  auto flip = runWaot({"run", (dir / "flipped.so").string(), "--invoke", "fac", "3"});
+  EXPECT_EQ(flip.exitCode, 1);
+  EXPECT_THAT(flip.err, HasSubstr("checksum mismatch"));
+
+  // An artifact of another ABI version (descriptor magic "WAOT" followed by
+  // version 1, patched to 99, trailer re-sealed so only the version differs).
   const unsigned char pattern[] = {'W', 'A', 'O', 'T', 1, 0, 0, 0};
-  auto at = std::search(bytes.begin(), bytes.end(), std::begin(pattern), std::end(pattern));
-  ASSERT_NE(at, bytes.end());
+  const std::size_t image = bytes.size() - sizeof(waot_artifact_trailer);
+  auto at = std::search(bytes.begin(), bytes.begin() + image, std::begin(pattern), std::end(pattern));
+  ASSERT_NE(at, bytes.begin() + image);
   at[4] = 99;
+  waot_artifact_trailer trailer;
+  std::memcpy(&trailer, bytes.data() + image, sizeof trailer);
+  trailer.checksum = waot_checksum(bytes.data(), image);
+  std::memcpy(bytes.data() + image, &trailer, sizeof trailer);
   writeBytes(dir / "future.so", bytes);
   auto r2 = runWaot({"run", (dir / "future.so").string(), "--invoke", "fac", "3"});
   EXPECT_EQ(r2.exitCode, 1);
-  EXPECT_THAT(r2.err, HasSubstr("ABI version"));
+  EXPECT_THAT(r2.err, HasSubstr("ABI version 99"));
 
   writeBytes(dir / "text.so", {'h', 'e', 'l', 'l', 'o'});
   auto r3 = runWaot({"run", (dir / "text.so").string(), "--invoke", "fac", "3"});

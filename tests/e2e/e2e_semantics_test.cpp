@@ -119,7 +119,7 @@ TEST_P(Semantics, MemoryGrowAndBulkOperations) {
   Instance m(module("memory"));
   Memory mem = m.exports().memory("mem");
   EXPECT_EQ(call1(m, "size", {}).i32(), 1);
-  EXPECT_EQ(std::string(reinterpret_cast<const char *>(mem.data()) + 16, 5), "hello");
+  EXPECT_EQ(std::string_view(reinterpret_cast<const char *>(mem.data()) + 16, 5), "hello");
   EXPECT_EQ(call1(m, "grow", {Value(2)}).i32(), 1);
   EXPECT_EQ(call1(m, "size", {}).i32(), 3);
   EXPECT_EQ(mem.size(), 3u * 65536);
@@ -130,9 +130,9 @@ TEST_P(Semantics, MemoryGrowAndBulkOperations) {
   EXPECT_EQ(call1(m, "load8", {Value(109)}).i32(), 0xAB);
   EXPECT_EQ(call1(m, "load8", {Value(110)}).i32(), 0);
   m.exports().function("copy").call({Value(17), Value(16), Value(5)}); // overlapping
-  EXPECT_EQ(std::string(reinterpret_cast<const char *>(mem.data()) + 16, 6), "hhello");
+  EXPECT_EQ(std::string_view(reinterpret_cast<const char *>(mem.data()) + 16, 6), "hhello");
   m.exports().function("init").call({Value(200), Value(0), Value(5)});
-  EXPECT_EQ(std::string(reinterpret_cast<const char *>(mem.data()) + 200, 5), "waot!");
+  EXPECT_EQ(std::string_view(reinterpret_cast<const char *>(mem.data()) + 200, 5), "waot!");
   expectTrap([&] { m.exports().function("init").call({Value(200), Value(1), Value(5)}); },
              "out of bounds memory access");
   m.exports().function("drop").call({});

@@ -93,12 +93,16 @@ Module Runner::compile(const std::string &filename) {
   codegen::CompileOptions options;
   options.optLevel = options_.optLevel;
   const auto so = codegen::compileToSharedLibrary(wasm, options);
-  auto path = options_.workDir / (std::filesystem::path(filename).stem().string() + ".so");
+  // Write under a temporary name and rename: a loaded artifact's file must
+  // never be rewritten in place (its code is mapped from it).
+  const auto path = options_.workDir / (std::filesystem::path(filename).stem().string() + ".so");
+  const auto temporary = std::filesystem::path(path.string() + ".tmp");
   {
-    std::ofstream out(path, std::ios::binary | std::ios::trunc);
+    std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
     out.write(reinterpret_cast<const char *>(so.data()), static_cast<std::streamsize>(so.size()));
-    if (!out) throw std::runtime_error("cannot write " + path.string());
+    if (!out) throw std::runtime_error("cannot write " + temporary.string());
   }
+  std::filesystem::rename(temporary, path);
   return Module::load(path);
 }
 
@@ -141,6 +145,7 @@ void Runner::moduleCommand(const Command &c) {
     throw;
   }
   Instance instance(*module, imports());
+  alive_.push_back(instance);
   current_ = instance;
   if (c.name) named_.insert_or_assign(*c.name, instance);
   pass();
@@ -202,7 +207,7 @@ void Runner::assertUnlinkable(const Command &c) {
 void Runner::assertUninstantiable(const Command &c) {
   const Module module = compile(c.filename);
   try {
-    Instance instance(module, imports());
+    alive_.push_back(Instance(module, imports()));
   } catch (const RuntimeError &e) {
     if (trapMessageMatches(e.what(), c.text)) return pass();
     return fail(c, "instantiation trapped with '" + std::string(e.what()) + "', expected '" +

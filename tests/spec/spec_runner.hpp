@@ -12,6 +12,7 @@
 #include <set>
 #include <ostream>
 #include <string>
+#include <vector>
 
 namespace waot::spec {
 
@@ -66,6 +67,9 @@ private:
   std::optional<Instance> current_;
   std::map<std::string, Instance> named_;
   std::map<std::string, Exports> registered_;
+  // Every instance of the script stays alive until the end: tables and
+  // globals of other instances may hold references into it.
+  std::vector<Instance> alive_;
   bool currentUnsupported_ = false;
   std::set<std::string> unsupportedNames_;
 };

@@ -152,10 +152,25 @@ TEST(LowerBodyNumeric, FloatConstantsKeepTheirExactBits) {
 
   const Lowered f64 = lowerSingle({}, {D}, Code().f64Bits(0x8000000000000000ull).end());
   ASSERT_EQ(f64.verifierErrors, "");
-  auto *negZero = llvm::dyn_cast<llvm::ConstantFP>(
+  // -0.0 is an identity of addition: it reaches the function through the
+  // opaque asm that stops the optimizer from folding x + (-0.0) to x.
+  auto *opaque = llvm::dyn_cast<llvm::CallInst>(
       instructions<llvm::ReturnInst>(f64.function(0))[0]->getReturnValue());
+  ASSERT_NE(opaque, nullptr);
+  EXPECT_TRUE(llvm::isa<llvm::InlineAsm>(opaque->getCalledOperand()));
+  auto *negZero = llvm::dyn_cast<llvm::ConstantFP>(opaque->getArgOperand(0));
   ASSERT_NE(negZero, nullptr);
   EXPECT_EQ(negZero->getValueAPF().bitcastToAPInt().getZExtValue(), 0x8000000000000000ull);
+}
+
+TEST(LowerBodyNumeric, IdentityConstantsAreOpaqueOthersAreNot) {
+  // x * 1.0 must not fold to x (a signalling NaN must come out quiet).
+  const Lowered one = lowerSingle({F}, {F}, Code().get(0).f32Bits(0x3F800000u).op(Opcode::F32Mul).end());
+  ASSERT_EQ(one.verifierErrors, "");
+  EXPECT_EQ(instructions<llvm::CallInst>(one.function(0)).size(), 1u);
+  const Lowered two = lowerSingle({F}, {F}, Code().get(0).f32Bits(0x40000000u).op(Opcode::F32Mul).end());
+  ASSERT_EQ(two.verifierErrors, "");
+  EXPECT_TRUE(instructions<llvm::CallInst>(two.function(0)).empty());
 }
 
 TEST(LowerBodyNumeric, ShiftCountsAreMaskedAndRotatesUseFunnelShifts) {

@@ -95,6 +95,10 @@ void FunctionLowering::emitConvert(const Instr &in) {
   llvm::Value *operand = pop();
 
   if (const auto cast = simpleCast(in.op)) {
+    // LLVM folds demote(promote(x)) to x, letting a signalling NaN through
+    // unquieted; wasm's demote must return a quiet NaN.
+    if (in.op == Opcode::F32DemoteF64 && llvm::isa<llvm::FPExtInst>(operand))
+      operand = opaqueFloat(operand);
     push(builder_.CreateCast(*cast, operand, resultType));
     return;
   }

@@ -168,19 +168,17 @@ void FunctionLowering::emitStore(const Instr &in) {
 void FunctionLowering::keepLoadAlive(llvm::Value *loaded) {
   // A wasm load must trap when out of bounds even if its value is never used,
   // but LLVM deletes unused loads. Like wasm2c's FORCE_READ, hand the value to
-  // an empty inline asm: the load has to happen, yet the asm neither reads
-  // nor writes memory, so it is no barrier for other memory optimizations.
+  // an empty inline asm: the load has to happen, yet the asm touches only
+  // "inaccessible" memory, so it is no barrier for optimizations of linear
+  // memory, globals or the context. (Not memory(none): LLVM 19's -O0
+  // instruction selection then drops the load feeding the asm.)
   // Floats stay in their register class where the target has a constraint
   // for it; elsewhere their bits go through an integer register.
   llvm::Value *operand = loaded;
-  const char *constraint = "r";
-  if (loaded->getType()->isFloatingPointTy()) {
-    const llvm::Triple triple(env_.llvm.getTargetTriple());
-    if (triple.getArch() == llvm::Triple::x86_64) {
-      constraint = "x";
-    } else if (triple.isAArch64()) {
-      constraint = "w";
-    } else {
+  const char *constraint = floatRegisterConstraint(loaded->getType());
+  if (!constraint) {
+    constraint = "r";
+    if (loaded->getType()->isFloatingPointTy()) {
       const unsigned bits = loaded->getType()->getPrimitiveSizeInBits().getFixedValue();
       operand = builder_.CreateBitCast(loaded, builder_.getIntNTy(bits));
     }
@@ -191,7 +189,37 @@ void FunctionLowering::keepLoadAlive(llvm::Value *loaded) {
       llvm::InlineAsm::get(asmType, "", constraint, /*hasSideEffects=*/true);
   llvm::CallInst *use = builder_.CreateCall(asmType, emptyAsm, {operand});
   use->setDoesNotThrow();
-  use->setMemoryEffects(llvm::MemoryEffects::none());
+  use->setMemoryEffects(llvm::MemoryEffects::inaccessibleMemOnly());
+}
+
+const char *FunctionLowering::floatRegisterConstraint(llvm::Type *type) const {
+  if (!type->isFloatingPointTy()) return nullptr;
+  const llvm::Triple triple(env_.llvm.getTargetTriple());
+  if (triple.getArch() == llvm::Triple::x86_64) return "x";
+  if (triple.isAArch64()) return "w";
+  return nullptr;
+}
+
+llvm::Value *FunctionLowering::opaqueFloat(llvm::Value *value) {
+  // The value passes through an empty asm (no side effects, no memory), so
+  // the optimizer cannot see what it is and cannot fold identities with it.
+  llvm::Type *type = value->getType();
+  llvm::Value *operand = value;
+  std::string constraints = "=r,0";
+  if (const char *reg = floatRegisterConstraint(type)) {
+    constraints = std::string("=") + reg + ",0";
+  } else {
+    operand = builder_.CreateBitCast(value, builder_.getIntNTy(
+                                                type->getPrimitiveSizeInBits().getFixedValue()));
+  }
+  llvm::FunctionType *asmType =
+      llvm::FunctionType::get(operand->getType(), {operand->getType()}, false);
+  llvm::InlineAsm *identity =
+      llvm::InlineAsm::get(asmType, "", constraints, /*hasSideEffects=*/false);
+  llvm::CallInst *call = builder_.CreateCall(asmType, identity, {operand}, "opaque");
+  call->setDoesNotThrow();
+  call->setMemoryEffects(llvm::MemoryEffects::none());
+  return operand == value ? static_cast<llvm::Value *>(call) : builder_.CreateBitCast(call, type);
 }
 
 } // namespace waot::frontend::lower

@@ -101,6 +101,15 @@ llvm::Value *emitBinaryArith(llvm::IRBuilder<> &b, Opcode op, llvm::Value *lhs, 
   const auto intrinsic = [&](llvm::Intrinsic::ID id) {
     return b.CreateBinaryIntrinsic(id, lhs, rhs);
   };
+  // llvm.minimum/maximum order -0 below +0 and propagate NaN, but may return
+  // a signalling NaN operand as it is; wasm requires a quiet (arithmetic)
+  // NaN. When either operand is NaN, answer lhs + rhs instead: IEEE addition
+  // of a NaN yields a quiet NaN.
+  const auto minMax = [&](llvm::Intrinsic::ID id) {
+    llvm::Value *ordered = intrinsic(id);
+    llvm::Value *anyNaN = b.CreateFCmpUNO(lhs, rhs, "any.nan");
+    return b.CreateSelect(anyNaN, b.CreateFAdd(lhs, rhs, "quiet.nan"), ordered);
+  };
   switch (op) {
   case Opcode::I32Add:
   case Opcode::I64Add: return b.CreateAdd(lhs, rhs);
@@ -134,11 +143,10 @@ llvm::Value *emitBinaryArith(llvm::IRBuilder<> &b, Opcode op, llvm::Value *lhs, 
   case Opcode::F64Mul: return b.CreateFMul(lhs, rhs);
   case Opcode::F32Div:
   case Opcode::F64Div: return b.CreateFDiv(lhs, rhs);
-  // llvm.minimum/maximum propagate NaN and order -0 below +0, as wasm requires.
   case Opcode::F32Min:
-  case Opcode::F64Min: return intrinsic(llvm::Intrinsic::minimum);
+  case Opcode::F64Min: return minMax(llvm::Intrinsic::minimum);
   case Opcode::F32Max:
-  case Opcode::F64Max: return intrinsic(llvm::Intrinsic::maximum);
+  case Opcode::F64Max: return minMax(llvm::Intrinsic::maximum);
   case Opcode::F32Copysign:
   case Opcode::F64Copysign: return intrinsic(llvm::Intrinsic::copysign);
   default: return nullptr;
@@ -161,19 +169,31 @@ bool isIntegerDivision(Opcode op) {
 
 } // namespace
 
+namespace {
+
+// ±0.0 and ±1.0: with them LLVM folds x*1, x/1, x+(-0), x-0, -0-x and x*-1
+// to x or -x, which passes a signalling NaN through unquieted, while wasm
+// requires an arithmetic (quiet) NaN from those operations.
+bool isFoldableIdentity(const llvm::APFloat &value) {
+  return value.isZero() || (value.isExactlyValue(1.0) || value.isExactlyValue(-1.0));
+}
+
+} // namespace
+
 void FunctionLowering::emitConst(const Instr &in) {
+  const auto pushFloat = [&](const llvm::fltSemantics &semantics, unsigned bits) {
+    // From the bit pattern, so NaN payloads survive exactly.
+    const llvm::APFloat value(semantics, llvm::APInt(bits, in.bits));
+    llvm::Value *constant = llvm::ConstantFP::get(env_.context, value);
+    // Identity constants are hidden from the optimizer where they are made,
+    // so that they stay opaque through locals too (costs one register move).
+    push(isFoldableIdentity(value) ? opaqueFloat(constant) : constant);
+  };
   switch (in.op) {
   case Opcode::I32Const: push(builder_.getInt32(static_cast<std::uint32_t>(in.bits))); return;
   case Opcode::I64Const: push(builder_.getInt64(in.bits)); return;
-  // From the bit pattern, so NaN payloads survive exactly.
-  case Opcode::F32Const:
-    push(llvm::ConstantFP::get(
-        env_.context, llvm::APFloat(llvm::APFloat::IEEEsingle(), llvm::APInt(32, in.bits))));
-    return;
-  case Opcode::F64Const:
-    push(llvm::ConstantFP::get(
-        env_.context, llvm::APFloat(llvm::APFloat::IEEEdouble(), llvm::APInt(64, in.bits))));
-    return;
+  case Opcode::F32Const: pushFloat(llvm::APFloat::IEEEsingle(), 32); return;
+  case Opcode::F64Const: pushFloat(llvm::APFloat::IEEEdouble(), 64); return;
   default: break;
   }
   unsupported(in, "constant instruction '" + std::string(name(in.op)) + "'");

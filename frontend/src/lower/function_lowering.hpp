@@ -124,6 +124,11 @@ private:
   llvm::Value *memoryBase();
   llvm::Value *effectiveAddress(llvm::Value *index, std::uint64_t offset);
   void keepLoadAlive(llvm::Value *loaded);
+  // The register constraint that keeps a float in its own register class on
+  // this target, or nullptr (then its bits go through an integer register).
+  const char *floatRegisterConstraint(llvm::Type *type) const;
+  // `value`, hidden from the optimizer (see emitConst).
+  llvm::Value *opaqueFloat(llvm::Value *value);
 
   // ---- table helpers (emit_table.cpp)
   void requireTable(std::uint32_t table) const;

@@ -124,7 +124,14 @@ struct SignatureLess {
 
 void applyGeneratedCodeAttributes(llvm::Function &function) {
   function.setDoesNotThrow();
+  // Large frames must touch the guard page first: stack exhaustion is
+  // detected by the fault there.
   function.addFnAttr("probe-stack", "inline-asm");
+  // Wasm 2.0 has no tail calls: every call must consume stack, so that
+  // unbounded recursion ends in "call stack exhausted". This attribute stops
+  // both tail-recursion elimination (which would turn `f(x) = f(x+1) + 1`
+  // into an endless loop) and sibling-call optimization in the backend.
+  function.addFnAttr("disable-tail-calls", "true");
 }
 
 TypeTrampolines emitTrampolines(ModuleEnv &env) {

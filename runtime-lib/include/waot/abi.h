@@ -359,6 +359,44 @@ typedef struct waot_artifact {
   const waot_data_desc *datas;
 } waot_artifact;
 
+/* ---- the integrity trailer ---------------------------------------------- */
+/* `waot compile` appends this trailer after the linked ELF image (the dynamic
+ * loader ignores bytes past the image). The runtime verifies it before it
+ * hands the file to dlopen(), so that a truncated or corrupted artifact is a
+ * clear error instead of a crash inside the dynamic loader. */
+#define WAOT_TRAILER_MAGIC "WAOTSUM1" /* 8 bytes, no NUL stored */
+
+typedef struct waot_artifact_trailer {
+  char magic[8];
+  uint64_t image_size; /* bytes of the ELF image before the trailer */
+  uint64_t checksum;   /* waot_checksum(image, image_size) */
+} waot_artifact_trailer;
+
+/* A fast 64-bit checksum. Every step is a bijection of the running state for
+ * a fixed input word, so any single changed word changes the result. */
+static inline uint64_t waot_checksum_mix(uint64_t h, uint64_t word) {
+  h = (h ^ word) * 0xff51afd7ed558ccdull;
+  return h ^ (h >> 32);
+}
+
+static inline uint64_t waot_checksum(const uint8_t *data, uint64_t size) {
+  uint64_t h = 0x9e3779b97f4a7c15ull ^ size;
+  uint64_t i = 0;
+  for (; i + 8 <= size; i += 8) {
+    uint64_t word = 0;
+    for (unsigned b = 0; b < 8; ++b) word |= (uint64_t)data[i + b] << (8 * b);
+    h = waot_checksum_mix(h, word);
+  }
+  if (i < size) {
+    uint64_t word = 0;
+    for (unsigned b = 0; i + b < size; ++b) word |= (uint64_t)data[i + b] << (8 * b);
+    h = waot_checksum_mix(h, word);
+  }
+  h ^= h >> 33;
+  h *= 0xc4ceb9fe1a85ec53ull;
+  return h ^ (h >> 33);
+}
+
 #ifdef __cplusplus
 } /* extern "C" */
 #endif

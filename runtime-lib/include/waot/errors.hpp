@@ -73,10 +73,53 @@ public:
   using Error::Error;
 };
 
-// A trap, or a failure while running wasm code or instantiating.
+// Why wasm code trapped. Numbered exactly as `waot_trap_kind` in abi.h (the
+// runtime static_asserts this), so a kind crosses the ABI as its number.
+enum class TrapKind : std::uint32_t {
+  Unreachable = 1,
+  MemoryOutOfBounds,
+  TableOutOfBounds,
+  UndefinedElement,
+  UninitializedElement,
+  IndirectCallTypeMismatch,
+  IntegerDivideByZero,
+  IntegerOverflow,
+  InvalidConversion,
+  CallStackExhausted,
+  NullReference,
+};
+
+// The WebAssembly specification's message for each trap kind (what the spec
+// test suite's assert_trap expects).
+inline const char *trapMessage(TrapKind kind) noexcept {
+  switch (kind) {
+  case TrapKind::Unreachable: return "unreachable";
+  case TrapKind::MemoryOutOfBounds: return "out of bounds memory access";
+  case TrapKind::TableOutOfBounds: return "out of bounds table access";
+  case TrapKind::UndefinedElement: return "undefined element";
+  case TrapKind::UninitializedElement: return "uninitialized element";
+  case TrapKind::IndirectCallTypeMismatch: return "indirect call type mismatch";
+  case TrapKind::IntegerDivideByZero: return "integer divide by zero";
+  case TrapKind::IntegerOverflow: return "integer overflow";
+  case TrapKind::InvalidConversion: return "invalid conversion to integer";
+  case TrapKind::CallStackExhausted: return "call stack exhausted";
+  case TrapKind::NullReference: return "null reference";
+  }
+  return "trap";
+}
+
+// A trap, or a failure while running wasm code or instantiating. Traps carry
+// their kind; other runtime failures (e.g. out of address space) do not.
 class RuntimeError : public Error {
 public:
   using Error::Error;
+  explicit RuntimeError(TrapKind kind) : Error(trapMessage(kind)), trapKind_(kind) {}
+
+  // The trap kind when this error is a trap.
+  std::optional<TrapKind> trapKind() const noexcept { return trapKind_; }
+
+private:
+  std::optional<TrapKind> trapKind_;
 };
 
 // Arguments of the wrong shape (e.g. a missing import namespace, wrong

@@ -1,0 +1,197 @@
+// Functions: exported wasm functions and host functions, called generically
+// (Function::call with Values) or natively (TypedFunction, no boxing).
+#pragma once
+
+#include "waot/errors.hpp"
+#include "waot/types.hpp"
+#include "waot/value.hpp"
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <initializer_list>
+#include <memory>
+#include <span>
+#include <tuple>
+#include <type_traits>
+#include <utility>
+#include <variant>
+#include <vector>
+
+namespace waot {
+
+// A wasm function of some instance, or a host function (shared ownership: a
+// wasm function keeps its instance alive).
+class Function {
+public:
+  // Receives exactly the declared parameters and must write every result
+  // (each a Value of the declared result type).
+  using HostCallback = std::function<void(std::span<const Value> args, std::span<Value> results)>;
+
+  // A generic host function of type `type`.
+  Function(FuncType type, HostCallback host);
+
+  // A host function whose type is deduced from `callable`: parameters of
+  // type int32_t, int64_t, float or double; a void or scalar result.
+  template <class F> static Function wrap(F &&callable);
+
+  const FuncType &type() const noexcept;
+  bool isHost() const noexcept;
+
+  // Calls the function. TypeError on a wrong argument count or type;
+  // RuntimeError on a trap; a host function's exception arrives unchanged.
+  std::vector<Value> call(std::span<const Value> args) const;
+  std::vector<Value> call(std::initializer_list<Value> args) const;
+
+  // The same function (wasm: same instance and index; host: same object).
+  friend bool operator==(const Function &a, const Function &b) noexcept;
+
+private:
+  friend struct detail::ApiAccess;
+  Function(detail::InternalTag, std::shared_ptr<detail::FunctionData> data) noexcept;
+  std::shared_ptr<detail::FunctionData> data_;
+};
+
+namespace detail {
+
+// The scalar C++ types that map to wasm value types in wrap/TypedFunction.
+template <class T> struct Scalar;
+template <> struct Scalar<std::int32_t> {
+  static constexpr ValType type = ValType::I32;
+  static std::int32_t from(const Value &v) { return v.i32(); }
+};
+template <> struct Scalar<std::int64_t> {
+  static constexpr ValType type = ValType::I64;
+  static std::int64_t from(const Value &v) { return v.i64(); }
+};
+template <> struct Scalar<float> {
+  static constexpr ValType type = ValType::F32;
+  static float from(const Value &v) { return v.f32(); }
+};
+template <> struct Scalar<double> {
+  static constexpr ValType type = ValType::F64;
+  static double from(const Value &v) { return v.f64(); }
+};
+
+template <class T>
+concept ScalarType = requires { Scalar<T>::type; };
+template <class T>
+concept ScalarOrVoid = std::is_void_v<T> || ScalarType<T>;
+
+// Signature of a function pointer, lambda or other single-operator() functor.
+template <class F> struct CallableSignature : CallableSignature<decltype(&F::operator())> {};
+template <class R, class... A> struct CallableSignature<R (*)(A...)> {
+  using Type = R(A...);
+};
+template <class R, class... A> struct CallableSignature<R (*)(A...) noexcept> {
+  using Type = R(A...);
+};
+template <class C, class R, class... A> struct CallableSignature<R (C::*)(A...)> {
+  using Type = R(A...);
+};
+template <class C, class R, class... A> struct CallableSignature<R (C::*)(A...) const> {
+  using Type = R(A...);
+};
+template <class C, class R, class... A> struct CallableSignature<R (C::*)(A...) noexcept> {
+  using Type = R(A...);
+};
+template <class C, class R, class... A> struct CallableSignature<R (C::*)(A...) const noexcept> {
+  using Type = R(A...);
+};
+
+template <class R, class... A> FuncType signatureOf() {
+  FuncType type{{Scalar<std::remove_cvref_t<A>>::type...}, {}};
+  if constexpr (!std::is_void_v<R>) type.results.push_back(Scalar<R>::type);
+  return type;
+}
+
+template <class R, class... A, class F> Function wrapCallable(F &&callable, std::type_identity<R(A...)>) {
+  static_assert((ScalarType<std::remove_cvref_t<A>> && ...),
+                "Function::wrap: parameters must be int32_t, int64_t, float or double");
+  static_assert(ScalarOrVoid<R>, "Function::wrap: the result must be void, int32_t, int64_t, float or double");
+  return Function(signatureOf<R, A...>(),
+                  [fn = std::forward<F>(callable)](std::span<const Value> args, std::span<Value> results) mutable {
+                    [&]<std::size_t... I>(std::index_sequence<I...>) {
+                      if constexpr (std::is_void_v<R>)
+                        fn(Scalar<std::remove_cvref_t<A>>::from(args[I])...);
+                      else
+                        results[0] = Value(fn(Scalar<std::remove_cvref_t<A>>::from(args[I])...));
+                    }(std::index_sequence_for<A...>{});
+                  });
+}
+
+// Where a function's native code is: `code` has the wasm calling convention
+// and takes `ctx` first.
+struct NativeTarget {
+  void *code = nullptr;
+  void *ctx = nullptr;
+};
+
+// The native target of `function`; Error if it has none (a host function that
+// no loaded artifact has an adapter for).
+NativeTarget nativeTarget(const Function &function);
+
+// Runs thunk(frame) inside the trap boundary (the same one Function::call
+// uses). Throws RuntimeError on a trap; rethrows a host function's exception.
+void callGuarded(void (*thunk)(void *frame), void *frame);
+
+} // namespace detail
+
+template <class F> Function Function::wrap(F &&callable) {
+  using Signature = typename detail::CallableSignature<std::decay_t<F>>::Type;
+  return detail::wrapCallable(std::forward<F>(callable), std::type_identity<Signature>{});
+}
+
+// A function called with native arguments straight through its code pointer
+// (inside the trap boundary, no Value boxing). Obtained from
+// Exports::function<Sig>(name) or constructed from a Function of that type.
+template <class Sig> class TypedFunction;
+
+template <class R, class... A> class TypedFunction<R(A...)> {
+  static_assert((detail::ScalarType<A> && ...), "TypedFunction: parameters must be int32_t, int64_t, float or double");
+  static_assert(detail::ScalarOrVoid<R>, "TypedFunction: the result must be void, int32_t, int64_t, float or double");
+
+public:
+  // TypeError when `function` has another type.
+  explicit TypedFunction(Function function) : function_(std::move(function)) {
+    const FuncType expected = signature();
+    if (!(function_.type() == expected))
+      throw TypeError("function has type " + toString(function_.type()) + ", not " + toString(expected));
+    target_ = detail::nativeTarget(function_);
+  }
+
+  static FuncType signature() { return detail::signatureOf<R, A...>(); }
+
+  R operator()(A... args) const {
+    Frame frame{target_, {args...}, {}};
+    detail::callGuarded(&TypedFunction::thunk, &frame);
+    if constexpr (!std::is_void_v<R>) return frame.result;
+  }
+
+  const Function &function() const noexcept { return function_; }
+
+private:
+  using Result = std::conditional_t<std::is_void_v<R>, std::monostate, R>;
+  struct Frame {
+    detail::NativeTarget target;
+    std::tuple<A...> args;
+    Result result;
+  };
+
+  // Runs inside the trap boundary: a trap unwinds over this frame, so it
+  // holds nothing that needs destruction.
+  static void thunk(void *raw) {
+    Frame &frame = *static_cast<Frame *>(raw);
+    auto *code = reinterpret_cast<R (*)(void *, A...)>(frame.target.code);
+    void *ctx = frame.target.ctx;
+    if constexpr (std::is_void_v<R>)
+      std::apply([code, ctx](A... a) { code(ctx, a...); }, frame.args);
+    else
+      frame.result = std::apply([code, ctx](A... a) { return code(ctx, a...); }, frame.args);
+  }
+
+  Function function_;
+  detail::NativeTarget target_;
+};
+
+} // namespace waot

@@ -1,0 +1,132 @@
+// Loading compiled artifacts and instantiating them: Module, Imports,
+// Exports, Instance (the WebAssembly JavaScript API's shapes).
+#pragma once
+
+#include "waot/externals.hpp"
+#include "waot/function.hpp"
+#include "waot/types.hpp"
+
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace waot {
+
+namespace detail {
+struct ModuleData;
+class InstanceImpl;
+struct ExportsData;
+} // namespace detail
+
+class Exports;
+
+// A loaded artifact (a .so compiled by waot). Immutable, cheap to copy
+// (shared ownership) and safe to use from several threads.
+class Module {
+public:
+  // Loads the artifact at `so`. CompileError (Kind::Artifact) naming the path
+  // for a file that is not a loadable waot artifact: not an ELF object for
+  // this machine, no descriptor, another ABI version, a corrupt descriptor,
+  // code for CPU features this machine lacks, or a changed file at a path
+  // whose previous version is still loaded (write new artifacts to new paths).
+  static Module load(const std::filesystem::path &so);
+
+  std::vector<ImportDescriptor> imports() const;
+  std::vector<ExportDescriptor> exports() const;
+  // The producer and target recorded in the artifact.
+  std::string producer() const;
+  std::string targetTriple() const;
+
+private:
+  friend struct detail::ApiAccess;
+  Module(detail::InternalTag, std::shared_ptr<const detail::ModuleData> data) noexcept;
+  std::shared_ptr<const detail::ModuleData> data_;
+};
+
+// The values offered to an instance's imports, by module and name.
+class Imports {
+public:
+  // Defines (or replaces) module.name.
+  void define(std::string_view module, std::string_view name, Extern value);
+  // Defines every export of an instance under `module` (like registering an
+  // instance by name in the spec test suite).
+  void define(std::string_view module, const Exports &exports);
+
+  bool hasModule(std::string_view module) const;
+  // nullptr when module.name is not defined.
+  const Extern *find(std::string_view module, std::string_view name) const;
+
+private:
+  std::map<std::string, std::map<std::string, Extern, std::less<>>, std::less<>> modules_;
+};
+
+// An instance's exports, read-only. Cheap to copy.
+class Exports {
+public:
+  // Each throws waot::Error naming the export when it is missing or of
+  // another kind.
+  Function function(std::string_view name) const;
+  Memory memory(std::string_view name) const;
+  Table table(std::string_view name) const;
+  Global global(std::string_view name) const;
+
+  // A natively callable function, e.g. function<int32_t(int32_t, int32_t)>("add").
+  // TypeError when the export's signature differs.
+  template <class Sig> TypedFunction<Sig> function(std::string_view name) const {
+    return TypedFunction<Sig>(function(name));
+  }
+
+  // nullptr when there is no such export.
+  const Extern *find(std::string_view name) const;
+  // Every export in declaration order.
+  std::vector<std::pair<std::string, Extern>> all() const;
+
+private:
+  friend struct detail::ApiAccess;
+  const Extern &lookup(std::string_view name, ExternKind kind) const;
+  std::shared_ptr<const detail::ExportsData> data_;
+};
+
+// An instantiated module. Construction follows the spec: imports are read
+// (TypeError for a missing namespace, LinkError for a missing or mismatched
+// import), globals, tables and memories are created, element then data
+// segments applied, the start function run. A trap while doing so is a
+// RuntimeError; writes made before it into imported tables and memories stay.
+// An instance may be used by one thread at a time; distinct instances of the
+// same module run concurrently.
+//
+// Lifetime (there is no garbage collector, so references keep what they
+// point at alive by shared ownership):
+// - an instance keeps alive everything it imports; an exported Function,
+//   Global or Table keeps its instance alive (a Memory only its memory);
+// - function references the host stores (Table::set/grow, Global::set, the
+//   constructors) live as long as the table or global; references the host
+//   passes into an instance's functions, or a host function returns to wasm,
+//   live as long as that instance or host function;
+// - function references an instance puts into tables or globals it imports
+//   (element segments, or running code) do not extend its life: keep the
+//   instance alive while they may be called. Reading such a reference from
+//   the host after its instance is gone throws RuntimeError. The exception is
+//   a failed instantiation: the imported tables its element segments wrote
+//   keep that instance alive, so the functions stay callable as the spec
+//   requires (and, as the instance holds those tables, it is never freed).
+// Ownership cycles (e.g. the host storing an instance's function into a
+// table that instance imports) are never freed.
+class Instance {
+public:
+  explicit Instance(const Module &module, const Imports &imports = {});
+
+  const Exports &exports() const noexcept { return exports_; }
+  const Module &module() const noexcept { return module_; }
+
+private:
+  Module module_;
+  std::shared_ptr<detail::InstanceImpl> impl_;
+  Exports exports_;
+};
+
+} // namespace waot

@@ -1,0 +1,79 @@
+// Types of the waot runtime API: value types, function types, limits and the
+// descriptors of a module's imports and exports. They mirror the WebAssembly
+// JavaScript API's type reflection.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace waot {
+
+// Value types, with their wasm binary encodings.
+enum class ValType : std::uint8_t {
+  I32 = 0x7F,
+  I64 = 0x7E,
+  F32 = 0x7D,
+  F64 = 0x7C,
+  FuncRef = 0x70,
+  ExternRef = 0x6F,
+};
+
+// "i32", "i64", "f32", "f64", "funcref", "externref".
+std::string_view toString(ValType type);
+
+constexpr bool isReference(ValType type) noexcept {
+  return type == ValType::FuncRef || type == ValType::ExternRef;
+}
+
+struct FuncType {
+  std::vector<ValType> params;
+  std::vector<ValType> results;
+  bool operator==(const FuncType &) const = default;
+};
+
+// "(i32, i32) -> (i64)"; "() -> ()" for no parameters and results.
+std::string toString(const FuncType &type);
+
+enum class ExternKind { Function, Table, Memory, Global };
+
+// "function", "table", "memory", "global".
+std::string_view toString(ExternKind kind);
+
+// Sizes of memories (in 64 KiB pages) and tables (in elements).
+struct Limits {
+  constexpr Limits(std::uint64_t min = 0, std::optional<std::uint64_t> max = std::nullopt) noexcept
+      : min(min), max(max) {}
+  std::uint64_t min;
+  std::optional<std::uint64_t> max;
+  bool operator==(const Limits &) const = default;
+};
+
+// "{min 1, max 2}" or "{min 1}".
+std::string toString(const Limits &limits);
+
+// One import a module declares. Only the fields of its kind are meaningful:
+// Function: funcType; Table: valType (the element type) and limits;
+// Memory: limits; Global: valType and isMutable.
+struct ImportDescriptor {
+  std::string module;
+  std::string name;
+  ExternKind kind = ExternKind::Function;
+  FuncType funcType;
+  ValType valType = ValType::I32;
+  bool isMutable = false;
+  Limits limits;
+};
+
+// The type an import expects, as used in link error messages, e.g.
+// "function (i32) -> ()", "table funcref {min 1}", "global mut i64".
+std::string describeType(const ImportDescriptor &import);
+
+struct ExportDescriptor {
+  std::string name;
+  ExternKind kind = ExternKind::Function;
+};
+
+} // namespace waot

@@ -1,0 +1,115 @@
+// The runtime side of Function: a wasm function of an instance, or a host
+// function together with the waot_func record generated code calls it by.
+#pragma once
+
+#include "library.hpp"
+#include "owner_set.hpp"
+
+#include "waot/abi.h"
+#include "waot/function.hpp"
+
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <span>
+#include <vector>
+
+namespace waot::detail {
+
+class InstanceImpl;
+
+// A native host adapter for one signature, and the artifact it lives in.
+struct AdapterSource {
+  void *adapter = nullptr;
+  waot_entry_fn entry = nullptr;
+  std::shared_ptr<const Library> library;
+};
+
+class FunctionData : public std::enable_shared_from_this<FunctionData> {
+public:
+  virtual ~FunctionData() = default;
+
+  virtual const FuncType &type() const noexcept = 0;
+  virtual bool isHost() const noexcept = 0;
+  // The record generated code calls this function through. A host function
+  // gets the native adapter of any loaded artifact with its signature (or,
+  // if there is none yet, of the next one loaded).
+  virtual const waot_func *record() = 0;
+  // The record for an import by an artifact that provides `adapter`.
+  virtual const waot_func *recordForImport(const AdapterSource &adapter) = 0;
+  // What keeps record() valid: the instance, or the host function itself.
+  virtual std::shared_ptr<const void> owner() = 0;
+  // Function::call after the argument checks.
+  virtual std::vector<Value> call(std::span<const Value> args) = 0;
+};
+
+class WasmFunctionData final : public FunctionData {
+public:
+  WasmFunctionData(std::shared_ptr<InstanceImpl> instance, const waot_func *record, const FuncType &type) noexcept
+      : instance_(std::move(instance)), record_(record), type_(type) {}
+
+  const FuncType &type() const noexcept override { return type_; }
+  bool isHost() const noexcept override { return false; }
+  const waot_func *record() override { return record_; }
+  const waot_func *recordForImport(const AdapterSource &) override { return record_; }
+  std::shared_ptr<const void> owner() override { return instance_; }
+  std::vector<Value> call(std::span<const Value> args) override;
+
+private:
+  std::shared_ptr<InstanceImpl> instance_;
+  const waot_func *record_;
+  const FuncType &type_; // owned by the instance's module
+};
+
+class HostFunctionData;
+
+// The callee context of a host function's record (see waot_host_binding).
+struct HostBinding {
+  waot_host_binding base; // first, so a waot_host_binding* is a HostBinding*
+  HostFunctionData *function;
+};
+
+class HostFunctionData final : public FunctionData {
+  struct Token {};
+
+public:
+  static std::shared_ptr<HostFunctionData> create(FuncType type, Function::HostCallback callback);
+  HostFunctionData(Token, FuncType type, Function::HostCallback callback);
+  ~HostFunctionData() override;
+
+  const FuncType &type() const noexcept override { return type_; }
+  bool isHost() const noexcept override { return true; }
+  const waot_func *record() override;
+  const waot_func *recordForImport(const AdapterSource &adapter) override;
+  std::shared_ptr<const void> owner() override { return shared_from_this(); }
+  std::vector<Value> call(std::span<const Value> args) override;
+
+  // Makes the record callable through `adapter` unless it already is.
+  void bindAdapter(const AdapterSource &adapter);
+
+private:
+  // waot_host_binding::invoke: runs the callback for generated code.
+  static void invokeFromWasm(waot_host_binding *self, waot_slot *slots);
+  // False when the callback threw (the exception is stored for the trap).
+  bool runFromWasm(waot_slot *slots) noexcept;
+  std::vector<Value> runCallback(std::span<const Value> args);
+
+  FuncType type_;
+  Function::HostCallback callback_;
+  std::mutex bindMutex_;
+  waot_func record_{};
+  HostBinding binding_{};
+  std::shared_ptr<const Library> adapterLibrary_; // keeps the bound adapter's code loaded
+  // Functions this host function returned to wasm: wasm may keep them.
+  OwnerSet returned_;
+};
+
+// Calls `record` through its generic entry trampoline inside the trap
+// boundary: parameters in slots[0..], results written back to slots[0..].
+void callRecord(const waot_func &record, waot_slot *slots);
+
+// The owner to keep alive for a reference value stored somewhere, or null
+// (numbers, externrefs, null references).
+std::shared_ptr<const void> referenceOwner(const Value &value);
+
+} // namespace waot::detail

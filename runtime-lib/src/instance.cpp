@@ -1,0 +1,196 @@
+// Instance construction (context, memories, tables, globals, exports) and
+// the public Instance. Segments and the start function: segments.cpp.
+#include "instance_impl.hpp"
+
+#include "api_access.hpp"
+#include "builtins.hpp"
+#include "funcref_registry.hpp"
+
+#include "waot/errors.hpp"
+
+#include <algorithm>
+#include <cstring>
+#include <new>
+
+namespace waot::detail {
+
+InstanceImpl::InstanceImpl(Token, std::shared_ptr<const ModuleData> module, ResolvedImports imports)
+    : module_(std::move(module)), importedFunctions_(std::move(imports.functions)),
+      memories_(std::move(imports.memories)), tables_(std::move(imports.tables)),
+      importedGlobals_(std::move(imports.globals)) {
+  const waot_ctx_layout &layout = module_->layout;
+  const std::size_t size = (static_cast<std::size_t>(layout.total_size) + 15) & ~std::size_t{15};
+  context_.reset(static_cast<std::byte *>(std::aligned_alloc(16, size)));
+  if (!context_) throw std::bad_alloc();
+  std::memset(context_.get(), 0, size);
+
+  waot_ctx_header &h = header();
+  h.builtins = &runtimeBuiltins();
+  h.instance = this;
+  std::copy(module_->typeIds.begin(), module_->typeIds.end(), contextArray<std::uint32_t>(layout.type_ids));
+  waot_global_cell **importedCells = contextArray<waot_global_cell *>(layout.imported_globals);
+  for (std::size_t i = 0; i < importedGlobals_.size(); ++i) importedCells[i] = importedGlobals_[i]->cell();
+  fillFunctionRecords();
+}
+
+InstanceImpl::~InstanceImpl() {
+  if (registered_) unregisterContext(context_.get());
+}
+
+void InstanceImpl::fillFunctionRecords() {
+  const waot_artifact &artifact = *module_->artifact;
+  auto **imported = contextArray<waot_func *>(module_->layout.imported_funcs);
+  for (std::size_t i = 0; i < importedFunctions_.size(); ++i) {
+    // A host function needs a native adapter for its signature: this
+    // artifact has one for each type it imports functions with.
+    const std::uint32_t type = module_->functionTypes[i];
+    const AdapterSource adapter{artifact.host_adapters[type], artifact.entry_trampolines[type], module_->library};
+    // Generated code only reads records; the const is the runtime's own discipline.
+    imported[i] = const_cast<waot_func *>(ApiAccess::data(importedFunctions_[i])->recordForImport(adapter));
+  }
+  waot_func *defined = definedFunctionRecords();
+  for (std::uint32_t i = 0; i < artifact.num_functions; ++i) {
+    const waot_function_desc &function = artifact.functions[i];
+    defined[i] = waot_func{function.code, context_.get(), module_->typeIds[function.type_index], 0,
+                           artifact.entry_trampolines[function.type_index]};
+  }
+}
+
+void InstanceImpl::createTablesAndMemories() {
+  const waot_artifact &artifact = *module_->artifact;
+  for (std::uint32_t i = 0; i < artifact.num_tables; ++i) {
+    const waot_table_desc &desc = artifact.tables[i];
+    std::optional<std::uint64_t> max;
+    if (desc.limits.has_max) max = desc.limits.max;
+    auto table = std::make_shared<TableImpl>(static_cast<ValType>(desc.elem_type), desc.limits.min, max, nullptr);
+    table->setDefiner(this);
+    tables_.push_back(std::move(table));
+  }
+  for (std::uint32_t i = 0; i < artifact.num_memories; ++i) {
+    const waot_limits_desc &limits = artifact.memories[i].limits;
+    std::optional<std::uint64_t> max;
+    if (limits.has_max) max = limits.max;
+    memories_.push_back(std::make_shared<MemoryImpl>(limits.min, max));
+  }
+  auto **tableRecords = contextArray<waot_table *>(module_->layout.tables);
+  for (std::size_t i = 0; i < tables_.size(); ++i) tableRecords[i] = tables_[i]->record();
+  auto **memoryRecords = contextArray<waot_memory *>(module_->layout.memories);
+  for (std::size_t i = 0; i < memories_.size(); ++i) memoryRecords[i] = memories_[i]->record();
+  if (!memories_.empty()) {
+    header().memory0 = memories_[0]->record();
+    header().memory0_base = memories_[0]->base();
+  }
+}
+
+void InstanceImpl::initializeGlobals() {
+  const waot_artifact &artifact = *module_->artifact;
+  waot_global_cell *cells = definedGlobalCells();
+  // In order: an initializer may read the globals before it.
+  for (std::uint32_t i = 0; i < artifact.num_globals; ++i) cells[i] = evaluate(artifact.globals[i].init);
+}
+
+const waot_func *InstanceImpl::functionRecord(std::uint32_t functionIndex) const noexcept {
+  if (functionIndex < module_->numImportedFunctions)
+    return contextArray<waot_func *>(module_->layout.imported_funcs)[functionIndex];
+  return &definedFunctionRecords()[functionIndex - module_->numImportedFunctions];
+}
+
+waot_global_cell *InstanceImpl::globalCell(std::uint32_t globalIndex) const noexcept {
+  if (globalIndex < module_->numImportedGlobals) return importedGlobals_[globalIndex]->cell();
+  return &definedGlobalCells()[globalIndex - module_->numImportedGlobals];
+}
+
+waot_slot InstanceImpl::evaluate(const waot_const_expr &expr) const noexcept {
+  switch (expr.kind) {
+  case WAOT_CONST_I32:
+  case WAOT_CONST_F32: return static_cast<std::uint32_t>(expr.value);
+  case WAOT_CONST_I64:
+  case WAOT_CONST_F64: return expr.value;
+  case WAOT_CONST_REF_NULL: return 0;
+  case WAOT_CONST_REF_FUNC: return reinterpret_cast<std::uintptr_t>(functionRecord(expr.index));
+  case WAOT_CONST_GLOBAL_GET: return *globalCell(expr.index);
+  }
+  return 0; // unreachable: the reader checked every kind
+}
+
+std::shared_ptr<FunctionData> InstanceImpl::functionForRecord(const waot_func *record) {
+  const auto first = reinterpret_cast<std::uintptr_t>(definedFunctionRecords());
+  const auto address = reinterpret_cast<std::uintptr_t>(record);
+  const std::uintptr_t count = module_->artifact->num_functions;
+  if (address < first || (address - first) % sizeof(waot_func) != 0 || (address - first) / sizeof(waot_func) >= count)
+    throw RuntimeError("a function reference points into an instance but not at one of its functions");
+  const auto index = static_cast<std::uint32_t>((address - first) / sizeof(waot_func));
+  const std::uint32_t type = module_->artifact->functions[index].type_index;
+  return std::make_shared<WasmFunctionData>(shared_from_this(), record, module_->types[type]);
+}
+
+Extern InstanceImpl::exportedExtern(ExternKind kind, std::uint32_t index) {
+  const ModuleData &m = *module_;
+  switch (kind) {
+  case ExternKind::Function:
+    if (index < m.numImportedFunctions) return importedFunctions_[index];
+    return ApiAccess::function(std::make_shared<WasmFunctionData>(
+        shared_from_this(), &definedFunctionRecords()[index - m.numImportedFunctions], m.types[m.functionTypes[index]]));
+  case ExternKind::Table:
+    if (index < m.numImportedTables) return ApiAccess::table(tables_[index]);
+    // The handle keeps this instance alive: its functions fill the table.
+    return ApiAccess::table(std::shared_ptr<TableImpl>(shared_from_this(), tables_[index].get()));
+  case ExternKind::Memory: return ApiAccess::memory(memories_[index]);
+  case ExternKind::Global:
+    if (index < m.numImportedGlobals) return ApiAccess::global(importedGlobals_[index]);
+    return ApiAccess::global(std::make_shared<GlobalData>(m.globalTypes[index].type, m.globalTypes[index].isMutable,
+                                                          globalCell(index), shared_from_this(), &refOwners_));
+  }
+  throw Error("invalid export kind");
+}
+
+std::shared_ptr<const ExportsData> InstanceImpl::buildExports() {
+  auto exports = std::make_shared<ExportsData>();
+  const waot_artifact &artifact = *module_->artifact;
+  exports->ordered.reserve(artifact.num_exports);
+  for (std::uint32_t i = 0; i < artifact.num_exports; ++i) {
+    const ExportDescriptor &desc = module_->exports[i];
+    exports->byName.emplace(desc.name, exports->ordered.size());
+    exports->ordered.emplace_back(desc.name, exportedExtern(desc.kind, artifact.exports[i].index));
+  }
+  return exports;
+}
+
+InstanceImpl::Created InstanceImpl::instantiate(std::shared_ptr<const ModuleData> module, ResolvedImports imports) {
+  auto instance = std::make_shared<InstanceImpl>(Token{}, std::move(module), std::move(imports));
+  registerContext(instance->context_.get(), instance->module_->layout.total_size, instance);
+  instance->registered_ = true;
+  instance->createTablesAndMemories();
+  instance->initializeGlobals();
+  std::shared_ptr<const ExportsData> exports;
+  try {
+    instance->applyElemSegments();
+    instance->applyDataSegments();
+    exports = instance->buildExports();
+    instance->runStartFunction();
+  } catch (...) {
+    instance->keepAliveThroughWrittenTables();
+    throw;
+  }
+  return {std::move(instance), std::move(exports)};
+}
+
+void InstanceImpl::keepAliveThroughWrittenTables() {
+  // Tables keep it alive only then: on success, a table this instance imports
+  // holding it would form an ownership cycle (it holds the table) that is
+  // never freed, so the embedder keeps successful instances alive instead.
+  for (TableImpl *table : importedTablesWritten_) table->keepAlive(shared_from_this());
+}
+
+} // namespace waot::detail
+
+namespace waot {
+
+Instance::Instance(const Module &module, const Imports &imports) : module_(module) {
+  const auto &data = detail::ApiAccess::data(module);
+  auto created = detail::InstanceImpl::instantiate(data, detail::resolveImports(*data, imports));
+  impl_ = std::move(created.instance);
+  exports_ = detail::ApiAccess::exports(std::move(created.exports));
+}
+
+} // namespace waot

@@ -1,0 +1,139 @@
+// An instance: its context block (the layout abi.h defines, read by
+// generated code), the memories, tables and globals it owns or imports, and
+// its segments. Construction steps follow the spec's instantiation order.
+#pragma once
+
+#include "function_data.hpp"
+#include "global_data.hpp"
+#include "memory_impl.hpp"
+#include "module_data.hpp"
+#include "owner_set.hpp"
+#include "table_impl.hpp"
+
+#include "waot/abi.h"
+#include "waot/instance.hpp"
+
+#include <cstddef>
+#include <cstdint>
+#include <cstdlib>
+#include <map>
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+namespace waot::detail {
+
+// The imports of one instantiation, per kind in declaration order.
+struct ResolvedImports {
+  std::vector<Function> functions;
+  std::vector<std::shared_ptr<TableImpl>> tables;   // the providers' handles
+  std::vector<std::shared_ptr<MemoryImpl>> memories;
+  std::vector<std::shared_ptr<GlobalData>> globals;
+};
+
+// "Read the imports" of the JS API: TypeError for a missing namespace,
+// LinkError for a missing or mismatched import.
+ResolvedImports resolveImports(const ModuleData &module, const Imports &imports);
+
+struct ExportsData {
+  std::vector<std::pair<std::string, Extern>> ordered;
+  std::map<std::string, std::size_t, std::less<>> byName;
+};
+
+class InstanceImpl : public std::enable_shared_from_this<InstanceImpl> {
+  struct Token {};
+
+public:
+  struct Created {
+    std::shared_ptr<InstanceImpl> instance;
+    std::shared_ptr<const ExportsData> exports;
+  };
+
+  // Everything after import resolution: RuntimeError on a trap.
+  static Created instantiate(std::shared_ptr<const ModuleData> module, ResolvedImports imports);
+
+  InstanceImpl(Token, std::shared_ptr<const ModuleData> module, ResolvedImports imports);
+  ~InstanceImpl();
+  InstanceImpl(const InstanceImpl &) = delete;
+  InstanceImpl &operator=(const InstanceImpl &) = delete;
+
+  static InstanceImpl &fromContext(void *ctx) noexcept {
+    return *static_cast<InstanceImpl *>(static_cast<waot_ctx_header *>(ctx)->instance);
+  }
+
+  const ModuleData &module() const noexcept { return *module_; }
+  OwnerSet &refOwners() noexcept { return refOwners_; }
+
+  // For the builtins: nullptr / empty for an index out of range; dropped
+  // segments are empty.
+  MemoryImpl *memory(std::uint32_t index) const noexcept {
+    return index < memories_.size() ? memories_[index].get() : nullptr;
+  }
+  TableImpl *table(std::uint32_t index) const noexcept {
+    return index < tables_.size() ? tables_[index].get() : nullptr;
+  }
+  std::span<const std::uint8_t> dataSegment(std::uint32_t index) const noexcept {
+    return index < dataSegments_.size() ? dataSegments_[index] : std::span<const std::uint8_t>();
+  }
+  std::span<void *const> elemSegment(std::uint32_t index) const noexcept {
+    return index < elemSegments_.size() ? std::span<void *const>(elemSegments_[index]) : std::span<void *const>();
+  }
+  void dropData(std::uint32_t index) noexcept {
+    if (index < dataSegments_.size()) dataSegments_[index] = {};
+  }
+  void dropElem(std::uint32_t index) noexcept {
+    if (index < elemSegments_.size()) std::vector<void *>().swap(elemSegments_[index]);
+  }
+
+  // The function whose record (in this context) is `record`.
+  std::shared_ptr<FunctionData> functionForRecord(const waot_func *record);
+
+private:
+  template <class T> T *contextArray(std::uint32_t offset) const noexcept {
+    return reinterpret_cast<T *>(context_.get() + offset);
+  }
+  waot_ctx_header &header() const noexcept { return *contextArray<waot_ctx_header>(0); }
+  waot_func *definedFunctionRecords() const noexcept {
+    return contextArray<waot_func>(module_->layout.defined_funcs);
+  }
+  waot_global_cell *definedGlobalCells() const noexcept {
+    return contextArray<waot_global_cell>(module_->layout.defined_globals);
+  }
+
+  void fillFunctionRecords();
+  void createTablesAndMemories();
+  void initializeGlobals();
+  void applyElemSegments();
+  void applyDataSegments();
+  void runStartFunction();
+  // After a failed instantiation nobody holds this instance, yet the spec
+  // wants the functions its segments stored in imported tables to stay
+  // callable: those tables keep it alive from now on.
+  void keepAliveThroughWrittenTables();
+  std::shared_ptr<const ExportsData> buildExports();
+  Extern exportedExtern(ExternKind kind, std::uint32_t index);
+
+  waot_slot evaluate(const waot_const_expr &expr) const noexcept;
+  const waot_func *functionRecord(std::uint32_t functionIndex) const noexcept;
+  waot_global_cell *globalCell(std::uint32_t globalIndex) const noexcept;
+
+  struct FreeDeleter {
+    void operator()(std::byte *p) const noexcept { std::free(p); }
+  };
+
+  std::shared_ptr<const ModuleData> module_;
+  std::unique_ptr<std::byte, FreeDeleter> context_;
+  std::vector<Function> importedFunctions_;
+  std::vector<std::shared_ptr<MemoryImpl>> memories_; // imported first
+  std::vector<std::shared_ptr<TableImpl>> tables_;    // imported first
+  std::vector<std::shared_ptr<GlobalData>> importedGlobals_;
+  std::vector<std::span<const std::uint8_t>> dataSegments_; // into the artifact; empty once dropped
+  std::vector<std::vector<void *>> elemSegments_;          // resolved references; empty once dropped
+  OwnerSet refOwners_; // what the host stored into this instance's globals
+  // Imported tables our element segments wrote function references into.
+  std::vector<TableImpl *> importedTablesWritten_;
+  bool registered_ = false;
+};
+
+} // namespace waot::detail

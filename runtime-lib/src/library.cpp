@@ -1,0 +1,139 @@
+#include "library.hpp"
+
+#include "artifact_file.hpp"
+#include "trap.hpp"
+
+#include "waot/errors.hpp"
+
+#include <dlfcn.h>
+#include <link.h>
+#include <sys/stat.h>
+
+#include <cerrno>
+#include <cstring>
+#include <map>
+#include <mutex>
+#include <utility>
+
+namespace waot::detail {
+namespace {
+
+[[noreturn]] void fail(const std::string &path, const std::string &message) {
+  throw CompileError(CompileError::Kind::Artifact, path + ": " + message);
+}
+
+// Which file each loaded handle came from. dlopen() hands back the already
+// loaded object for a path it has seen (even if the file was replaced since),
+// so a changed file at a still-loaded path must be refused, not silently
+// served with the old code.
+struct FileIdentity {
+  dev_t device = 0;
+  ino_t inode = 0;
+  off_t size = 0;
+  timespec modified{};
+  bool operator==(const FileIdentity &o) const noexcept {
+    return device == o.device && inode == o.inode && size == o.size && modified.tv_sec == o.modified.tv_sec &&
+           modified.tv_nsec == o.modified.tv_nsec;
+  }
+};
+
+struct LoadedFile {
+  FileIdentity identity;
+  std::size_t users = 0;
+};
+
+std::mutex loadMutex;
+std::map<void *, LoadedFile> loadedFiles; // guarded by loadMutex
+
+FileIdentity identify(const std::string &path) {
+  struct stat info {};
+  if (stat(path.c_str(), &info) != 0) fail(path, std::string("cannot open: ") + std::strerror(errno));
+  if (!S_ISREG(info.st_mode)) fail(path, "not a regular file");
+  return {info.st_dev, info.st_ino, info.st_size, info.st_mtim};
+}
+
+std::string lastDlError() {
+  const char *message = dlerror();
+  return message ? message : "unknown dynamic loader error";
+}
+
+struct SegmentSearch {
+  std::uintptr_t anchor;                                      // an address inside the object
+  std::vector<std::pair<std::uintptr_t, std::uintptr_t>> code; // its executable segments
+};
+
+int collectExecutableSegments(dl_phdr_info *info, std::size_t, void *data) {
+  auto &search = *static_cast<SegmentSearch *>(data);
+  bool containsAnchor = false;
+  for (ElfW(Half) i = 0; i < info->dlpi_phnum; ++i) {
+    const ElfW(Phdr) &header = info->dlpi_phdr[i];
+    if (header.p_type != PT_LOAD) continue;
+    const std::uintptr_t begin = info->dlpi_addr + header.p_vaddr;
+    if (search.anchor >= begin && search.anchor < begin + header.p_memsz) containsAnchor = true;
+  }
+  if (!containsAnchor) return 0;
+  for (ElfW(Half) i = 0; i < info->dlpi_phnum; ++i) {
+    const ElfW(Phdr) &header = info->dlpi_phdr[i];
+    if (header.p_type == PT_LOAD && (header.p_flags & PF_X)) {
+      const std::uintptr_t begin = info->dlpi_addr + header.p_vaddr;
+      search.code.emplace_back(begin, begin + header.p_memsz);
+    }
+  }
+  return 1; // found: stop iterating
+}
+
+} // namespace
+
+std::shared_ptr<const Library> Library::open(const std::filesystem::path &filePath) {
+  const std::string path = filePath.string();
+  // dlopen() searches the library path for a name without a slash; an
+  // artifact is always a file, so hand it an absolute path.
+  std::error_code absoluteError;
+  const auto absolute = std::filesystem::absolute(filePath, absoluteError);
+  const std::string loadPath = absoluteError ? path : absolute.lexically_normal().string();
+  installFaultHandlers();
+  checkArtifactFile(path);
+  std::shared_ptr<Library> library;
+  {
+    std::lock_guard lock(loadMutex);
+    const FileIdentity identity = identify(path);
+    if (void *existing = dlopen(loadPath.c_str(), RTLD_NOW | RTLD_LOCAL | RTLD_NOLOAD)) {
+      auto known = loadedFiles.find(existing);
+      const bool changed = known != loadedFiles.end() && !(known->second.identity == identity);
+      dlclose(existing);
+      if (changed)
+        fail(path, "a different artifact was loaded from this path and is still in use; "
+                   "the dynamic loader would return its code, so load a changed artifact from a new path");
+    }
+    dlerror();
+    void *handle = dlopen(loadPath.c_str(), RTLD_NOW | RTLD_LOCAL);
+    if (!handle) fail(path, "cannot load: " + lastDlError());
+    LoadedFile &file = loadedFiles[handle];
+    if (file.users++ == 0) file.identity = identity;
+    library = std::make_shared<Library>(Token{}, path, handle);
+  }
+  // From here on the Library owns the handle; its destructor takes the lock.
+
+  dlerror();
+  void *symbol = dlsym(library->handle_, WAOT_ARTIFACT_SYMBOL);
+  if (!symbol) fail(path, "not a waot artifact (no " WAOT_ARTIFACT_SYMBOL " symbol)");
+  library->artifact_ = static_cast<const waot_artifact *>(symbol);
+
+  SegmentSearch search{reinterpret_cast<std::uintptr_t>(symbol), {}};
+  dl_iterate_phdr(collectExecutableSegments, &search);
+  // A module without functions legitimately has no code at all.
+  if (search.code.empty() && library->artifact_->num_functions != 0)
+    fail(path, "the artifact has functions but no executable segment");
+  for (const auto &[begin, end] : search.code) library->codeRanges_.emplace_back(RangeKind::Code, begin, end);
+  return library;
+}
+
+Library::~Library() {
+  codeRanges_.clear(); // unregister before the code goes away
+  std::lock_guard lock(loadMutex);
+  if (auto file = loadedFiles.find(handle_); file != loadedFiles.end() && --file->second.users == 0)
+    loadedFiles.erase(file);
+  dlclose(handle_);
+}
+
+} // namespace waot::detail

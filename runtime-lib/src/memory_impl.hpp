@@ -1,0 +1,60 @@
+// A 32-bit linear memory: WAOT_MEMORY32_RESERVATION bytes of address space
+// reserved inaccessible, the first size bytes read/write. Any 32-bit index
+// plus 32-bit offset lands inside the reservation, so generated code needs
+// no bounds checks: the fault handler turns accesses beyond size into traps.
+#pragma once
+
+#include "guard_ranges.hpp"
+
+#include "waot/abi.h"
+#include "waot/types.hpp"
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+
+namespace waot::detail {
+
+// An mmap()ed address range, unmapped on destruction.
+class AddressReservation {
+public:
+  // PROT_NONE, MAP_NORESERVE: costs address space only. RuntimeError on failure.
+  explicit AddressReservation(std::size_t size);
+  ~AddressReservation();
+  AddressReservation(const AddressReservation &) = delete;
+  AddressReservation &operator=(const AddressReservation &) = delete;
+
+  std::uint8_t *base() const noexcept { return base_; }
+  std::size_t size() const noexcept { return size_; }
+
+private:
+  std::uint8_t *base_;
+  std::size_t size_;
+};
+
+class MemoryImpl {
+public:
+  // TypeError for limits no 32-bit memory can have, RuntimeError when the
+  // address space or the initial pages cannot be had.
+  MemoryImpl(std::uint64_t minPages, std::optional<std::uint64_t> maxPages);
+  MemoryImpl(const MemoryImpl &) = delete;
+  MemoryImpl &operator=(const MemoryImpl &) = delete;
+
+  waot_memory *record() noexcept { return &record_; }
+  std::uint8_t *base() const noexcept { return record_.base; }
+  std::uint64_t sizeInBytes() const noexcept { return record_.size; }
+  std::uint64_t pages() const noexcept { return record_.size / WAOT_PAGE_SIZE; }
+  Limits limits() const noexcept { return {pages(), declaredMax_}; }
+
+  // memory.grow: the old size in pages, or UINT32_MAX when the memory cannot
+  // grow by `deltaPages`. The base never moves.
+  std::uint32_t grow(std::uint64_t deltaPages) noexcept;
+
+private:
+  std::optional<std::uint64_t> declaredMax_;
+  AddressReservation reservation_;
+  RangeRegistration guard_; // declared after the reservation: unregistered before unmapping
+  waot_memory record_{};
+};
+
+} // namespace waot::detail

@@ -1,0 +1,61 @@
+// Instantiation's last steps: element segments, data segments (each bounds
+// checked and applied in order, so a trap leaves earlier writes in place),
+// then the start function.
+#include "instance_impl.hpp"
+
+#include "waot/errors.hpp"
+
+#include <algorithm>
+#include <cstring>
+
+namespace waot::detail {
+
+void InstanceImpl::applyElemSegments() {
+  const waot_artifact &artifact = *module_->artifact;
+  elemSegments_.resize(artifact.num_elems);
+  for (std::uint32_t i = 0; i < artifact.num_elems; ++i) {
+    const waot_elem_desc &desc = artifact.elems[i];
+    // Items are evaluated once, at instantiation (they are references).
+    std::vector<void *> items(desc.count);
+    for (std::uint32_t j = 0; j < desc.count; ++j)
+      items[j] = reinterpret_cast<void *>(static_cast<std::uintptr_t>(evaluate(desc.items[j])));
+    if (desc.mode == WAOT_SEGMENT_PASSIVE) {
+      elemSegments_[i] = std::move(items);
+      continue;
+    }
+    if (desc.mode == WAOT_SEGMENT_ACTIVE) {
+      TableImpl &table = *tables_[desc.table];
+      const auto offset = static_cast<std::uint32_t>(evaluate(desc.offset));
+      if (std::uint64_t{offset} + items.size() > table.size()) throw RuntimeError(TrapKind::TableOutOfBounds);
+      std::copy(items.begin(), items.end(), table.elements() + offset);
+      const bool anyReference = std::any_of(items.begin(), items.end(), [](void *p) { return p != nullptr; });
+      if (desc.table < module_->numImportedTables && anyReference) importedTablesWritten_.push_back(&table);
+    }
+    // Active segments once applied, and declarative ones, are dropped.
+  }
+}
+
+void InstanceImpl::applyDataSegments() {
+  const waot_artifact &artifact = *module_->artifact;
+  dataSegments_.resize(artifact.num_datas);
+  for (std::uint32_t i = 0; i < artifact.num_datas; ++i) {
+    const waot_data_desc &desc = artifact.datas[i];
+    if (desc.mode == WAOT_SEGMENT_PASSIVE) {
+      dataSegments_[i] = std::span<const std::uint8_t>(desc.bytes, static_cast<std::size_t>(desc.size));
+      continue;
+    }
+    MemoryImpl &memory = *memories_[desc.memory];
+    const auto offset = static_cast<std::uint32_t>(evaluate(desc.offset));
+    if (std::uint64_t{offset} + desc.size > memory.sizeInBytes()) throw RuntimeError(TrapKind::MemoryOutOfBounds);
+    if (desc.size != 0) std::memcpy(memory.base() + offset, desc.bytes, static_cast<std::size_t>(desc.size));
+  }
+}
+
+void InstanceImpl::runStartFunction() {
+  const std::uint32_t start = module_->artifact->start_function;
+  if (start == UINT32_MAX) return;
+  waot_slot unused = 0; // () -> (): the entry trampoline reads and writes no slot
+  callRecord(*functionRecord(start), &unused);
+}
+
+} // namespace waot::detail

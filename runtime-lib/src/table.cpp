@@ -1,0 +1,106 @@
+#include "api_access.hpp"
+#include "function_data.hpp"
+#include "slots.hpp"
+#include "table_impl.hpp"
+
+#include "waot/errors.hpp"
+
+#include <new>
+#include <string>
+
+namespace waot::detail {
+
+TableImpl::TableImpl(ValType elemType, std::uint64_t minSize, std::optional<std::uint64_t> maxSize, void *init)
+    : elemType_(elemType), declaredMax_(maxSize) {
+  if (minSize > kMaxTableElements)
+    throw RuntimeError("table of " + std::to_string(minSize) + " elements exceeds the implementation limit of " +
+                       std::to_string(kMaxTableElements));
+  storage_.assign(static_cast<std::size_t>(minSize), init);
+  record_.elements = storage_.data();
+  record_.size = static_cast<std::uint32_t>(minSize);
+  record_.max = maxSize && *maxSize < UINT32_MAX ? static_cast<std::uint32_t>(*maxSize) : UINT32_MAX;
+  record_.elem_type = static_cast<std::uint8_t>(elemType);
+  record_.owner = this;
+}
+
+std::uint32_t TableImpl::grow(std::uint32_t delta, void *init) noexcept {
+  const std::uint32_t oldSize = record_.size;
+  const std::uint64_t newSize = std::uint64_t{oldSize} + delta;
+  if (newSize > record_.max || newSize > kMaxTableElements) return UINT32_MAX;
+  try {
+    storage_.resize(static_cast<std::size_t>(newSize), init);
+  } catch (const std::bad_alloc &) {
+    return UINT32_MAX;
+  }
+  record_.elements = storage_.data(); // may have moved: generated code reloads it
+  record_.size = static_cast<std::uint32_t>(newSize);
+  return oldSize;
+}
+
+void TableImpl::keepAlive(std::shared_ptr<const void> owner) {
+  if (owner && owner.get() != definer_) owners_.add(std::move(owner));
+}
+
+namespace {
+
+void checkElement(ValType elemType, const Value &value) {
+  if (value.type() != elemType)
+    throw TypeError("table of " + std::string(toString(elemType)) + " cannot hold a value of type " +
+                    std::string(toString(value.type())));
+}
+
+Limits checkedLimits(ValType elem, Limits limits) {
+  if (!isReference(elem)) throw TypeError("table element type must be a reference type, not " + std::string(toString(elem)));
+  if (limits.max && *limits.max < limits.min) throw TypeError("table maximum is below its minimum");
+  if (limits.max && *limits.max > UINT32_MAX) throw TypeError("table maximum exceeds 2^32 - 1 elements");
+  return limits;
+}
+
+} // namespace
+
+} // namespace waot::detail
+
+namespace waot {
+
+using detail::checkElement;
+
+Table::Table(ValType elem, Limits limits, const Value &init) {
+  detail::checkedLimits(elem, limits);
+  checkElement(elem, init);
+  impl_ = std::make_shared<detail::TableImpl>(elem, limits.min, limits.max,
+                                              reinterpret_cast<void *>(static_cast<std::uintptr_t>(init.bits())));
+  impl_->keepAlive(detail::referenceOwner(init));
+}
+
+Table::Table(detail::InternalTag, std::shared_ptr<detail::TableImpl> impl) noexcept : impl_(std::move(impl)) {}
+
+std::uint32_t Table::size() const noexcept { return impl_->size(); }
+
+Value Table::get(std::uint32_t index) const {
+  if (index >= impl_->size()) throw RuntimeError(TrapKind::TableOutOfBounds);
+  return detail::fromSlot(impl_->elemType(), reinterpret_cast<std::uintptr_t>(impl_->elements()[index]));
+}
+
+void Table::set(std::uint32_t index, const Value &value) {
+  checkElement(impl_->elemType(), value);
+  if (index >= impl_->size()) throw RuntimeError(TrapKind::TableOutOfBounds);
+  impl_->keepAlive(detail::referenceOwner(value));
+  impl_->elements()[index] = reinterpret_cast<void *>(static_cast<std::uintptr_t>(value.bits()));
+}
+
+std::uint32_t Table::grow(std::uint32_t delta, const Value &init) {
+  checkElement(impl_->elemType(), init);
+  auto owner = detail::referenceOwner(init);
+  const std::uint32_t old = impl_->grow(delta, reinterpret_cast<void *>(static_cast<std::uintptr_t>(init.bits())));
+  if (old == UINT32_MAX)
+    throw RuntimeError("cannot grow table of " + std::to_string(impl_->size()) + " elements by " +
+                       std::to_string(delta));
+  if (delta != 0) impl_->keepAlive(std::move(owner));
+  return old;
+}
+
+ValType Table::elementType() const noexcept { return impl_->elemType(); }
+
+Limits Table::limits() const noexcept { return impl_->limits(); }
+
+} // namespace waot
