@@ -5,8 +5,12 @@
 //       prints per-file counts, writes DIR/NAME.result; exit 0 when every
 //       executed assertion passed, 1 otherwise, 77 when wast2json cannot
 //       convert the file (reported as "not converted", never dropped).
+//   waot-spec-runner --wast FILE.wast --work DIR --compat-rewrite ...
+//       runs FILE rewritten for wast2json 1.0.32 (see spec_compat.hpp) as
+//       NAME-compat: covers the scripts that wast2json cannot convert.
 //   waot-spec-runner --report DIR
 //       prints the per-file table and the totals of all DIR/*.result files.
+#include "spec_compat.hpp"
 #include "spec_runner.hpp"
 
 #include <cstdlib>
@@ -42,12 +46,25 @@ std::string shellQuote(const std::string &s) {
   return out + "'";
 }
 
-int runFile(const fs::path &wast, const fs::path &work, const std::string &wast2json,
-            unsigned optLevel) {
-  const std::string name = wast.stem().string();
+// With `compat`, runs the script rewritten by rewriteForWast2json1032 under
+// the name NAME-compat (the original keeps its "not converted" entry).
+int runFile(const fs::path &originalWast, const fs::path &work, const std::string &wast2json,
+            unsigned optLevel, bool compat) {
+  const std::string name = originalWast.stem().string() + (compat ? "-compat" : "");
   const fs::path dir = work / name;
   fs::remove_all(dir);
   fs::create_directories(dir);
+  fs::path wast = originalWast;
+  if (compat) {
+    std::ifstream in(originalWast, std::ios::binary);
+    const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    const CompatRewrite rewrite = rewriteForWast2json1032(text);
+    if (rewrite.applied.empty())
+      throw std::runtime_error("no compatibility rewrite applies to " + originalWast.string());
+    for (const auto &what : rewrite.applied) std::cout << name << ": rewrite: " << what << "\n";
+    wast = dir / (originalWast.stem().string() + ".wast");
+    std::ofstream(wast, std::ios::binary) << rewrite.text;
+  }
   const fs::path json = dir / (name + ".json");
   const std::string command = shellQuote(wast2json) + " " + shellQuote(wast.string()) + " -o " +
                               shellQuote(json.string()) + " > " +
@@ -120,6 +137,7 @@ int report(const fs::path &work) {
 int main(int argc, char **argv) {
   std::string wast, work, wast2json = "wast2json", reportDir;
   unsigned optLevel = 1;
+  bool compat = false;
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
     auto next = [&]() -> std::string {
@@ -134,8 +152,9 @@ int main(int argc, char **argv) {
     else if (arg == "--wast2json") wast2json = next();
     else if (arg == "-O") optLevel = static_cast<unsigned>(std::stoul(next()));
     else if (arg == "--report") reportDir = next();
+    else if (arg == "--compat-rewrite") compat = true;
     else {
-      std::cerr << "usage: waot-spec-runner --wast FILE --work DIR [--wast2json PATH] [-O N]\n"
+      std::cerr << "usage: waot-spec-runner --wast FILE --work DIR [--wast2json PATH] [-O N] [--compat-rewrite]\n"
                    "       waot-spec-runner --report DIR\n";
       return 2;
     }
@@ -147,7 +166,7 @@ int main(int argc, char **argv) {
       return 2;
     }
     fs::create_directories(work);
-    return runFile(wast, work, wast2json, optLevel);
+    return runFile(wast, work, wast2json, optLevel, compat);
   } catch (const std::exception &e) {
     std::cerr << "waot-spec-runner: " << e.what() << "\n";
     return 1;
