@@ -96,25 +96,30 @@ void checkElfImage(const std::string &path, const std::uint8_t *data, std::size_
 
 } // namespace
 
-void checkArtifactFile(const std::string &path) {
-  const MappedFile file(path);
-  std::size_t imageSize = file.size();
+void checkArtifactImage(const std::string &name, std::span<const std::uint8_t> image) {
+  const std::uint8_t *data = image.data();
+  std::size_t imageSize = image.size();
   constexpr std::size_t trailerSize = sizeof(waot_artifact_trailer);
-  if (file.size() >= trailerSize) {
+  if (image.size() >= trailerSize) {
     waot_artifact_trailer trailer;
-    std::memcpy(&trailer, file.data() + file.size() - trailerSize, trailerSize);
+    std::memcpy(&trailer, data + image.size() - trailerSize, trailerSize);
     if (std::memcmp(trailer.magic, WAOT_TRAILER_MAGIC, sizeof trailer.magic) == 0) {
-      imageSize = file.size() - trailerSize;
+      imageSize = image.size() - trailerSize;
       if (trailer.image_size != imageSize)
-        fail(path, "corrupt artifact (size " + std::to_string(imageSize) +
+        fail(name, "corrupt artifact (size " + std::to_string(imageSize) +
                        " does not match its integrity trailer)");
-      if (trailer.checksum != waot_checksum(file.data(), imageSize))
-        fail(path, "corrupt artifact (checksum mismatch)");
+      if (trailer.checksum != waot_checksum(data, imageSize))
+        fail(name, "corrupt artifact (checksum mismatch)");
     }
   }
   // Without a trailer (e.g. an artifact linked by other tools) the structural
   // check still catches truncation.
-  checkElfImage(path, file.data(), imageSize);
+  checkElfImage(name, data, imageSize);
+}
+
+void checkArtifactFile(const std::string &path) {
+  const MappedFile file(path);
+  checkArtifactImage(path, {file.data(), file.size()});
 }
 
 } // namespace waot::detail

@@ -4,6 +4,8 @@
 // trailer `waot compile` appends (abi.h) is verified when present.
 #pragma once
 
+#include <cstdint>
+#include <span>
 #include <string>
 
 namespace waot::detail {
@@ -11,5 +13,9 @@ namespace waot::detail {
 // Throws CompileError (Kind::Artifact) naming `path` when the file cannot be
 // a loadable artifact for this machine.
 void checkArtifactFile(const std::string &path);
+
+// The same check on an artifact held in memory; `name` stands for the file
+// in messages.
+void checkArtifactImage(const std::string &name, std::span<const std::uint8_t> image);
 
 } // namespace waot::detail

@@ -194,11 +194,13 @@ private:
         import.valType = referenceType(desc.val_type, what);
         import.limits = limits(desc.limits, UINT32_MAX, UINT32_MAX, what);
         data_->tableTypes.push_back(import.valType);
+        tableLimits_.push_back(import.limits);
         ++data_->numImportedTables;
         break;
       case WAOT_EXTERN_MEMORY:
         import.kind = ExternKind::Memory;
         import.limits = limits(desc.limits, WAOT_MAX_PAGES32, WAOT_MAX_PAGES32, what);
+        memoryLimits_.push_back(import.limits);
         ++data_->numImportedMemories;
         break;
       case WAOT_EXTERN_GLOBAL:
@@ -226,14 +228,15 @@ private:
   void readTables() {
     for (std::uint32_t i = 0; i < a_.num_tables; ++i) {
       const std::string what = indexed("table", i + data_->numImportedTables);
-      limits(a_.tables[i].limits, kMaxTableSize, UINT32_MAX, what);
+      tableLimits_.push_back(limits(a_.tables[i].limits, kMaxTableSize, UINT32_MAX, what));
       data_->tableTypes.push_back(referenceType(a_.tables[i].elem_type, what));
     }
   }
 
   void readMemories() {
     for (std::uint32_t i = 0; i < a_.num_memories; ++i)
-      limits(a_.memories[i].limits, WAOT_MAX_PAGES32, WAOT_MAX_PAGES32, indexed("memory", i + data_->numImportedMemories));
+      memoryLimits_.push_back(limits(a_.memories[i].limits, WAOT_MAX_PAGES32, WAOT_MAX_PAGES32,
+                                     indexed("memory", i + data_->numImportedMemories)));
     data_->numMemories = data_->numImportedMemories + a_.num_memories;
   }
 
@@ -292,7 +295,8 @@ private:
     for (std::uint32_t i = 0; i < a_.num_exports; ++i) {
       const waot_export_desc &desc = a_.exports[i];
       const std::string what = indexed("export", i);
-      ExportDescriptor exported{text(desc.name, desc.name_len, what + " name"), ExternKind::Function};
+      ExportDescriptor exported;
+      exported.name = text(desc.name, desc.name_len, what + " name");
       switch (desc.kind) {
       case WAOT_EXTERN_FUNC: exported.kind = ExternKind::Function; break;
       case WAOT_EXTERN_TABLE: exported.kind = ExternKind::Table; break;
@@ -305,7 +309,24 @@ private:
         fail("corrupt descriptor: export \"" + exported.name + "\" refers to " + std::string(toString(exported.kind)) +
              " " + std::to_string(desc.index) + ", which does not exist");
       if (!names.insert(exported.name).second) fail("corrupt descriptor: duplicate export \"" + exported.name + "\"");
+      describeExport(exported, desc.index);
       data_->exports.push_back(std::move(exported));
+    }
+  }
+
+  // Fills in the type of `exported`, whose index was checked.
+  void describeExport(ExportDescriptor &exported, std::uint32_t index) const {
+    switch (exported.kind) {
+    case ExternKind::Function: exported.funcType = data_->types[data_->functionTypes[index]]; break;
+    case ExternKind::Table:
+      exported.valType = data_->tableTypes[index];
+      exported.limits = tableLimits_[index];
+      break;
+    case ExternKind::Memory: exported.limits = memoryLimits_[index]; break;
+    case ExternKind::Global:
+      exported.valType = data_->globalTypes[index].type;
+      exported.isMutable = data_->globalTypes[index].isMutable;
+      break;
     }
   }
 
@@ -378,6 +399,10 @@ private:
 
   std::shared_ptr<ModuleData> data_;
   const waot_artifact &a_;
+  // Declared limits of every table and memory (imports first), for the
+  // export descriptors.
+  std::vector<Limits> tableLimits_;
+  std::vector<Limits> memoryLimits_;
 };
 
 } // namespace

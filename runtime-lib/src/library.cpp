@@ -6,8 +6,11 @@
 #include "waot/errors.hpp"
 
 #include <dlfcn.h>
+#include <fcntl.h>
 #include <link.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
@@ -82,6 +85,64 @@ int collectExecutableSegments(dl_phdr_info *info, std::size_t, void *data) {
   return 1; // found: stop iterating
 }
 
+// An owned file descriptor.
+class UniqueFd {
+public:
+  explicit UniqueFd(int fd) noexcept : fd_(fd) {}
+  ~UniqueFd() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  UniqueFd(UniqueFd &&other) noexcept : fd_(other.release()) {}
+  UniqueFd(const UniqueFd &) = delete;
+  UniqueFd &operator=(const UniqueFd &) = delete;
+  int get() const noexcept { return fd_; }
+  int release() noexcept { return std::exchange(fd_, -1); }
+  void reset(int fd) noexcept {
+    if (fd_ >= 0) ::close(fd_);
+    fd_ = fd;
+  }
+
+private:
+  int fd_;
+};
+
+// A sealed in-memory file holding `image`: once sealed nobody (not even
+// another process of the same user opening /proc/PID/fd/N) can change the
+// bytes the check accepted before the dynamic loader maps them.
+UniqueFd sealedMemoryFile(std::span<const std::uint8_t> image, const std::string &name) {
+  UniqueFd fd(::memfd_create("waot-artifact", MFD_CLOEXEC | MFD_ALLOW_SEALING));
+  if (fd.get() < 0) fail(name, std::string("cannot create an in-memory file (memfd_create): ") + std::strerror(errno));
+  std::size_t written = 0;
+  while (written < image.size()) {
+    const ssize_t n = ::write(fd.get(), image.data() + written, image.size() - written);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) fail(name, std::string("cannot write the in-memory file: ") + std::strerror(errno));
+    written += static_cast<std::size_t>(n);
+  }
+  if (::fcntl(fd.get(), F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL) != 0)
+    fail(name, std::string("cannot seal the in-memory file: ") + std::strerror(errno));
+  return fd;
+}
+
+std::string procPath(int fd) { return "/proc/self/fd/" + std::to_string(fd); }
+
+// glibc matches dlopen() names against loaded objects before opening
+// anything. Should an object loaded from an earlier descriptor with the same
+// number still be loaded (dlclose does not always unload), its name would
+// hand back the old code: move to a number no loaded object is known by.
+void avoidStaleLoaderName(UniqueFd &fd, const std::string &name) {
+  constexpr int kAttempts = 64;
+  for (int attempt = 0; attempt < kAttempts; ++attempt) {
+    void *existing = dlopen(procPath(fd.get()).c_str(), RTLD_NOW | RTLD_LOCAL | RTLD_NOLOAD);
+    if (!existing) return;
+    dlclose(existing);
+    const int moved = ::fcntl(fd.get(), F_DUPFD_CLOEXEC, fd.get() + 1);
+    if (moved < 0) fail(name, std::string("cannot duplicate the in-memory file: ") + std::strerror(errno));
+    fd.reset(moved);
+  }
+  fail(name, "every descriptor number tried is the name of a still-loaded object");
+}
+
 } // namespace
 
 std::shared_ptr<const Library> Library::open(const std::filesystem::path &filePath) {
@@ -113,19 +174,39 @@ std::shared_ptr<const Library> Library::open(const std::filesystem::path &filePa
     library = std::make_shared<Library>(Token{}, path, handle);
   }
   // From here on the Library owns the handle; its destructor takes the lock.
+  locateDescriptor(*library);
+  return library;
+}
 
+std::shared_ptr<const Library> Library::openImage(std::span<const std::uint8_t> image, const std::string &name) {
+  installFaultHandlers();
+  checkArtifactImage(name, image);
+  UniqueFd fd = sealedMemoryFile(image, name);
+  std::shared_ptr<Library> library;
+  {
+    std::lock_guard lock(loadMutex);
+    avoidStaleLoaderName(fd, name);
+    dlerror();
+    void *handle = dlopen(procPath(fd.get()).c_str(), RTLD_NOW | RTLD_LOCAL);
+    if (!handle) fail(name, "cannot load: " + lastDlError());
+    library = std::make_shared<Library>(Token{}, name, handle, fd.release());
+  }
+  locateDescriptor(*library);
+  return library;
+}
+
+void Library::locateDescriptor(Library &library) {
   dlerror();
-  void *symbol = dlsym(library->handle_, WAOT_ARTIFACT_SYMBOL);
-  if (!symbol) fail(path, "not a waot artifact (no " WAOT_ARTIFACT_SYMBOL " symbol)");
-  library->artifact_ = static_cast<const waot_artifact *>(symbol);
+  void *symbol = dlsym(library.handle_, WAOT_ARTIFACT_SYMBOL);
+  if (!symbol) fail(library.path_, "not a waot artifact (no " WAOT_ARTIFACT_SYMBOL " symbol)");
+  library.artifact_ = static_cast<const waot_artifact *>(symbol);
 
   SegmentSearch search{reinterpret_cast<std::uintptr_t>(symbol), {}};
   dl_iterate_phdr(collectExecutableSegments, &search);
   // A module without functions legitimately has no code at all.
-  if (search.code.empty() && library->artifact_->num_functions != 0)
-    fail(path, "the artifact has functions but no executable segment");
-  for (const auto &[begin, end] : search.code) library->codeRanges_.emplace_back(RangeKind::Code, begin, end);
-  return library;
+  if (search.code.empty() && library.artifact_->num_functions != 0)
+    fail(library.path_, "the artifact has functions but no executable segment");
+  for (const auto &[begin, end] : search.code) library.codeRanges_.emplace_back(RangeKind::Code, begin, end);
 }
 
 Library::~Library() {
@@ -134,6 +215,9 @@ Library::~Library() {
   if (auto file = loadedFiles.find(handle_); file != loadedFiles.end() && --file->second.users == 0)
     loadedFiles.erase(file);
   dlclose(handle_);
+  // Closed only after dlclose: while the object is loaded, its descriptor
+  // number must not name another in-memory artifact.
+  if (memoryFile_ >= 0) ::close(memoryFile_);
 }
 
 } // namespace waot::detail

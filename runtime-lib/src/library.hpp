@@ -6,8 +6,10 @@
 
 #include "waot/abi.h"
 
+#include <cstdint>
 #include <filesystem>
 #include <memory>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -18,6 +20,13 @@ public:
   // Loads `path` and finds its descriptor (not yet checked). CompileError
   // (Kind::Artifact) when it cannot be loaded or has no descriptor.
   static std::shared_ptr<const Library> open(const std::filesystem::path &path);
+
+  // Loads an artifact held in memory (`name` stands for it in messages). The
+  // bytes get the same pre-dlopen check as a file's, are copied into a sealed
+  // anonymous in-memory file (memfd) and loaded from /proc/self/fd/N; that
+  // descriptor stays open as long as the library, so its number (the name
+  // the dynamic loader knows the object by) is not reused meanwhile.
+  static std::shared_ptr<const Library> openImage(std::span<const std::uint8_t> image, const std::string &name);
 
   ~Library();
   Library(const Library &) = delete;
@@ -30,11 +39,16 @@ private:
   struct Token {};
 
 public:
-  Library(Token, std::string path, void *handle) noexcept : path_(std::move(path)), handle_(handle) {}
+  Library(Token, std::string path, void *handle, int memoryFile = -1) noexcept
+      : path_(std::move(path)), handle_(handle), memoryFile_(memoryFile) {}
 
 private:
+  // Finds the descriptor and registers the code ranges of a fresh library.
+  static void locateDescriptor(Library &library);
+
   std::string path_;
   void *handle_;
+  int memoryFile_; // the memfd an in-memory artifact was loaded from, or -1
   const waot_artifact *artifact_ = nullptr;
   std::vector<RangeRegistration> codeRanges_;
 };

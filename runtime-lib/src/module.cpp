@@ -13,6 +13,12 @@ Module Module::load(const std::filesystem::path &so) {
   return Module(detail::InternalTag{}, std::move(data));
 }
 
+Module Module::loadFromMemory(std::span<const std::uint8_t> artifact, std::string_view name) {
+  auto data = detail::readArtifact(detail::Library::openImage(artifact, std::string(name)));
+  detail::registerAdapters(*data);
+  return Module(detail::InternalTag{}, std::move(data));
+}
+
 Module::Module(detail::InternalTag, std::shared_ptr<const detail::ModuleData> data) noexcept : data_(std::move(data)) {}
 
 std::vector<ImportDescriptor> Module::imports() const { return data_->imports; }

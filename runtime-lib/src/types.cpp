@@ -44,16 +44,23 @@ std::string toString(const Limits &limits) {
   return text + "}";
 }
 
-std::string describeType(const ImportDescriptor &import) {
-  switch (import.kind) {
-  case ExternKind::Function: return "function " + toString(import.funcType);
-  case ExternKind::Table: return "table " + std::string(toString(import.valType)) + " " + toString(import.limits);
-  case ExternKind::Memory: return "memory " + toString(import.limits);
+namespace {
+// Imports and exports describe their types with the same fields.
+template <class Descriptor> std::string describeExternType(const Descriptor &d) {
+  switch (d.kind) {
+  case ExternKind::Function: return "function " + toString(d.funcType);
+  case ExternKind::Table: return "table " + std::string(toString(d.valType)) + " " + toString(d.limits);
+  case ExternKind::Memory: return "memory " + toString(d.limits);
   case ExternKind::Global:
-    return std::string("global ") + (import.isMutable ? "mut " : "const ") + std::string(toString(import.valType));
+    return std::string("global ") + (d.isMutable ? "mut " : "const ") + std::string(toString(d.valType));
   }
-  return "<invalid import>";
+  return "<invalid extern type>";
 }
+} // namespace
+
+std::string describeType(const ImportDescriptor &import) { return describeExternType(import); }
+
+std::string describeType(const ExportDescriptor &exported) { return describeExternType(exported); }
 
 ExternKind kindOf(const Extern &value) noexcept {
   switch (value.index()) {

@@ -40,6 +40,8 @@ Value::Value(std::int64_t value) noexcept : type_(ValType::I64), bits_(static_ca
 Value::Value(float value) noexcept : type_(ValType::F32), bits_(std::bit_cast<std::uint32_t>(value)) {}
 Value::Value(double value) noexcept : type_(ValType::F64), bits_(std::bit_cast<std::uint64_t>(value)) {}
 
+Value::Value(const Function &function) : Value(funcref(function)) {}
+
 Value Value::externref(void *pointer) noexcept {
   return Value(ValType::ExternRef, reinterpret_cast<std::uintptr_t>(pointer), nullptr);
 }

@@ -6,9 +6,12 @@
 #include "waot/function.hpp"
 #include "waot/types.hpp"
 
+#include <cstdint>
 #include <filesystem>
+#include <future>
 #include <map>
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -35,6 +38,17 @@ public:
   // whose previous version is still loaded (write new artifacts to new paths).
   static Module load(const std::filesystem::path &so);
 
+  // Loads an artifact held in memory (the bytes of a .so compiled by waot,
+  // e.g. embedded in the application or received over the network), with
+  // the same checks and errors as load(); `name` stands for the file in
+  // messages. The bytes are copied into a sealed in-memory file (memfd) that
+  // stays open while the module is loaded, so `artifact` may be freed
+  // afterwards; each such module holds one file descriptor.
+  // (To compile wasm bytes, see waot::compile in waot/compiler.hpp.)
+  static Module loadFromMemory(std::span<const std::uint8_t> artifact,
+                               std::string_view name = "in-memory artifact");
+
+  // Like WebAssembly.Module.imports() / exports(), with the full types.
   std::vector<ImportDescriptor> imports() const;
   std::vector<ExportDescriptor> exports() const;
   // The producer and target recorded in the artifact.
@@ -118,6 +132,7 @@ private:
 // table that instance imports) are never freed.
 class Instance {
 public:
+  // new WebAssembly.Instance(module, imports).
   explicit Instance(const Module &module, const Imports &imports = {});
 
   const Exports &exports() const noexcept { return exports_; }
@@ -128,5 +143,13 @@ private:
   std::shared_ptr<detail::InstanceImpl> impl_;
   Exports exports_;
 };
+
+// WebAssembly.instantiate(module, imports): the same as Instance(module, imports).
+Instance instantiate(const Module &module, const Imports &imports = {});
+
+// The asynchronous form: instantiates on another thread (the start function
+// runs there too). `imports` is copied (its values are shared handles), so it
+// need not outlive the call. Errors arrive through the future's get().
+std::future<Instance> instantiateAsync(const Module &module, const Imports &imports = {});
 
 } // namespace waot

@@ -71,9 +71,20 @@ struct ImportDescriptor {
 // "function (i32) -> ()", "table funcref {min 1}", "global mut i64".
 std::string describeType(const ImportDescriptor &import);
 
+// One export a module declares, with its type (the fields of its kind are
+// meaningful, as in ImportDescriptor). For a table or memory the limits are
+// the ones the module declares (or imports it with); an instance's table or
+// memory may have grown since.
 struct ExportDescriptor {
   std::string name;
   ExternKind kind = ExternKind::Function;
+  FuncType funcType;
+  ValType valType = ValType::I32;
+  bool isMutable = false;
+  Limits limits;
 };
+
+// The export's type in the same notation as describeType(ImportDescriptor).
+std::string describeType(const ExportDescriptor &exported);
 
 } // namespace waot

@@ -29,6 +29,9 @@ public:
   Value(std::int64_t value) noexcept;
   Value(float value) noexcept;
   Value(double value) noexcept;
+  // A funcref to `function` (as Value::funcref), so a function can be passed
+  // where a value is expected, e.g. table.set(0, function).
+  Value(const Function &function);
 
   // An externref: an opaque host pointer (NULL is ref.null extern). The
   // runtime never dereferences it; its lifetime is the host's business.

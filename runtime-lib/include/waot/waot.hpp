@@ -6,6 +6,10 @@
 //   waot::Instance instance(module);
 //   auto add = instance.exports().function<int32_t(int32_t, int32_t)>("add");
 //   int32_t three = add(1, 2);
+//
+// Link `waot::runtime` (CMake). To compile wasm bytes in-process, see
+// waot/compiler.hpp (`waot::compiler`); for C, waot/waot.h; docs/api.md maps
+// all of it to the JavaScript API.
 #pragma once
 
 #include "waot/errors.hpp"
