@@ -27,16 +27,16 @@ int compileCommand(const std::vector<std::string> &args) {
   po::options_description options("usage: waot compile IN.wasm -o OUT [options]");
   std::string input, output, emit = "shared";
   codegen::CompileOptions compile;
-  options.add_options()
-    ("help,h", "show this help")
-    ("output,o", po::value(&output), "output file")
-    ("emit", po::value(&emit), "what to write: shared (default), object, llvm, asm")
-    ("opt,O", po::value(&compile.optLevel)->default_value(2), "optimization level 0..3 (-O0 .. -O3)")
-    ("target", po::value(&compile.targetTriple), "target triple (default: the host)")
-    ("cpu", po::value(&compile.cpu), "target CPU (default: the host CPU; 'generic' for portable code)")
-    ("features", po::value(&compile.features), "extra LLVM target features, e.g. +sse4.1")
-    ("jobs,j", po::value(&compile.threads)->default_value(0), "code generation threads (0: all cores)")
-    ("input", po::value(&input), "input .wasm");
+  options.add_options()("help,h", "show this help")("output,o", po::value(&output), "output file")(
+      "emit", po::value(&emit), "what to write: shared (default), object, llvm, asm")(
+      "opt,O", po::value(&compile.optLevel)->default_value(2),
+      "optimization level 0..3 (-O0 .. -O3)")("target", po::value(&compile.targetTriple),
+                                              "target triple (default: the host)")(
+      "cpu", po::value(&compile.cpu),
+      "target CPU (default: the host CPU; 'generic' for portable code)")(
+      "features", po::value(&compile.features), "extra LLVM target features, e.g. +sse4.1")(
+      "jobs,j", po::value(&compile.threads)->default_value(0),
+      "code generation threads (0: all cores)")("input", po::value(&input), "input .wasm");
   po::positional_options_description positional;
   positional.add("input", 1);
   po::variables_map vm;
@@ -55,6 +55,5 @@ int compileCommand(const std::vector<std::string> &args) {
   codegen::compileToFile(bytes, compile, kind, output);
   return 0;
 }
-
 
 } // namespace waot::driver

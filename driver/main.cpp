@@ -58,8 +58,7 @@ int main(int argc, char **argv) {
     std::cerr << "waot: usage error: " << e.what() << "\n(try 'waot --help')\n";
     return 2;
   } catch (const boost::program_options::error &e) {
-    std::cerr << "waot: usage error: " << e.what() << "\n(try 'waot " << command
-              << " --help')\n";
+    std::cerr << "waot: usage error: " << e.what() << "\n(try 'waot " << command << " --help')\n";
     return 2;
   } catch (const waot::TypeError &e) {
     std::cerr << "waot: error: TypeError: " << e.what() << "\n";

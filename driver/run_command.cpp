@@ -94,24 +94,23 @@ int runCommand(const std::vector<std::string> &rawArgs) {
   std::string modulePath, exportName;
   std::vector<std::string> callArgs;
   unsigned optLevel = 2, warmups = 0;
-  options.add_options()
-    ("help,h", "show this help")
-    ("invoke", po::value(&exportName), "exported function to call")
-    ("opt,O", po::value(&optLevel)->default_value(2), "optimization level when MODULE is a .wasm")
-    ("warmup", po::value(&warmups)->default_value(0), "untimed calls made before the timed one")
-    ("time", "print time_s=<seconds of the last call> and instantiate_s=<seconds>")
-    ("module", po::value(&modulePath), "a .wasm or a compiled .so")
-    ("args", po::value(&callArgs), "arguments of the call");
+  options.add_options()("help,h", "show this help")("invoke", po::value(&exportName),
+                                                    "exported function to call")(
+      "opt,O", po::value(&optLevel)->default_value(2), "optimization level when MODULE is a .wasm")(
+      "warmup", po::value(&warmups)->default_value(0), "untimed calls made before the timed one")(
+      "time", "print time_s=<seconds of the last call> and instantiate_s=<seconds>")(
+      "module", po::value(&modulePath), "a .wasm or a compiled .so")("args", po::value(&callArgs),
+                                                                     "arguments of the call");
   po::positional_options_description positional;
   positional.add("module", 1).add("args", -1);
   po::variables_map vm;
-  po::store(po::command_line_parser(args)
-                .options(options)
-                .positional(positional)
-                .style(po::command_line_style::default_style ^
-                       po::command_line_style::allow_guessing)
-                .run(),
-            vm);
+  po::store(
+      po::command_line_parser(args)
+          .options(options)
+          .positional(positional)
+          .style(po::command_line_style::default_style ^ po::command_line_style::allow_guessing)
+          .run(),
+      vm);
   po::notify(vm);
   if (vm.count("help")) {
     std::cout << options;
@@ -139,12 +138,14 @@ int runCommand(const std::vector<std::string> &rawArgs) {
     values.push_back(parseValue(text, type.params[i], i));
   }
 
-  for (unsigned i = 0; i < warmups; ++i) function.call(values);
+  for (unsigned i = 0; i < warmups; ++i)
+    function.call(values);
   const auto callStart = std::chrono::steady_clock::now();
   const std::vector<Value> results = function.call(values);
   const double callSeconds = secondsSince(callStart);
 
-  for (const Value &result : results) std::cout << formatValue(result) << "\n";
+  for (const Value &result : results)
+    std::cout << formatValue(result) << "\n";
   if (vm.count("time")) {
     std::printf("time_s=%.9f\ninstantiate_s=%.9f\n", callSeconds, instantiateSeconds);
   }

@@ -89,8 +89,7 @@ Value parseValue(std::string_view text, ValType type, std::size_t index) {
                                    !text.starts_with("-nan") && !text.starts_with("+nan")) {
     const std::string_view prefix = text.substr(0, colon);
     if (prefix != toString(type))
-      badArgument(original, type, index,
-                  "the parameter has type " + std::string(toString(type)));
+      badArgument(original, type, index, "the parameter has type " + std::string(toString(type)));
     text.remove_prefix(colon + 1);
   }
   switch (type) {
@@ -149,9 +148,9 @@ std::string formatValue(const Value &value) {
   case ValType::ExternRef: {
     if (value.isNull()) return type + ":null";
     char buf[32];
-    std::snprintf(buf, sizeof buf, ":%p", value.type() == ValType::ExternRef
-                                              ? value.externref()
-                                              : reinterpret_cast<void *>(value.bits()));
+    std::snprintf(buf, sizeof buf, ":%p",
+                  value.type() == ValType::ExternRef ? value.externref()
+                                                     : reinterpret_cast<void *>(value.bits()));
     return type + buf;
   }
   }

@@ -7,8 +7,8 @@
 #include <stdio.h>
 
 /* imports.imported_func: (i32) -> () */
-static const char *imported_func(void *env, const waot_value_t *args, size_t num_args, waot_value_t *results,
-                                 size_t num_results) {
+static const char *imported_func(void *env, const waot_value_t *args, size_t num_args,
+                                 waot_value_t *results, size_t num_results) {
   (void)env;
   (void)num_args;
   (void)results;

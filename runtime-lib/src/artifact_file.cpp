@@ -69,8 +69,8 @@ void checkElfImage(const std::string &path, const std::uint8_t *data, std::size_
   std::memcpy(&header, data, sizeof header);
   if (header.e_ident[EI_CLASS] != ELFCLASS64 || header.e_ident[EI_DATA] != ELFDATA2LSB)
     fail(path, "not a 64-bit little-endian ELF file");
-  if (header.e_type != ET_DYN) fail(path, "not a shared library (ELF type " +
-                                              std::to_string(header.e_type) + ")");
+  if (header.e_type != ET_DYN)
+    fail(path, "not a shared library (ELF type " + std::to_string(header.e_type) + ")");
 #if defined(__x86_64__)
   constexpr unsigned hostMachine = EM_X86_64;
 #elif defined(__aarch64__)
@@ -79,8 +79,8 @@ void checkElfImage(const std::string &path, const std::uint8_t *data, std::size_
   constexpr unsigned hostMachine = header.e_machine;
 #endif
   if (header.e_machine != hostMachine)
-    fail(path, "compiled for another machine (ELF machine " + std::to_string(header.e_machine) +
-                   ")");
+    fail(path,
+         "compiled for another machine (ELF machine " + std::to_string(header.e_machine) + ")");
   if (header.e_phentsize != sizeof(Elf64_Phdr) ||
       !rangeInside(header.e_phoff, std::uint64_t{header.e_phnum} * sizeof(Elf64_Phdr), size))
     fail(path, "truncated or corrupt (program headers out of the file)");
@@ -90,7 +90,8 @@ void checkElfImage(const std::string &path, const std::uint8_t *data, std::size_
     if (segment.p_filesz > segment.p_memsz && segment.p_type == PT_LOAD)
       fail(path, "corrupt segment " + std::to_string(i));
     if (!rangeInside(segment.p_offset, segment.p_filesz, size))
-      fail(path, "truncated or corrupt (segment " + std::to_string(i) + " extends past the end of the file)");
+      fail(path, "truncated or corrupt (segment " + std::to_string(i) +
+                     " extends past the end of the file)");
   }
 }
 

@@ -65,7 +65,8 @@ private:
 
   void requireCount(std::uint32_t count, std::uint32_t limit, const char *what) const {
     if (count > limit)
-      fail("corrupt descriptor: " + std::to_string(count) + " " + what + " (limit " + std::to_string(limit) + ")");
+      fail("corrupt descriptor: " + std::to_string(count) + " " + what + " (limit " +
+           std::to_string(limit) + ")");
   }
 
   void requireArray(const void *array, std::uint64_t count, const std::string &what) const {
@@ -73,7 +74,8 @@ private:
   }
 
   std::string text(const char *chars, std::uint32_t length, const std::string &what) const {
-    if (length > kMaxNameLength) fail("corrupt descriptor: " + what + " is " + std::to_string(length) + " bytes long");
+    if (length > kMaxNameLength)
+      fail("corrupt descriptor: " + what + " is " + std::to_string(length) + " bytes long");
     requireArray(chars, length, what);
     return std::string(chars ? chars : "", length);
   }
@@ -115,15 +117,16 @@ private:
       fail(what + " has an initial size beyond " + std::to_string(largestMin));
     if (result.max && *result.max > largestMax)
       fail(what + " has a maximum beyond " + std::to_string(largestMax));
-    if (result.max && *result.max < result.min) fail("corrupt descriptor: " + what + " has max < min");
+    if (result.max && *result.max < result.min)
+      fail("corrupt descriptor: " + what + " has max < min");
     return result;
   }
 
   void checkHeader() const {
     if (a_.magic != WAOT_ARTIFACT_MAGIC) fail("not a waot artifact (bad descriptor magic)");
     if (a_.abi_version != WAOT_ABI_VERSION)
-      fail("artifact built for ABI version " + std::to_string(a_.abi_version) + ", this runtime supports " +
-           std::to_string(WAOT_ABI_VERSION));
+      fail("artifact built for ABI version " + std::to_string(a_.abi_version) +
+           ", this runtime supports " + std::to_string(WAOT_ABI_VERSION));
     if (a_.descriptor_size != sizeof(waot_artifact))
       fail("corrupt descriptor: size " + std::to_string(a_.descriptor_size) + ", expected " +
            std::to_string(sizeof(waot_artifact)));
@@ -156,7 +159,8 @@ private:
       requireCount(desc.num_results, kMaxParamsOrResults, (what + " results").c_str());
       requireArray(desc.types, desc.num_params + desc.num_results, what + " value");
       FuncType type;
-      for (std::uint32_t p = 0; p < desc.num_params; ++p) type.params.push_back(valueType(desc.types[p], what));
+      for (std::uint32_t p = 0; p < desc.num_params; ++p)
+        type.params.push_back(valueType(desc.types[p], what));
       for (std::uint32_t r = 0; r < desc.num_results; ++r)
         type.results.push_back(valueType(desc.types[desc.num_params + r], what));
       data_->typeIds.push_back(internType(type));
@@ -165,7 +169,8 @@ private:
   }
 
   std::uint32_t typeIndex(std::uint32_t index, const std::string &what) const {
-    if (index >= a_.num_types) fail("corrupt descriptor: " + what + " has type index " + std::to_string(index));
+    if (index >= a_.num_types)
+      fail("corrupt descriptor: " + what + " has type index " + std::to_string(index));
     if (!a_.entry_trampolines || !a_.entry_trampolines[index])
       fail("corrupt descriptor: type " + std::to_string(index) + " has no entry trampoline");
     return index;
@@ -210,7 +215,8 @@ private:
         data_->globalTypes.push_back({import.valType, import.isMutable});
         ++data_->numImportedGlobals;
         break;
-      default: fail("corrupt descriptor: " + what + " has invalid kind " + std::to_string(desc.kind));
+      default:
+        fail("corrupt descriptor: " + what + " has invalid kind " + std::to_string(desc.kind));
       }
       data_->imports.push_back(std::move(import));
     }
@@ -241,13 +247,15 @@ private:
   }
 
   // The type of a constant expression that may read globals [0, visibleGlobals).
-  ValType constType(const waot_const_expr &expr, std::size_t visibleGlobals, const std::string &what) const {
+  ValType constType(const waot_const_expr &expr, std::size_t visibleGlobals,
+                    const std::string &what) const {
     switch (expr.kind) {
     case WAOT_CONST_I32: return ValType::I32;
     case WAOT_CONST_I64: return ValType::I64;
     case WAOT_CONST_F32: return ValType::F32;
     case WAOT_CONST_F64: return ValType::F64;
-    case WAOT_CONST_REF_NULL: return referenceType(static_cast<std::uint8_t>(expr.index), what + " ref.null");
+    case WAOT_CONST_REF_NULL:
+      return referenceType(static_cast<std::uint8_t>(expr.index), what + " ref.null");
     case WAOT_CONST_REF_FUNC:
       if (expr.index >= data_->functionTypes.size())
         fail("corrupt descriptor: " + what + " refers to function " + std::to_string(expr.index));
@@ -302,13 +310,16 @@ private:
       case WAOT_EXTERN_TABLE: exported.kind = ExternKind::Table; break;
       case WAOT_EXTERN_MEMORY: exported.kind = ExternKind::Memory; break;
       case WAOT_EXTERN_GLOBAL: exported.kind = ExternKind::Global; break;
-      default: fail("corrupt descriptor: " + what + " has invalid kind " + std::to_string(desc.kind));
+      default:
+        fail("corrupt descriptor: " + what + " has invalid kind " + std::to_string(desc.kind));
       }
       const std::size_t spaceSize = indexSpaceSize(exported.kind);
       if (desc.index >= spaceSize)
-        fail("corrupt descriptor: export \"" + exported.name + "\" refers to " + std::string(toString(exported.kind)) +
-             " " + std::to_string(desc.index) + ", which does not exist");
-      if (!names.insert(exported.name).second) fail("corrupt descriptor: duplicate export \"" + exported.name + "\"");
+        fail("corrupt descriptor: export \"" + exported.name + "\" refers to " +
+             std::string(toString(exported.kind)) + " " + std::to_string(desc.index) +
+             ", which does not exist");
+      if (!names.insert(exported.name).second)
+        fail("corrupt descriptor: duplicate export \"" + exported.name + "\"");
       describeExport(exported, desc.index);
       data_->exports.push_back(std::move(exported));
     }
@@ -333,7 +344,8 @@ private:
   void checkStart() const {
     if (a_.start_function == UINT32_MAX) return;
     if (a_.start_function >= data_->functionTypes.size())
-      fail("corrupt descriptor: start function " + std::to_string(a_.start_function) + " does not exist");
+      fail("corrupt descriptor: start function " + std::to_string(a_.start_function) +
+           " does not exist");
     const FuncType &type = data_->types[data_->functionTypes[a_.start_function]];
     if (!type.params.empty() || !type.results.empty())
       fail("corrupt descriptor: start function has type " + toString(type));
@@ -349,8 +361,10 @@ private:
       requireArray(desc.items, desc.count, what + " items");
       for (std::uint32_t item = 0; item < desc.count; ++item) {
         const std::uint32_t kind = desc.items[item].kind;
-        if (kind != WAOT_CONST_REF_NULL && kind != WAOT_CONST_REF_FUNC && kind != WAOT_CONST_GLOBAL_GET)
-          fail("corrupt descriptor: " + what + " item " + std::to_string(item) + " is not a reference expression");
+        if (kind != WAOT_CONST_REF_NULL && kind != WAOT_CONST_REF_FUNC &&
+            kind != WAOT_CONST_GLOBAL_GET)
+          fail("corrupt descriptor: " + what + " item " + std::to_string(item) +
+               " is not a reference expression");
         requireConstType(desc.items[item], globals, type, what + " item " + std::to_string(item));
       }
       if (desc.mode == WAOT_SEGMENT_ACTIVE) {
@@ -391,8 +405,10 @@ private:
     counts.num_imported_funcs = data_->numImportedFunctions;
     counts.num_defined_funcs = a_.num_functions;
     // The counts are bounded above, so the 32-bit layout cannot overflow.
-    static_assert(std::uint64_t{kMaxTypes} * 4 + (std::uint64_t{kMaxMemories} + kMaxImports + kMaxTables) * 8 +
-                      std::uint64_t{kMaxGlobals} * 8 + std::uint64_t{kMaxFunctions} * sizeof(waot_func) <
+    static_assert(std::uint64_t{kMaxTypes} * 4 +
+                      (std::uint64_t{kMaxMemories} + kMaxImports + kMaxTables) * 8 +
+                      std::uint64_t{kMaxGlobals} * 8 +
+                      std::uint64_t{kMaxFunctions} * sizeof(waot_func) <
                   UINT32_MAX);
     data_->layout = waot_compute_ctx_layout(&counts);
   }

@@ -39,14 +39,15 @@ std::uint32_t builtinMemoryGrow(void *ctx, std::uint32_t memory, std::uint32_t d
   return target ? target->grow(deltaPages) : UINT32_MAX;
 }
 
-void builtinMemoryFill(void *ctx, std::uint32_t memory, std::uint32_t dst, std::uint32_t value, std::uint32_t n) {
+void builtinMemoryFill(void *ctx, std::uint32_t memory, std::uint32_t dst, std::uint32_t value,
+                       std::uint32_t n) {
   MemoryImpl &target = memoryOf(ctx, memory);
   if (!inBounds(dst, n, target.sizeInBytes())) raiseTrap(WAOT_TRAP_MEMORY_OUT_OF_BOUNDS);
   std::memset(target.base() + dst, static_cast<int>(value & 0xFF), n);
 }
 
-void builtinMemoryCopy(void *ctx, std::uint32_t dstMemory, std::uint32_t srcMemory, std::uint32_t dst,
-                       std::uint32_t src, std::uint32_t n) {
+void builtinMemoryCopy(void *ctx, std::uint32_t dstMemory, std::uint32_t srcMemory,
+                       std::uint32_t dst, std::uint32_t src, std::uint32_t n) {
   MemoryImpl &to = memoryOf(ctx, dstMemory);
   MemoryImpl &from = memoryOf(ctx, srcMemory);
   if (!inBounds(src, n, from.sizeInBytes()) || !inBounds(dst, n, to.sizeInBytes()))
@@ -54,8 +55,8 @@ void builtinMemoryCopy(void *ctx, std::uint32_t dstMemory, std::uint32_t srcMemo
   std::memmove(to.base() + dst, from.base() + src, n); // ranges may overlap
 }
 
-void builtinMemoryInit(void *ctx, std::uint32_t memory, std::uint32_t segment, std::uint32_t dst, std::uint32_t src,
-                       std::uint32_t n) {
+void builtinMemoryInit(void *ctx, std::uint32_t memory, std::uint32_t segment, std::uint32_t dst,
+                       std::uint32_t src, std::uint32_t n) {
   InstanceImpl &instance = InstanceImpl::fromContext(ctx);
   MemoryImpl &target = memoryOf(ctx, memory);
   const std::span<const std::uint8_t> bytes = instance.dataSegment(segment);
@@ -64,25 +65,32 @@ void builtinMemoryInit(void *ctx, std::uint32_t memory, std::uint32_t segment, s
   if (n != 0) std::memcpy(target.base() + dst, bytes.data() + src, n);
 }
 
-void builtinDataDrop(void *ctx, std::uint32_t segment) { InstanceImpl::fromContext(ctx).dropData(segment); }
+void builtinDataDrop(void *ctx, std::uint32_t segment) {
+  InstanceImpl::fromContext(ctx).dropData(segment);
+}
 
-void builtinTableInit(void *ctx, std::uint32_t table, std::uint32_t segment, std::uint32_t dst, std::uint32_t src,
-                      std::uint32_t n) {
+void builtinTableInit(void *ctx, std::uint32_t table, std::uint32_t segment, std::uint32_t dst,
+                      std::uint32_t src, std::uint32_t n) {
   InstanceImpl &instance = InstanceImpl::fromContext(ctx);
   TableImpl &target = tableOf(ctx, table);
   const std::span<void *const> items = instance.elemSegment(segment);
-  if (!inBounds(src, n, items.size()) || !inBounds(dst, n, target.size())) raiseTrap(WAOT_TRAP_TABLE_OUT_OF_BOUNDS);
+  if (!inBounds(src, n, items.size()) || !inBounds(dst, n, target.size()))
+    raiseTrap(WAOT_TRAP_TABLE_OUT_OF_BOUNDS);
   std::copy_n(items.data() + src, n, target.elements() + dst);
 }
 
-void builtinElemDrop(void *ctx, std::uint32_t segment) { InstanceImpl::fromContext(ctx).dropElem(segment); }
+void builtinElemDrop(void *ctx, std::uint32_t segment) {
+  InstanceImpl::fromContext(ctx).dropElem(segment);
+}
 
-void builtinTableCopy(void *ctx, std::uint32_t dstTable, std::uint32_t srcTable, std::uint32_t dst, std::uint32_t src,
-                      std::uint32_t n) {
+void builtinTableCopy(void *ctx, std::uint32_t dstTable, std::uint32_t srcTable, std::uint32_t dst,
+                      std::uint32_t src, std::uint32_t n) {
   TableImpl &to = tableOf(ctx, dstTable);
   TableImpl &from = tableOf(ctx, srcTable);
-  if (!inBounds(src, n, from.size()) || !inBounds(dst, n, to.size())) raiseTrap(WAOT_TRAP_TABLE_OUT_OF_BOUNDS);
-  if (n != 0) std::memmove(to.elements() + dst, from.elements() + src, std::size_t{n} * sizeof(void *));
+  if (!inBounds(src, n, from.size()) || !inBounds(dst, n, to.size()))
+    raiseTrap(WAOT_TRAP_TABLE_OUT_OF_BOUNDS);
+  if (n != 0)
+    std::memmove(to.elements() + dst, from.elements() + src, std::size_t{n} * sizeof(void *));
 }
 
 std::uint32_t builtinTableGrow(void *ctx, std::uint32_t table, void *init, std::uint32_t delta) {
@@ -90,15 +98,17 @@ std::uint32_t builtinTableGrow(void *ctx, std::uint32_t table, void *init, std::
   return target ? target->grow(delta, init) : UINT32_MAX;
 }
 
-void builtinTableFill(void *ctx, std::uint32_t table, std::uint32_t dst, void *value, std::uint32_t n) {
+void builtinTableFill(void *ctx, std::uint32_t table, std::uint32_t dst, void *value,
+                      std::uint32_t n) {
   TableImpl &target = tableOf(ctx, table);
   if (!inBounds(dst, n, target.size())) raiseTrap(WAOT_TRAP_TABLE_OUT_OF_BOUNDS);
   std::fill_n(target.elements() + dst, n, value);
 }
 
 constexpr waot_builtins kBuiltins = {
-    builtinTrap,      builtinMemoryGrow, builtinMemoryFill, builtinMemoryCopy, builtinMemoryInit, builtinDataDrop,
-    builtinTableInit, builtinElemDrop,   builtinTableCopy,  builtinTableGrow,  builtinTableFill,
+    builtinTrap,       builtinMemoryGrow, builtinMemoryFill, builtinMemoryCopy,
+    builtinMemoryInit, builtinDataDrop,   builtinTableInit,  builtinElemDrop,
+    builtinTableCopy,  builtinTableGrow,  builtinTableFill,
 };
 
 } // namespace

@@ -16,7 +16,8 @@ constinit thread_local waot_status lastStatus = WAOT_OK;
 constinit thread_local std::uint32_t lastTrap = WAOT_TRAP_NONE;
 thread_local std::string lastMessage;
 
-waot_status record(waot_status status, const char *message, std::uint32_t trap = WAOT_TRAP_NONE) noexcept {
+waot_status record(waot_status status, const char *message,
+                   std::uint32_t trap = WAOT_TRAP_NONE) noexcept {
   lastStatus = status;
   lastTrap = trap;
   try {
@@ -40,7 +41,8 @@ waot_status recordCurrentException() noexcept {
     return record(WAOT_ERROR_LINK, e.what());
   } catch (const RuntimeError &e) {
     const auto trap = e.trapKind();
-    return record(WAOT_ERROR_RUNTIME, e.what(), trap ? static_cast<std::uint32_t>(*trap) : std::uint32_t{WAOT_TRAP_NONE});
+    return record(WAOT_ERROR_RUNTIME, e.what(),
+                  trap ? static_cast<std::uint32_t>(*trap) : std::uint32_t{WAOT_TRAP_NONE});
   } catch (const TypeError &e) {
     return record(WAOT_ERROR_TYPE, e.what());
   } catch (const std::bad_alloc &) {
@@ -64,7 +66,8 @@ Value toValue(const waot_value_t &value) {
   case WAOT_F64: return Value(value.of.f64);
   // A funcref's `ref` is the function's record (see fromValue): the runtime
   // finds the function it belongs to, or fails for an unknown pointer.
-  case WAOT_FUNCREF: return Value::fromBits(ValType::FuncRef, reinterpret_cast<std::uintptr_t>(value.of.ref));
+  case WAOT_FUNCREF:
+    return Value::fromBits(ValType::FuncRef, reinterpret_cast<std::uintptr_t>(value.of.ref));
   case WAOT_EXTERNREF: return Value::externref(value.of.ref);
   }
   char hex[8];
@@ -81,7 +84,9 @@ waot_value_t fromValue(const Value &value) {
   case ValType::F32: result.of.f32 = value.f32(); break;
   case ValType::F64: result.of.f64 = value.f64(); break;
   case ValType::FuncRef:
-  case ValType::ExternRef: result.of.ref = reinterpret_cast<void *>(static_cast<std::uintptr_t>(value.bits())); break;
+  case ValType::ExternRef:
+    result.of.ref = reinterpret_cast<void *>(static_cast<std::uintptr_t>(value.bits()));
+    break;
   }
   return result;
 }
@@ -90,14 +95,17 @@ namespace {
 
 template <class Descriptor> WaotExternReflection reflect(const Descriptor &descriptor) {
   WaotExternReflection reflection;
-  for (ValType type : descriptor.funcType.params) reflection.params.push_back(static_cast<std::uint8_t>(type));
-  for (ValType type : descriptor.funcType.results) reflection.results.push_back(static_cast<std::uint8_t>(type));
+  for (ValType type : descriptor.funcType.params)
+    reflection.params.push_back(static_cast<std::uint8_t>(type));
+  for (ValType type : descriptor.funcType.results)
+    reflection.results.push_back(static_cast<std::uint8_t>(type));
   reflection.text = describeType(descriptor);
   return reflection;
 }
 
 template <class Descriptor>
-waot_extern_type_t externType(const Descriptor &descriptor, const WaotExternReflection &reflection) {
+waot_extern_type_t externType(const Descriptor &descriptor,
+                              const WaotExternReflection &reflection) {
   waot_extern_type_t type{};
   type.kind = static_cast<std::uint8_t>(descriptor.kind);
   type.val_type = static_cast<std::uint8_t>(descriptor.valType);
@@ -123,8 +131,10 @@ waot_module_t *newModuleHandle(Module module) {
   auto reflection = std::make_shared<WaotModuleReflection>();
   reflection->imports = module.imports();
   reflection->exports = module.exports();
-  for (const auto &import : reflection->imports) reflection->importTypes.push_back(reflect(import));
-  for (const auto &exported : reflection->exports) reflection->exportTypes.push_back(reflect(exported));
+  for (const auto &import : reflection->imports)
+    reflection->importTypes.push_back(reflect(import));
+  for (const auto &exported : reflection->exports)
+    reflection->exportTypes.push_back(reflect(exported));
   return new waot_module_t{std::move(module), std::move(reflection)};
 }
 
@@ -136,8 +146,8 @@ using waot::capi::require;
 
 namespace {
 // The waot_imports_define_* functions: `get` reads the Extern out of the handle.
-waot_status defineImport(waot_imports_t *imports, const char *module, const char *name, const void *handle,
-                         waot::Extern (*get)(const void *)) {
+waot_status defineImport(waot_imports_t *imports, const char *module, const char *name,
+                         const void *handle, waot::Extern (*get)(const void *)) {
   return guarded([&] {
     require(imports, "waot_imports_define: imports");
     require(module, "waot_imports_define: module");
@@ -193,7 +203,8 @@ waot_status waot_module_import(const waot_module_t *module, size_t index, waot_i
     require(out, "waot_module_import: out");
     const WaotModuleReflection &reflection = *module->reflection;
     if (index >= reflection.imports.size())
-      throw waot::TypeError("import index " + std::to_string(index) + " out of range (the module has " +
+      throw waot::TypeError("import index " + std::to_string(index) +
+                            " out of range (the module has " +
                             std::to_string(reflection.imports.size()) + " imports)");
     const waot::ImportDescriptor &import = reflection.imports[index];
     *out = {import.module.c_str(), import.name.c_str(),
@@ -207,7 +218,8 @@ waot_status waot_module_export(const waot_module_t *module, size_t index, waot_e
     require(out, "waot_module_export: out");
     const WaotModuleReflection &reflection = *module->reflection;
     if (index >= reflection.exports.size())
-      throw waot::TypeError("export index " + std::to_string(index) + " out of range (the module has " +
+      throw waot::TypeError("export index " + std::to_string(index) +
+                            " out of range (the module has " +
                             std::to_string(reflection.exports.size()) + " exports)");
     const waot::ExportDescriptor &exported = reflection.exports[index];
     *out = {exported.name.c_str(), waot::capi::externType(exported, reflection.exportTypes[index])};
@@ -220,26 +232,30 @@ void waot_imports_delete(waot_imports_t *imports) { delete imports; }
 
 waot_status waot_imports_define_func(waot_imports_t *imports, const char *module, const char *name,
                                      const waot_func_t *func) {
-  return defineImport(imports, module, name, func,
-                [](const void *h) -> waot::Extern { return static_cast<const waot_func_t *>(h)->function; });
+  return defineImport(imports, module, name, func, [](const void *h) -> waot::Extern {
+    return static_cast<const waot_func_t *>(h)->function;
+  });
 }
 
-waot_status waot_imports_define_memory(waot_imports_t *imports, const char *module, const char *name,
-                                       const waot_memory_t *memory) {
-  return defineImport(imports, module, name, memory,
-                [](const void *h) -> waot::Extern { return static_cast<const waot_memory_t *>(h)->memory; });
+waot_status waot_imports_define_memory(waot_imports_t *imports, const char *module,
+                                       const char *name, const waot_memory_t *memory) {
+  return defineImport(imports, module, name, memory, [](const void *h) -> waot::Extern {
+    return static_cast<const waot_memory_t *>(h)->memory;
+  });
 }
 
 waot_status waot_imports_define_table(waot_imports_t *imports, const char *module, const char *name,
                                       const waot_table_t *table) {
-  return defineImport(imports, module, name, table,
-                [](const void *h) -> waot::Extern { return static_cast<const waot_table_t *>(h)->table; });
+  return defineImport(imports, module, name, table, [](const void *h) -> waot::Extern {
+    return static_cast<const waot_table_t *>(h)->table;
+  });
 }
 
-waot_status waot_imports_define_global(waot_imports_t *imports, const char *module, const char *name,
-                                       const waot_global_t *global) {
-  return defineImport(imports, module, name, global,
-                [](const void *h) -> waot::Extern { return static_cast<const waot_global_t *>(h)->global; });
+waot_status waot_imports_define_global(waot_imports_t *imports, const char *module,
+                                       const char *name, const waot_global_t *global) {
+  return defineImport(imports, module, name, global, [](const void *h) -> waot::Extern {
+    return static_cast<const waot_global_t *>(h)->global;
+  });
 }
 
 waot_status waot_imports_define_instance(waot_imports_t *imports, const char *module,
@@ -252,7 +268,8 @@ waot_status waot_imports_define_instance(waot_imports_t *imports, const char *mo
   });
 }
 
-waot_status waot_instance_new(const waot_module_t *module, const waot_imports_t *imports, waot_instance_t **out) {
+waot_status waot_instance_new(const waot_module_t *module, const waot_imports_t *imports,
+                              waot_instance_t **out) {
   return guarded([&] {
     require(module, "waot_instance_new: module");
     require(out, "waot_instance_new: out");
@@ -263,7 +280,8 @@ waot_status waot_instance_new(const waot_module_t *module, const waot_imports_t 
 
 void waot_instance_delete(waot_instance_t *instance) { delete instance; }
 
-waot_status waot_instance_export_func(const waot_instance_t *instance, const char *name, waot_func_t **out) {
+waot_status waot_instance_export_func(const waot_instance_t *instance, const char *name,
+                                      waot_func_t **out) {
   return guarded([&] {
     require(instance, "waot_instance_export_func: instance");
     require(name, "waot_instance_export_func: name");
@@ -272,7 +290,8 @@ waot_status waot_instance_export_func(const waot_instance_t *instance, const cha
   });
 }
 
-waot_status waot_instance_export_memory(const waot_instance_t *instance, const char *name, waot_memory_t **out) {
+waot_status waot_instance_export_memory(const waot_instance_t *instance, const char *name,
+                                        waot_memory_t **out) {
   return guarded([&] {
     require(instance, "waot_instance_export_memory: instance");
     require(name, "waot_instance_export_memory: name");
@@ -281,7 +300,8 @@ waot_status waot_instance_export_memory(const waot_instance_t *instance, const c
   });
 }
 
-waot_status waot_instance_export_table(const waot_instance_t *instance, const char *name, waot_table_t **out) {
+waot_status waot_instance_export_table(const waot_instance_t *instance, const char *name,
+                                       waot_table_t **out) {
   return guarded([&] {
     require(instance, "waot_instance_export_table: instance");
     require(name, "waot_instance_export_table: name");
@@ -290,7 +310,8 @@ waot_status waot_instance_export_table(const waot_instance_t *instance, const ch
   });
 }
 
-waot_status waot_instance_export_global(const waot_instance_t *instance, const char *name, waot_global_t **out) {
+waot_status waot_instance_export_global(const waot_instance_t *instance, const char *name,
+                                        waot_global_t **out) {
   return guarded([&] {
     require(instance, "waot_instance_export_global: instance");
     require(name, "waot_instance_export_global: name");

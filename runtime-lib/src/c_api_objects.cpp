@@ -28,7 +28,8 @@ std::vector<ValType> valueTypes(const std::uint8_t *codes, std::size_t count, co
   if (count != 0) require(codes, what);
   std::vector<ValType> types;
   types.reserve(count);
-  for (std::size_t i = 0; i < count; ++i) types.push_back(valueType(codes[i], what));
+  for (std::size_t i = 0; i < count; ++i)
+    types.push_back(valueType(codes[i], what));
   return types;
 }
 
@@ -49,14 +50,18 @@ struct HostCallback {
   void operator()(std::span<const Value> args, std::span<Value> results) const {
     std::vector<waot_value_t> cArgs;
     cArgs.reserve(args.size());
-    for (const Value &arg : args) cArgs.push_back(fromValue(arg));
+    for (const Value &arg : args)
+      cArgs.push_back(fromValue(arg));
     // Pre-typed zero results, so a callback that forgets one returns zero.
     std::vector<waot_value_t> cResults;
     cResults.reserve(results.size());
-    for (const Value &result : results) cResults.push_back(fromValue(result));
-    if (const char *failure = callback(env, cArgs.data(), cArgs.size(), cResults.data(), cResults.size()))
+    for (const Value &result : results)
+      cResults.push_back(fromValue(result));
+    if (const char *failure =
+            callback(env, cArgs.data(), cArgs.size(), cResults.data(), cResults.size()))
       throw HostFailure(failure);
-    for (std::size_t i = 0; i < results.size(); ++i) results[i] = toValue(cResults[i]);
+    for (std::size_t i = 0; i < results.size(); ++i)
+      results[i] = toValue(cResults[i]);
   }
 };
 
@@ -78,9 +83,9 @@ using waot::capi::require;
 // waot_*_delete: the C caller owns them.
 extern "C" {
 
-waot_status waot_func_new(const uint8_t *params, size_t num_params, const uint8_t *results, size_t num_results,
-                          waot_host_callback callback, void *env, void (*finalizer)(void *env),
-                          waot_func_t **out) {
+waot_status waot_func_new(const uint8_t *params, size_t num_params, const uint8_t *results,
+                          size_t num_results, waot_host_callback callback, void *env,
+                          void (*finalizer)(void *env), waot_func_t **out) {
   return guarded([&] {
     if (!callback) throw waot::TypeError("waot_func_new: callback is NULL");
     require(out, "waot_func_new: out");
@@ -89,8 +94,9 @@ waot_status waot_func_new(const uint8_t *params, size_t num_params, const uint8_
     auto host = std::make_shared<waot::capi::HostCallback>();
     host->callback = callback;
     host->env = env;
-    auto handle = std::make_unique<waot_func_t>(waot_func_t{waot::Function(
-        std::move(type), [host](std::span<const waot::Value> a, std::span<waot::Value> r) { (*host)(a, r); })});
+    auto handle = std::make_unique<waot_func_t>(waot_func_t{
+        waot::Function(std::move(type), [host](std::span<const waot::Value> a,
+                                               std::span<waot::Value> r) { (*host)(a, r); })});
     // Only now: on failure the caller still owns `env` and no finalizer runs.
     host->finalizer = finalizer;
     *out = handle.release();
@@ -99,9 +105,13 @@ waot_status waot_func_new(const uint8_t *params, size_t num_params, const uint8_
 
 void waot_func_delete(waot_func_t *func) { delete func; }
 
-size_t waot_func_param_count(const waot_func_t *func) { return func ? func->function.type().params.size() : 0; }
+size_t waot_func_param_count(const waot_func_t *func) {
+  return func ? func->function.type().params.size() : 0;
+}
 
-size_t waot_func_result_count(const waot_func_t *func) { return func ? func->function.type().results.size() : 0; }
+size_t waot_func_result_count(const waot_func_t *func) {
+  return func ? func->function.type().results.size() : 0;
+}
 
 uint8_t waot_func_param_type(const waot_func_t *func, size_t index) {
   if (!func || index >= func->function.type().params.size()) return 0;
@@ -121,13 +131,16 @@ waot_status waot_func_call(const waot_func_t *func, const waot_value_t *args, si
     if (num_results != 0) require(results, "waot_func_call: results");
     const waot::FuncType &type = func->function.type();
     if (num_results != type.results.size())
-      throw waot::TypeError("function " + waot::toString(type) + " has " + std::to_string(type.results.size()) +
+      throw waot::TypeError("function " + waot::toString(type) + " has " +
+                            std::to_string(type.results.size()) +
                             " result(s), the call has room for " + std::to_string(num_results));
     std::vector<waot::Value> values;
     values.reserve(num_args);
-    for (size_t i = 0; i < num_args; ++i) values.push_back(waot::capi::toValue(args[i]));
+    for (size_t i = 0; i < num_args; ++i)
+      values.push_back(waot::capi::toValue(args[i]));
     const std::vector<waot::Value> returned = func->function.call(values);
-    for (size_t i = 0; i < returned.size(); ++i) results[i] = waot::capi::fromValue(returned[i]);
+    for (size_t i = 0; i < returned.size(); ++i)
+      results[i] = waot::capi::fromValue(returned[i]);
   });
 }
 
@@ -143,22 +156,27 @@ waot_status waot_value_func(const waot_value_t *value, waot_func_t **out) {
   return guarded([&] {
     require(value, "waot_value_func: value");
     require(out, "waot_value_func: out");
-    if (value->type != WAOT_FUNCREF) throw waot::TypeError("waot_value_func: the value is not a funcref");
+    if (value->type != WAOT_FUNCREF)
+      throw waot::TypeError("waot_value_func: the value is not a funcref");
     const std::optional<waot::Function> function = waot::capi::toValue(*value).funcref();
     *out = function ? new waot_func_t{*function} : nullptr;
   });
 }
 
-waot_status waot_memory_new(uint32_t min_pages, int has_max, uint32_t max_pages, waot_memory_t **out) {
+waot_status waot_memory_new(uint32_t min_pages, int has_max, uint32_t max_pages,
+                            waot_memory_t **out) {
   return guarded([&] {
     require(out, "waot_memory_new: out");
-    *out = new waot_memory_t{waot::Memory(waot::Limits(min_pages, waot::capi::maximum(has_max, max_pages)))};
+    *out = new waot_memory_t{
+        waot::Memory(waot::Limits(min_pages, waot::capi::maximum(has_max, max_pages)))};
   });
 }
 
 void waot_memory_delete(waot_memory_t *memory) { delete memory; }
 
-uint8_t *waot_memory_data(const waot_memory_t *memory) { return memory ? memory->memory.data() : nullptr; }
+uint8_t *waot_memory_data(const waot_memory_t *memory) {
+  return memory ? memory->memory.data() : nullptr;
+}
 
 size_t waot_memory_size(const waot_memory_t *memory) { return memory ? memory->memory.size() : 0; }
 
@@ -170,8 +188,8 @@ waot_status waot_memory_grow(waot_memory_t *memory, uint32_t delta_pages, uint32
   });
 }
 
-waot_status waot_table_new(uint8_t elem_type, uint32_t min, int has_max, uint32_t max, const waot_value_t *init,
-                           waot_table_t **out) {
+waot_status waot_table_new(uint8_t elem_type, uint32_t min, int has_max, uint32_t max,
+                           const waot_value_t *init, waot_table_t **out) {
   return guarded([&] {
     require(out, "waot_table_new: out");
     const waot::ValType type = waot::capi::valueType(elem_type, "waot_table_new: element type");
@@ -200,7 +218,8 @@ waot_status waot_table_set(waot_table_t *table, uint32_t index, const waot_value
   });
 }
 
-waot_status waot_table_grow(waot_table_t *table, uint32_t delta, const waot_value_t *init, uint32_t *old_size) {
+waot_status waot_table_grow(waot_table_t *table, uint32_t delta, const waot_value_t *init,
+                            uint32_t *old_size) {
   return guarded([&] {
     require(table, "waot_table_grow: table");
     const uint32_t old =
@@ -223,7 +242,9 @@ uint8_t waot_global_type(const waot_global_t *global) {
   return global ? static_cast<uint8_t>(global->global.type()) : 0;
 }
 
-int waot_global_is_mutable(const waot_global_t *global) { return global && global->global.isMutable() ? 1 : 0; }
+int waot_global_is_mutable(const waot_global_t *global) {
+  return global && global->global.isMutable() ? 1 : 0;
+}
 
 waot_status waot_global_get(const waot_global_t *global, waot_value_t *out) {
   return guarded([&] {

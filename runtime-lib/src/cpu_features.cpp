@@ -16,7 +16,10 @@ struct FeatureCheck {
 
 #if defined(__x86_64__)
 // LLVM feature names and how to test them (GCC's names where they differ).
-#define WAOT_FEATURE(llvm, gcc) FeatureCheck{llvm, [] { return __builtin_cpu_supports(gcc) != 0; }}
+#define WAOT_FEATURE(llvm, gcc)                                                                    \
+  FeatureCheck {                                                                                   \
+    llvm, [] { return __builtin_cpu_supports(gcc) != 0; }                                          \
+  }
 constexpr FeatureCheck kFeatureChecks[] = {
     WAOT_FEATURE("cmov", "cmov"),
     WAOT_FEATURE("mmx", "mmx"),
@@ -95,8 +98,9 @@ void checkCpuFeatures(const std::string &path, const char *features) {
     rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
     if (feature.size() < 2 || feature.front() != '+') continue; // disabled features need nothing
     if (!featurePresent(feature.substr(1)))
-      throw CompileError(CompileError::Kind::Artifact,
-                         path + ": compiled for CPU feature " + std::string(feature) + ", which this CPU lacks");
+      throw CompileError(CompileError::Kind::Artifact, path + ": compiled for CPU feature " +
+                                                           std::string(feature) +
+                                                           ", which this CPU lacks");
   }
 }
 

@@ -73,7 +73,8 @@ void unregisterHostRecord(const waot_func *record) noexcept { registry().remove(
 
 std::shared_ptr<FunctionData> functionForRecord(const waot_func *record) {
   if (auto function = registry().find(record)) return function;
-  throw RuntimeError("function reference to a function that no longer exists (its instance was destroyed)");
+  throw RuntimeError(
+      "function reference to a function that no longer exists (its instance was destroyed)");
 }
 
 } // namespace waot::detail

@@ -2,8 +2,8 @@
 // trampoline) and host functions (directly, or from wasm through their
 // binding's invoke).
 #include "api_access.hpp"
-#include "function_data.hpp"
 #include "funcref_registry.hpp"
+#include "function_data.hpp"
 #include "host_adapters.hpp"
 #include "instance_impl.hpp"
 #include "slots.hpp"
@@ -21,12 +21,14 @@ namespace {
 
 void checkArguments(const FuncType &type, std::span<const Value> args) {
   if (args.size() != type.params.size())
-    throw TypeError("function " + toString(type) + " expects " + std::to_string(type.params.size()) +
-                    " argument(s), got " + std::to_string(args.size()));
+    throw TypeError("function " + toString(type) + " expects " +
+                    std::to_string(type.params.size()) + " argument(s), got " +
+                    std::to_string(args.size()));
   for (std::size_t i = 0; i < args.size(); ++i)
     if (args[i].type() != type.params[i])
       throw TypeError("argument " + std::to_string(i) + " of function " + toString(type) + " is " +
-                      std::string(toString(args[i].type())) + ", expected " + std::string(toString(type.params[i])));
+                      std::string(toString(args[i].type())) + ", expected " +
+                      std::string(toString(type.params[i])));
 }
 
 struct EntryFrame {
@@ -54,7 +56,8 @@ std::shared_ptr<const void> referenceOwner(const Value &value) {
 }
 
 std::vector<Value> WasmFunctionData::call(std::span<const Value> args) {
-  std::vector<waot_slot> slots(std::max({type_.params.size(), type_.results.size(), std::size_t{1}}));
+  std::vector<waot_slot> slots(
+      std::max({type_.params.size(), type_.results.size(), std::size_t{1}}));
   for (std::size_t i = 0; i < args.size(); ++i) {
     slots[i] = toSlot(args[i]);
     // The function may store a reference it receives: keep it alive.
@@ -64,11 +67,13 @@ std::vector<Value> WasmFunctionData::call(std::span<const Value> args) {
   callRecord(*record_, slots.data());
   std::vector<Value> results;
   results.reserve(type_.results.size());
-  for (std::size_t i = 0; i < type_.results.size(); ++i) results.push_back(fromSlot(type_.results[i], slots[i]));
+  for (std::size_t i = 0; i < type_.results.size(); ++i)
+    results.push_back(fromSlot(type_.results[i], slots[i]));
   return results;
 }
 
-std::shared_ptr<HostFunctionData> HostFunctionData::create(FuncType type, Function::HostCallback callback) {
+std::shared_ptr<HostFunctionData> HostFunctionData::create(FuncType type,
+                                                           Function::HostCallback callback) {
   if (!callback) throw TypeError("a host function needs a callback");
   auto function = std::make_shared<HostFunctionData>(Token{}, std::move(type), std::move(callback));
   registerHostRecord(&function->record_, function);
@@ -114,12 +119,14 @@ std::vector<Value> HostFunctionData::call(std::span<const Value> args) { return 
 std::vector<Value> HostFunctionData::runCallback(std::span<const Value> args) {
   std::vector<Value> results;
   results.reserve(type_.results.size());
-  for (ValType type : type_.results) results.push_back(Value::fromBits(type, 0));
+  for (ValType type : type_.results)
+    results.push_back(Value::fromBits(type, 0));
   callback_(args, results);
   for (std::size_t i = 0; i < results.size(); ++i)
     if (results[i].type() != type_.results[i])
-      throw TypeError("host function " + toString(type_) + " returned " + std::string(toString(results[i].type())) +
-                      " as result " + std::to_string(i) + ", expected " + std::string(toString(type_.results[i])));
+      throw TypeError("host function " + toString(type_) + " returned " +
+                      std::string(toString(results[i].type())) + " as result " + std::to_string(i) +
+                      ", expected " + std::string(toString(type_.results[i])));
   return results;
 }
 
@@ -127,11 +134,13 @@ bool HostFunctionData::runFromWasm(waot_slot *slots) noexcept {
   try {
     std::vector<Value> args;
     args.reserve(type_.params.size());
-    for (std::size_t i = 0; i < type_.params.size(); ++i) args.push_back(fromSlot(type_.params[i], slots[i]));
+    for (std::size_t i = 0; i < type_.params.size(); ++i)
+      args.push_back(fromSlot(type_.params[i], slots[i]));
     const std::vector<Value> results = runCallback(args);
     for (std::size_t i = 0; i < results.size(); ++i) {
       // Wasm may keep a reference it receives: keep it alive.
-      if (auto owner = referenceOwner(results[i]); owner && owner.get() != static_cast<const FunctionData *>(this))
+      if (auto owner = referenceOwner(results[i]);
+          owner && owner.get() != static_cast<const FunctionData *>(this))
         returned_.add(std::move(owner));
       slots[i] = toSlot(results[i]);
     }
@@ -165,7 +174,8 @@ namespace waot {
 Function::Function(FuncType type, HostCallback host)
     : data_(detail::HostFunctionData::create(std::move(type), std::move(host))) {}
 
-Function::Function(detail::InternalTag, std::shared_ptr<detail::FunctionData> data) noexcept : data_(std::move(data)) {}
+Function::Function(detail::InternalTag, std::shared_ptr<detail::FunctionData> data) noexcept
+    : data_(std::move(data)) {}
 
 const FuncType &Function::type() const noexcept { return data_->type(); }
 

@@ -45,7 +45,8 @@ public:
 
 class WasmFunctionData final : public FunctionData {
 public:
-  WasmFunctionData(std::shared_ptr<InstanceImpl> instance, const waot_func *record, const FuncType &type) noexcept
+  WasmFunctionData(std::shared_ptr<InstanceImpl> instance, const waot_func *record,
+                   const FuncType &type) noexcept
       : instance_(std::move(instance)), record_(record), type_(type) {}
 
   const FuncType &type() const noexcept override { return type_; }

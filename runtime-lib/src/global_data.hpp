@@ -15,12 +15,14 @@ class GlobalData {
 public:
   // A host global with its own cell.
   GlobalData(ValType type, bool isMutable, waot_global_cell initial) noexcept
-      : type_(type), isMutable_(isMutable), ownCell_(initial), cell_(&ownCell_), refOwners_(&ownRefOwners_) {}
+      : type_(type), isMutable_(isMutable), ownCell_(initial), cell_(&ownCell_),
+        refOwners_(&ownRefOwners_) {}
   // An instance's global: `cellOwner` keeps `cell` alive, `refOwners` keeps
   // what the host stores there alive.
-  GlobalData(ValType type, bool isMutable, waot_global_cell *cell, std::shared_ptr<const void> cellOwner,
-             OwnerSet *refOwners) noexcept
-      : type_(type), isMutable_(isMutable), cell_(cell), cellOwner_(std::move(cellOwner)), refOwners_(refOwners) {}
+  GlobalData(ValType type, bool isMutable, waot_global_cell *cell,
+             std::shared_ptr<const void> cellOwner, OwnerSet *refOwners) noexcept
+      : type_(type), isMutable_(isMutable), cell_(cell), cellOwner_(std::move(cellOwner)),
+        refOwners_(refOwners) {}
   GlobalData(const GlobalData &) = delete;
   GlobalData &operator=(const GlobalData &) = delete;
 

@@ -28,7 +28,8 @@ public:
     std::lock_guard lock(mutex_);
     const std::size_t used = highWater_.load();
     std::size_t index = 0;
-    while (index < used && slots_[index].end.load() != 0) ++index;
+    while (index < used && slots_[index].end.load() != 0)
+      ++index;
     if (index == Capacity)
       throw RuntimeError(std::string("too many ") + what + " registered at once (limit " +
                          std::to_string(Capacity) + ")");

@@ -34,20 +34,24 @@ public:
         for (const auto &weak : waiting->second)
           if (auto function = weak.lock())
             toBind.emplace_back(std::move(function),
-                                AdapterSource{artifact.host_adapters[t], artifact.entry_trampolines[t], module.library});
+                                AdapterSource{artifact.host_adapters[t],
+                                              artifact.entry_trampolines[t], module.library});
         waiting_.erase(waiting);
       }
     }
     // Bound outside our lock, so that the two locks are never held together
     // (HostFunctionData::record() releases its own before calling findOrWait).
-    for (auto &[function, source] : toBind) function->bindAdapter(source);
+    for (auto &[function, source] : toBind)
+      function->bindAdapter(source);
   }
 
-  std::optional<AdapterSource> findOrWait(std::uint32_t typeId, const std::weak_ptr<HostFunctionData> &waiting) {
+  std::optional<AdapterSource> findOrWait(std::uint32_t typeId,
+                                          const std::weak_ptr<HostFunctionData> &waiting) {
     std::lock_guard lock(mutex_);
     if (auto found = sources_.find(typeId); found != sources_.end())
       for (const WeakSource &source : found->second)
-        if (auto library = source.library.lock()) return AdapterSource{source.adapter, source.entry, std::move(library)};
+        if (auto library = source.library.lock())
+          return AdapterSource{source.adapter, source.entry, std::move(library)};
     std::vector<std::weak_ptr<HostFunctionData>> &list = waiting_[typeId];
     std::erase_if(list, [](const auto &w) { return w.expired(); });
     const bool known = std::any_of(list.begin(), list.end(), [&](const auto &w) {
@@ -72,7 +76,8 @@ AdapterIndex &adapterIndex() {
 
 void registerAdapters(const ModuleData &module) { adapterIndex().add(module); }
 
-std::optional<AdapterSource> findAdapterOrWait(std::uint32_t typeId, const std::weak_ptr<HostFunctionData> &waiting) {
+std::optional<AdapterSource> findAdapterOrWait(std::uint32_t typeId,
+                                               const std::weak_ptr<HostFunctionData> &waiting) {
   return adapterIndex().findOrWait(typeId, waiting);
 }
 

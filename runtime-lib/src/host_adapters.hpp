@@ -18,6 +18,7 @@ void registerAdapters(const ModuleData &module);
 
 // A live adapter for `typeId`; when there is none, `waiting` is bound by
 // the next registerAdapters() that has one.
-std::optional<AdapterSource> findAdapterOrWait(std::uint32_t typeId, const std::weak_ptr<HostFunctionData> &waiting);
+std::optional<AdapterSource> findAdapterOrWait(std::uint32_t typeId,
+                                               const std::weak_ptr<HostFunctionData> &waiting);
 
 } // namespace waot::detail

@@ -27,9 +27,11 @@ InstanceImpl::InstanceImpl(Token, std::shared_ptr<const ModuleData> module, Reso
   waot_ctx_header &h = header();
   h.builtins = &runtimeBuiltins();
   h.instance = this;
-  std::copy(module_->typeIds.begin(), module_->typeIds.end(), contextArray<std::uint32_t>(layout.type_ids));
+  std::copy(module_->typeIds.begin(), module_->typeIds.end(),
+            contextArray<std::uint32_t>(layout.type_ids));
   waot_global_cell **importedCells = contextArray<waot_global_cell *>(layout.imported_globals);
-  for (std::size_t i = 0; i < importedGlobals_.size(); ++i) importedCells[i] = importedGlobals_[i]->cell();
+  for (std::size_t i = 0; i < importedGlobals_.size(); ++i)
+    importedCells[i] = importedGlobals_[i]->cell();
   fillFunctionRecords();
 }
 
@@ -44,9 +46,11 @@ void InstanceImpl::fillFunctionRecords() {
     // A host function needs a native adapter for its signature: this
     // artifact has one for each type it imports functions with.
     const std::uint32_t type = module_->functionTypes[i];
-    const AdapterSource adapter{artifact.host_adapters[type], artifact.entry_trampolines[type], module_->library};
+    const AdapterSource adapter{artifact.host_adapters[type], artifact.entry_trampolines[type],
+                                module_->library};
     // Generated code only reads records; the const is the runtime's own discipline.
-    imported[i] = const_cast<waot_func *>(ApiAccess::data(importedFunctions_[i])->recordForImport(adapter));
+    imported[i] =
+        const_cast<waot_func *>(ApiAccess::data(importedFunctions_[i])->recordForImport(adapter));
   }
   waot_func *defined = definedFunctionRecords();
   for (std::uint32_t i = 0; i < artifact.num_functions; ++i) {
@@ -62,7 +66,8 @@ void InstanceImpl::createTablesAndMemories() {
     const waot_table_desc &desc = artifact.tables[i];
     std::optional<std::uint64_t> max;
     if (desc.limits.has_max) max = desc.limits.max;
-    auto table = std::make_shared<TableImpl>(static_cast<ValType>(desc.elem_type), desc.limits.min, max, nullptr);
+    auto table = std::make_shared<TableImpl>(static_cast<ValType>(desc.elem_type), desc.limits.min,
+                                             max, nullptr);
     table->setDefiner(this);
     tables_.push_back(std::move(table));
   }
@@ -73,9 +78,11 @@ void InstanceImpl::createTablesAndMemories() {
     memories_.push_back(std::make_shared<MemoryImpl>(limits.min, max));
   }
   auto **tableRecords = contextArray<waot_table *>(module_->layout.tables);
-  for (std::size_t i = 0; i < tables_.size(); ++i) tableRecords[i] = tables_[i]->record();
+  for (std::size_t i = 0; i < tables_.size(); ++i)
+    tableRecords[i] = tables_[i]->record();
   auto **memoryRecords = contextArray<waot_memory *>(module_->layout.memories);
-  for (std::size_t i = 0; i < memories_.size(); ++i) memoryRecords[i] = memories_[i]->record();
+  for (std::size_t i = 0; i < memories_.size(); ++i)
+    memoryRecords[i] = memories_[i]->record();
   if (!memories_.empty()) {
     header().memory0 = memories_[0]->record();
     header().memory0_base = memories_[0]->base();
@@ -86,7 +93,8 @@ void InstanceImpl::initializeGlobals() {
   const waot_artifact &artifact = *module_->artifact;
   waot_global_cell *cells = definedGlobalCells();
   // In order: an initializer may read the globals before it.
-  for (std::uint32_t i = 0; i < artifact.num_globals; ++i) cells[i] = evaluate(artifact.globals[i].init);
+  for (std::uint32_t i = 0; i < artifact.num_globals; ++i)
+    cells[i] = evaluate(artifact.globals[i].init);
 }
 
 const waot_func *InstanceImpl::functionRecord(std::uint32_t functionIndex) const noexcept {
@@ -117,8 +125,10 @@ std::shared_ptr<FunctionData> InstanceImpl::functionForRecord(const waot_func *r
   const auto first = reinterpret_cast<std::uintptr_t>(definedFunctionRecords());
   const auto address = reinterpret_cast<std::uintptr_t>(record);
   const std::uintptr_t count = module_->artifact->num_functions;
-  if (address < first || (address - first) % sizeof(waot_func) != 0 || (address - first) / sizeof(waot_func) >= count)
-    throw RuntimeError("a function reference points into an instance but not at one of its functions");
+  if (address < first || (address - first) % sizeof(waot_func) != 0 ||
+      (address - first) / sizeof(waot_func) >= count)
+    throw RuntimeError(
+        "a function reference points into an instance but not at one of its functions");
   const auto index = static_cast<std::uint32_t>((address - first) / sizeof(waot_func));
   const std::uint32_t type = module_->artifact->functions[index].type_index;
   return std::make_shared<WasmFunctionData>(shared_from_this(), record, module_->types[type]);
@@ -130,7 +140,8 @@ Extern InstanceImpl::exportedExtern(ExternKind kind, std::uint32_t index) {
   case ExternKind::Function:
     if (index < m.numImportedFunctions) return importedFunctions_[index];
     return ApiAccess::function(std::make_shared<WasmFunctionData>(
-        shared_from_this(), &definedFunctionRecords()[index - m.numImportedFunctions], m.types[m.functionTypes[index]]));
+        shared_from_this(), &definedFunctionRecords()[index - m.numImportedFunctions],
+        m.types[m.functionTypes[index]]));
   case ExternKind::Table:
     if (index < m.numImportedTables) return ApiAccess::table(tables_[index]);
     // The handle keeps this instance alive: its functions fill the table.
@@ -138,8 +149,9 @@ Extern InstanceImpl::exportedExtern(ExternKind kind, std::uint32_t index) {
   case ExternKind::Memory: return ApiAccess::memory(memories_[index]);
   case ExternKind::Global:
     if (index < m.numImportedGlobals) return ApiAccess::global(importedGlobals_[index]);
-    return ApiAccess::global(std::make_shared<GlobalData>(m.globalTypes[index].type, m.globalTypes[index].isMutable,
-                                                          globalCell(index), shared_from_this(), &refOwners_));
+    return ApiAccess::global(
+        std::make_shared<GlobalData>(m.globalTypes[index].type, m.globalTypes[index].isMutable,
+                                     globalCell(index), shared_from_this(), &refOwners_));
   }
   throw Error("invalid export kind");
 }
@@ -156,7 +168,8 @@ std::shared_ptr<const ExportsData> InstanceImpl::buildExports() {
   return exports;
 }
 
-InstanceImpl::Created InstanceImpl::instantiate(std::shared_ptr<const ModuleData> module, ResolvedImports imports) {
+InstanceImpl::Created InstanceImpl::instantiate(std::shared_ptr<const ModuleData> module,
+                                                ResolvedImports imports) {
   auto instance = std::make_shared<InstanceImpl>(Token{}, std::move(module), std::move(imports));
   registerContext(instance->context_.get(), instance->module_->layout.total_size, instance);
   instance->registered_ = true;
@@ -179,7 +192,8 @@ void InstanceImpl::keepAliveThroughWrittenTables() {
   // Tables keep it alive only then: on success, a table this instance imports
   // holding it would form an ownership cycle (it holds the table) that is
   // never freed, so the embedder keeps successful instances alive instead.
-  for (TableImpl *table : importedTablesWritten_) table->keepAlive(shared_from_this());
+  for (TableImpl *table : importedTablesWritten_)
+    table->keepAlive(shared_from_this());
 }
 
 } // namespace waot::detail

@@ -27,7 +27,7 @@ namespace waot::detail {
 // The imports of one instantiation, per kind in declaration order.
 struct ResolvedImports {
   std::vector<Function> functions;
-  std::vector<std::shared_ptr<TableImpl>> tables;   // the providers' handles
+  std::vector<std::shared_ptr<TableImpl>> tables; // the providers' handles
   std::vector<std::shared_ptr<MemoryImpl>> memories;
   std::vector<std::shared_ptr<GlobalData>> globals;
 };
@@ -77,7 +77,8 @@ public:
     return index < dataSegments_.size() ? dataSegments_[index] : std::span<const std::uint8_t>();
   }
   std::span<void *const> elemSegment(std::uint32_t index) const noexcept {
-    return index < elemSegments_.size() ? std::span<void *const>(elemSegments_[index]) : std::span<void *const>();
+    return index < elemSegments_.size() ? std::span<void *const>(elemSegments_[index])
+                                        : std::span<void *const>();
   }
   void dropData(std::uint32_t index) noexcept {
     if (index < dataSegments_.size()) dataSegments_[index] = {};
@@ -129,7 +130,7 @@ private:
   std::vector<std::shared_ptr<TableImpl>> tables_;    // imported first
   std::vector<std::shared_ptr<GlobalData>> importedGlobals_;
   std::vector<std::span<const std::uint8_t>> dataSegments_; // into the artifact; empty once dropped
-  std::vector<std::vector<void *>> elemSegments_;          // resolved references; empty once dropped
+  std::vector<std::vector<void *>> elemSegments_; // resolved references; empty once dropped
   OwnerSet refOwners_; // what the host stored into this instance's globals
   // Imported tables our element segments wrote function references into.
   std::vector<TableImpl *> importedTablesWritten_;

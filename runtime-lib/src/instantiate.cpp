@@ -5,12 +5,13 @@
 
 namespace waot {
 
-Instance instantiate(const Module &module, const Imports &imports) { return Instance(module, imports); }
+Instance instantiate(const Module &module, const Imports &imports) {
+  return Instance(module, imports);
+}
 
 std::future<Instance> instantiateAsync(const Module &module, const Imports &imports) {
   // By value: the caller's objects may be gone before the thread runs.
-  return std::async(std::launch::async,
-                    [module, imports]() { return Instance(module, imports); });
+  return std::async(std::launch::async, [module, imports]() { return Instance(module, imports); });
 }
 
 } // namespace waot

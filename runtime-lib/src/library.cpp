@@ -35,8 +35,8 @@ struct FileIdentity {
   off_t size = 0;
   timespec modified{};
   bool operator==(const FileIdentity &o) const noexcept {
-    return device == o.device && inode == o.inode && size == o.size && modified.tv_sec == o.modified.tv_sec &&
-           modified.tv_nsec == o.modified.tv_nsec;
+    return device == o.device && inode == o.inode && size == o.size &&
+           modified.tv_sec == o.modified.tv_sec && modified.tv_nsec == o.modified.tv_nsec;
   }
 };
 
@@ -50,7 +50,8 @@ std::map<void *, LoadedFile> loadedFiles; // guarded by loadMutex
 
 FileIdentity identify(const std::string &path) {
   struct stat info {};
-  if (stat(path.c_str(), &info) != 0) fail(path, std::string("cannot open: ") + std::strerror(errno));
+  if (stat(path.c_str(), &info) != 0)
+    fail(path, std::string("cannot open: ") + std::strerror(errno));
   if (!S_ISREG(info.st_mode)) fail(path, "not a regular file");
   return {info.st_dev, info.st_ino, info.st_size, info.st_mtim};
 }
@@ -61,7 +62,7 @@ std::string lastDlError() {
 }
 
 struct SegmentSearch {
-  std::uintptr_t anchor;                                      // an address inside the object
+  std::uintptr_t anchor;                                       // an address inside the object
   std::vector<std::pair<std::uintptr_t, std::uintptr_t>> code; // its executable segments
 };
 
@@ -111,7 +112,9 @@ private:
 // bytes the check accepted before the dynamic loader maps them.
 UniqueFd sealedMemoryFile(std::span<const std::uint8_t> image, const std::string &name) {
   UniqueFd fd(::memfd_create("waot-artifact", MFD_CLOEXEC | MFD_ALLOW_SEALING));
-  if (fd.get() < 0) fail(name, std::string("cannot create an in-memory file (memfd_create): ") + std::strerror(errno));
+  if (fd.get() < 0)
+    fail(name,
+         std::string("cannot create an in-memory file (memfd_create): ") + std::strerror(errno));
   std::size_t written = 0;
   while (written < image.size()) {
     const ssize_t n = ::write(fd.get(), image.data() + written, image.size() - written);
@@ -137,7 +140,8 @@ void avoidStaleLoaderName(UniqueFd &fd, const std::string &name) {
     if (!existing) return;
     dlclose(existing);
     const int moved = ::fcntl(fd.get(), F_DUPFD_CLOEXEC, fd.get() + 1);
-    if (moved < 0) fail(name, std::string("cannot duplicate the in-memory file: ") + std::strerror(errno));
+    if (moved < 0)
+      fail(name, std::string("cannot duplicate the in-memory file: ") + std::strerror(errno));
     fd.reset(moved);
   }
   fail(name, "every descriptor number tried is the name of a still-loaded object");
@@ -163,8 +167,10 @@ std::shared_ptr<const Library> Library::open(const std::filesystem::path &filePa
       const bool changed = known != loadedFiles.end() && !(known->second.identity == identity);
       dlclose(existing);
       if (changed)
-        fail(path, "a different artifact was loaded from this path and is still in use; "
-                   "the dynamic loader would return its code, so load a changed artifact from a new path");
+        fail(
+            path,
+            "a different artifact was loaded from this path and is still in use; "
+            "the dynamic loader would return its code, so load a changed artifact from a new path");
     }
     dlerror();
     void *handle = dlopen(loadPath.c_str(), RTLD_NOW | RTLD_LOCAL);
@@ -178,7 +184,8 @@ std::shared_ptr<const Library> Library::open(const std::filesystem::path &filePa
   return library;
 }
 
-std::shared_ptr<const Library> Library::openImage(std::span<const std::uint8_t> image, const std::string &name) {
+std::shared_ptr<const Library> Library::openImage(std::span<const std::uint8_t> image,
+                                                  const std::string &name) {
   installFaultHandlers();
   checkArtifactImage(name, image);
   UniqueFd fd = sealedMemoryFile(image, name);
@@ -206,7 +213,8 @@ void Library::locateDescriptor(Library &library) {
   // A module without functions legitimately has no code at all.
   if (search.code.empty() && library.artifact_->num_functions != 0)
     fail(library.path_, "the artifact has functions but no executable segment");
-  for (const auto &[begin, end] : search.code) library.codeRanges_.emplace_back(RangeKind::Code, begin, end);
+  for (const auto &[begin, end] : search.code)
+    library.codeRanges_.emplace_back(RangeKind::Code, begin, end);
 }
 
 Library::~Library() {

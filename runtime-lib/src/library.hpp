@@ -26,7 +26,8 @@ public:
   // anonymous in-memory file (memfd) and loaded from /proc/self/fd/N; that
   // descriptor stays open as long as the library, so its number (the name
   // the dynamic loader knows the object by) is not reused meanwhile.
-  static std::shared_ptr<const Library> openImage(std::span<const std::uint8_t> image, const std::string &name);
+  static std::shared_ptr<const Library> openImage(std::span<const std::uint8_t> image,
+                                                  const std::string &name);
 
   ~Library();
   Library(const Library &) = delete;

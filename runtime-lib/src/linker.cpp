@@ -21,7 +21,8 @@ std::string describeExtern(const Extern &value) {
   case ExternKind::Memory: return "memory " + toString(std::get<Memory>(value).limits());
   case ExternKind::Global: {
     const Global &global = std::get<Global>(value);
-    return std::string("global ") + (global.isMutable() ? "mut " : "const ") + std::string(toString(global.type()));
+    return std::string("global ") + (global.isMutable() ? "mut " : "const ") +
+           std::string(toString(global.type()));
   }
   }
   return "<invalid extern>";
@@ -54,8 +55,12 @@ void append(ResolvedImports &resolved, const Extern &value) {
   switch (kindOf(value)) {
   case ExternKind::Function: resolved.functions.push_back(std::get<Function>(value)); break;
   case ExternKind::Table: resolved.tables.push_back(ApiAccess::impl(std::get<Table>(value))); break;
-  case ExternKind::Memory: resolved.memories.push_back(ApiAccess::impl(std::get<Memory>(value))); break;
-  case ExternKind::Global: resolved.globals.push_back(ApiAccess::data(std::get<Global>(value))); break;
+  case ExternKind::Memory:
+    resolved.memories.push_back(ApiAccess::impl(std::get<Memory>(value)));
+    break;
+  case ExternKind::Global:
+    resolved.globals.push_back(ApiAccess::data(std::get<Global>(value)));
+    break;
   }
 }
 
@@ -66,12 +71,14 @@ ResolvedImports resolveImports(const ModuleData &module, const Imports &imports)
   for (const ImportDescriptor &import : module.imports) {
     const std::string qualified = import.module + "." + import.name;
     if (!imports.hasModule(import.module))
-      throw TypeError("unknown import " + qualified + ": no import namespace \"" + import.module + "\"");
+      throw TypeError("unknown import " + qualified + ": no import namespace \"" + import.module +
+                      "\"");
     const Extern *value = imports.find(import.module, import.name);
-    if (!value) throw LinkError("unknown import " + qualified + ": expected " + describeType(import));
+    if (!value)
+      throw LinkError("unknown import " + qualified + ": expected " + describeType(import));
     if (kindOf(*value) != import.kind || !typeMatches(import, *value))
-      throw LinkError("incompatible import type for " + qualified + ": expected " + describeType(import) +
-                      ", found " + describeExtern(*value));
+      throw LinkError("incompatible import type for " + qualified + ": expected " +
+                      describeType(import) + ", found " + describeExtern(*value));
     append(resolved, *value);
   }
   return resolved;

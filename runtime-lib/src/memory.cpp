@@ -12,7 +12,8 @@
 namespace waot::detail {
 
 AddressReservation::AddressReservation(std::size_t size) : size_(size) {
-  void *mapping = mmap(nullptr, size, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+  void *mapping =
+      mmap(nullptr, size, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
   if (mapping == MAP_FAILED)
     throw RuntimeError("cannot reserve " + std::to_string(size >> 30) +
                        " GiB of address space for a linear memory: " + std::strerror(errno));
@@ -23,13 +24,14 @@ AddressReservation::~AddressReservation() { munmap(base_, size_); }
 
 namespace {
 
-std::optional<std::uint64_t> checkedMax(std::uint64_t minPages, std::optional<std::uint64_t> maxPages) {
+std::optional<std::uint64_t> checkedMax(std::uint64_t minPages,
+                                        std::optional<std::uint64_t> maxPages) {
   if (minPages > WAOT_MAX_PAGES32)
-    throw TypeError("memory minimum of " + std::to_string(minPages) + " pages exceeds the 32-bit limit of " +
-                    std::to_string(WAOT_MAX_PAGES32));
+    throw TypeError("memory minimum of " + std::to_string(minPages) +
+                    " pages exceeds the 32-bit limit of " + std::to_string(WAOT_MAX_PAGES32));
   if (maxPages && *maxPages > WAOT_MAX_PAGES32)
-    throw TypeError("memory maximum of " + std::to_string(*maxPages) + " pages exceeds the 32-bit limit of " +
-                    std::to_string(WAOT_MAX_PAGES32));
+    throw TypeError("memory maximum of " + std::to_string(*maxPages) +
+                    " pages exceeds the 32-bit limit of " + std::to_string(WAOT_MAX_PAGES32));
   if (maxPages && *maxPages < minPages) throw TypeError("memory maximum is below its minimum");
   return maxPages;
 }
@@ -45,15 +47,15 @@ MemoryImpl::MemoryImpl(std::uint64_t minPages, std::optional<std::uint64_t> maxP
   record_.max_pages = declaredMax_.value_or(WAOT_MAX_PAGES32);
   record_.owner = this;
   if (grow(minPages) == UINT32_MAX)
-    throw RuntimeError("cannot allocate the " + std::to_string(minPages) + " initial pages of a linear memory: " +
-                       std::strerror(errno));
+    throw RuntimeError("cannot allocate the " + std::to_string(minPages) +
+                       " initial pages of a linear memory: " + std::strerror(errno));
 }
 
 std::uint32_t MemoryImpl::grow(std::uint64_t deltaPages) noexcept {
   const std::uint64_t oldPages = pages();
   if (deltaPages > record_.max_pages - oldPages) return UINT32_MAX;
-  if (deltaPages != 0 &&
-      mprotect(record_.base + record_.size, deltaPages * WAOT_PAGE_SIZE, PROT_READ | PROT_WRITE) != 0)
+  if (deltaPages != 0 && mprotect(record_.base + record_.size, deltaPages * WAOT_PAGE_SIZE,
+                                  PROT_READ | PROT_WRITE) != 0)
     return UINT32_MAX;
   record_.size = (oldPages + deltaPages) * WAOT_PAGE_SIZE;
   return static_cast<std::uint32_t>(oldPages);
@@ -63,9 +65,11 @@ std::uint32_t MemoryImpl::grow(std::uint64_t deltaPages) noexcept {
 
 namespace waot {
 
-Memory::Memory(Limits limits) : impl_(std::make_shared<detail::MemoryImpl>(limits.min, limits.max)) {}
+Memory::Memory(Limits limits)
+    : impl_(std::make_shared<detail::MemoryImpl>(limits.min, limits.max)) {}
 
-Memory::Memory(detail::InternalTag, std::shared_ptr<detail::MemoryImpl> impl) noexcept : impl_(std::move(impl)) {}
+Memory::Memory(detail::InternalTag, std::shared_ptr<detail::MemoryImpl> impl) noexcept
+    : impl_(std::move(impl)) {}
 
 std::uint8_t *Memory::data() const noexcept { return impl_->base(); }
 

@@ -19,13 +19,16 @@ Module Module::loadFromMemory(std::span<const std::uint8_t> artifact, std::strin
   return Module(detail::InternalTag{}, std::move(data));
 }
 
-Module::Module(detail::InternalTag, std::shared_ptr<const detail::ModuleData> data) noexcept : data_(std::move(data)) {}
+Module::Module(detail::InternalTag, std::shared_ptr<const detail::ModuleData> data) noexcept
+    : data_(std::move(data)) {}
 
 std::vector<ImportDescriptor> Module::imports() const { return data_->imports; }
 
 std::vector<ExportDescriptor> Module::exports() const { return data_->exports; }
 
-std::string Module::producer() const { return data_->artifact->producer ? data_->artifact->producer : ""; }
+std::string Module::producer() const {
+  return data_->artifact->producer ? data_->artifact->producer : "";
+}
 
 std::string Module::targetTriple() const {
   return data_->artifact->target_triple ? data_->artifact->target_triple : "";
@@ -33,15 +36,20 @@ std::string Module::targetTriple() const {
 
 void Imports::define(std::string_view module, std::string_view name, Extern value) {
   auto names = modules_.find(module);
-  if (names == modules_.end()) names = modules_.emplace(std::string(module), std::map<std::string, Extern, std::less<>>()).first;
+  if (names == modules_.end())
+    names =
+        modules_.emplace(std::string(module), std::map<std::string, Extern, std::less<>>()).first;
   names->second.insert_or_assign(std::string(name), std::move(value));
 }
 
 void Imports::define(std::string_view module, const Exports &exports) {
-  for (auto &[name, value] : exports.all()) define(module, name, std::move(value));
+  for (auto &[name, value] : exports.all())
+    define(module, name, std::move(value));
 }
 
-bool Imports::hasModule(std::string_view module) const { return modules_.find(module) != modules_.end(); }
+bool Imports::hasModule(std::string_view module) const {
+  return modules_.find(module) != modules_.end();
+}
 
 const Extern *Imports::find(std::string_view module, std::string_view name) const {
   auto names = modules_.find(module);
@@ -60,8 +68,8 @@ const Extern &Exports::lookup(std::string_view name, ExternKind kind) const {
   const Extern *value = find(name);
   if (!value) throw Error("no export named \"" + std::string(name) + "\"");
   if (kindOf(*value) != kind)
-    throw Error("export \"" + std::string(name) + "\" is a " + std::string(toString(kindOf(*value))) + ", not a " +
-                std::string(toString(kind)));
+    throw Error("export \"" + std::string(name) + "\" is a " +
+                std::string(toString(kindOf(*value))) + ", not a " + std::string(toString(kind)));
   return *value;
 }
 
@@ -69,11 +77,17 @@ Function Exports::function(std::string_view name) const {
   return std::get<Function>(lookup(name, ExternKind::Function));
 }
 
-Memory Exports::memory(std::string_view name) const { return std::get<Memory>(lookup(name, ExternKind::Memory)); }
+Memory Exports::memory(std::string_view name) const {
+  return std::get<Memory>(lookup(name, ExternKind::Memory));
+}
 
-Table Exports::table(std::string_view name) const { return std::get<Table>(lookup(name, ExternKind::Table)); }
+Table Exports::table(std::string_view name) const {
+  return std::get<Table>(lookup(name, ExternKind::Table));
+}
 
-Global Exports::global(std::string_view name) const { return std::get<Global>(lookup(name, ExternKind::Global)); }
+Global Exports::global(std::string_view name) const {
+  return std::get<Global>(lookup(name, ExternKind::Global));
+}
 
 std::vector<std::pair<std::string, Extern>> Exports::all() const {
   return data_ ? data_->ordered : std::vector<std::pair<std::string, Extern>>();

@@ -26,10 +26,13 @@ void InstanceImpl::applyElemSegments() {
     if (desc.mode == WAOT_SEGMENT_ACTIVE) {
       TableImpl &table = *tables_[desc.table];
       const auto offset = static_cast<std::uint32_t>(evaluate(desc.offset));
-      if (std::uint64_t{offset} + items.size() > table.size()) throw RuntimeError(TrapKind::TableOutOfBounds);
+      if (std::uint64_t{offset} + items.size() > table.size())
+        throw RuntimeError(TrapKind::TableOutOfBounds);
       std::copy(items.begin(), items.end(), table.elements() + offset);
-      const bool anyReference = std::any_of(items.begin(), items.end(), [](void *p) { return p != nullptr; });
-      if (desc.table < module_->numImportedTables && anyReference) importedTablesWritten_.push_back(&table);
+      const bool anyReference =
+          std::any_of(items.begin(), items.end(), [](void *p) { return p != nullptr; });
+      if (desc.table < module_->numImportedTables && anyReference)
+        importedTablesWritten_.push_back(&table);
     }
     // Active segments once applied, and declarative ones, are dropped.
   }
@@ -41,13 +44,16 @@ void InstanceImpl::applyDataSegments() {
   for (std::uint32_t i = 0; i < artifact.num_datas; ++i) {
     const waot_data_desc &desc = artifact.datas[i];
     if (desc.mode == WAOT_SEGMENT_PASSIVE) {
-      dataSegments_[i] = std::span<const std::uint8_t>(desc.bytes, static_cast<std::size_t>(desc.size));
+      dataSegments_[i] =
+          std::span<const std::uint8_t>(desc.bytes, static_cast<std::size_t>(desc.size));
       continue;
     }
     MemoryImpl &memory = *memories_[desc.memory];
     const auto offset = static_cast<std::uint32_t>(evaluate(desc.offset));
-    if (std::uint64_t{offset} + desc.size > memory.sizeInBytes()) throw RuntimeError(TrapKind::MemoryOutOfBounds);
-    if (desc.size != 0) std::memcpy(memory.base() + offset, desc.bytes, static_cast<std::size_t>(desc.size));
+    if (std::uint64_t{offset} + desc.size > memory.sizeInBytes())
+      throw RuntimeError(TrapKind::MemoryOutOfBounds);
+    if (desc.size != 0)
+      std::memcpy(memory.base() + offset, desc.bytes, static_cast<std::size_t>(desc.size));
   }
 }
 

@@ -10,15 +10,18 @@
 
 namespace waot::detail {
 
-TableImpl::TableImpl(ValType elemType, std::uint64_t minSize, std::optional<std::uint64_t> maxSize, void *init)
+TableImpl::TableImpl(ValType elemType, std::uint64_t minSize, std::optional<std::uint64_t> maxSize,
+                     void *init)
     : elemType_(elemType), declaredMax_(maxSize) {
   if (minSize > kMaxTableElements)
-    throw RuntimeError("table of " + std::to_string(minSize) + " elements exceeds the implementation limit of " +
+    throw RuntimeError("table of " + std::to_string(minSize) +
+                       " elements exceeds the implementation limit of " +
                        std::to_string(kMaxTableElements));
   storage_.assign(static_cast<std::size_t>(minSize), init);
   record_.elements = storage_.data();
   record_.size = static_cast<std::uint32_t>(minSize);
-  record_.max = maxSize && *maxSize < UINT32_MAX ? static_cast<std::uint32_t>(*maxSize) : UINT32_MAX;
+  record_.max =
+      maxSize && *maxSize < UINT32_MAX ? static_cast<std::uint32_t>(*maxSize) : UINT32_MAX;
   record_.elem_type = static_cast<std::uint8_t>(elemType);
   record_.owner = this;
 }
@@ -45,14 +48,17 @@ namespace {
 
 void checkElement(ValType elemType, const Value &value) {
   if (value.type() != elemType)
-    throw TypeError("table of " + std::string(toString(elemType)) + " cannot hold a value of type " +
-                    std::string(toString(value.type())));
+    throw TypeError("table of " + std::string(toString(elemType)) +
+                    " cannot hold a value of type " + std::string(toString(value.type())));
 }
 
 Limits checkedLimits(ValType elem, Limits limits) {
-  if (!isReference(elem)) throw TypeError("table element type must be a reference type, not " + std::string(toString(elem)));
+  if (!isReference(elem))
+    throw TypeError("table element type must be a reference type, not " +
+                    std::string(toString(elem)));
   if (limits.max && *limits.max < limits.min) throw TypeError("table maximum is below its minimum");
-  if (limits.max && *limits.max > UINT32_MAX) throw TypeError("table maximum exceeds 2^32 - 1 elements");
+  if (limits.max && *limits.max > UINT32_MAX)
+    throw TypeError("table maximum exceeds 2^32 - 1 elements");
   return limits;
 }
 
@@ -67,18 +73,21 @@ using detail::checkElement;
 Table::Table(ValType elem, Limits limits, const Value &init) {
   detail::checkedLimits(elem, limits);
   checkElement(elem, init);
-  impl_ = std::make_shared<detail::TableImpl>(elem, limits.min, limits.max,
-                                              reinterpret_cast<void *>(static_cast<std::uintptr_t>(init.bits())));
+  impl_ = std::make_shared<detail::TableImpl>(
+      elem, limits.min, limits.max,
+      reinterpret_cast<void *>(static_cast<std::uintptr_t>(init.bits())));
   impl_->keepAlive(detail::referenceOwner(init));
 }
 
-Table::Table(detail::InternalTag, std::shared_ptr<detail::TableImpl> impl) noexcept : impl_(std::move(impl)) {}
+Table::Table(detail::InternalTag, std::shared_ptr<detail::TableImpl> impl) noexcept
+    : impl_(std::move(impl)) {}
 
 std::uint32_t Table::size() const noexcept { return impl_->size(); }
 
 Value Table::get(std::uint32_t index) const {
   if (index >= impl_->size()) throw RuntimeError(TrapKind::TableOutOfBounds);
-  return detail::fromSlot(impl_->elemType(), reinterpret_cast<std::uintptr_t>(impl_->elements()[index]));
+  return detail::fromSlot(impl_->elemType(),
+                          reinterpret_cast<std::uintptr_t>(impl_->elements()[index]));
 }
 
 void Table::set(std::uint32_t index, const Value &value) {
@@ -91,7 +100,8 @@ void Table::set(std::uint32_t index, const Value &value) {
 std::uint32_t Table::grow(std::uint32_t delta, const Value &init) {
   checkElement(impl_->elemType(), init);
   auto owner = detail::referenceOwner(init);
-  const std::uint32_t old = impl_->grow(delta, reinterpret_cast<void *>(static_cast<std::uintptr_t>(init.bits())));
+  const std::uint32_t old =
+      impl_->grow(delta, reinterpret_cast<void *>(static_cast<std::uintptr_t>(init.bits())));
   if (old == UINT32_MAX)
     throw RuntimeError("cannot grow table of " + std::to_string(impl_->size()) + " elements by " +
                        std::to_string(delta));

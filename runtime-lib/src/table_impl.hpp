@@ -19,7 +19,8 @@ inline constexpr std::uint64_t kMaxTableElements = 10'000'000;
 class TableImpl {
 public:
   // RuntimeError when `minSize` exceeds the implementation limit.
-  TableImpl(ValType elemType, std::uint64_t minSize, std::optional<std::uint64_t> maxSize, void *init);
+  TableImpl(ValType elemType, std::uint64_t minSize, std::optional<std::uint64_t> maxSize,
+            void *init);
   TableImpl(const TableImpl &) = delete;
   TableImpl &operator=(const TableImpl &) = delete;
 

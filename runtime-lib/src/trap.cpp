@@ -24,16 +24,23 @@
 namespace waot::detail {
 
 static_assert(static_cast<std::uint32_t>(TrapKind::Unreachable) == WAOT_TRAP_UNREACHABLE);
-static_assert(static_cast<std::uint32_t>(TrapKind::MemoryOutOfBounds) == WAOT_TRAP_MEMORY_OUT_OF_BOUNDS);
-static_assert(static_cast<std::uint32_t>(TrapKind::TableOutOfBounds) == WAOT_TRAP_TABLE_OUT_OF_BOUNDS);
-static_assert(static_cast<std::uint32_t>(TrapKind::UndefinedElement) == WAOT_TRAP_UNDEFINED_ELEMENT);
-static_assert(static_cast<std::uint32_t>(TrapKind::UninitializedElement) == WAOT_TRAP_UNINITIALIZED_ELEMENT);
+static_assert(static_cast<std::uint32_t>(TrapKind::MemoryOutOfBounds) ==
+              WAOT_TRAP_MEMORY_OUT_OF_BOUNDS);
+static_assert(static_cast<std::uint32_t>(TrapKind::TableOutOfBounds) ==
+              WAOT_TRAP_TABLE_OUT_OF_BOUNDS);
+static_assert(static_cast<std::uint32_t>(TrapKind::UndefinedElement) ==
+              WAOT_TRAP_UNDEFINED_ELEMENT);
+static_assert(static_cast<std::uint32_t>(TrapKind::UninitializedElement) ==
+              WAOT_TRAP_UNINITIALIZED_ELEMENT);
 static_assert(static_cast<std::uint32_t>(TrapKind::IndirectCallTypeMismatch) ==
               WAOT_TRAP_INDIRECT_CALL_TYPE_MISMATCH);
-static_assert(static_cast<std::uint32_t>(TrapKind::IntegerDivideByZero) == WAOT_TRAP_INTEGER_DIVIDE_BY_ZERO);
+static_assert(static_cast<std::uint32_t>(TrapKind::IntegerDivideByZero) ==
+              WAOT_TRAP_INTEGER_DIVIDE_BY_ZERO);
 static_assert(static_cast<std::uint32_t>(TrapKind::IntegerOverflow) == WAOT_TRAP_INTEGER_OVERFLOW);
-static_assert(static_cast<std::uint32_t>(TrapKind::InvalidConversion) == WAOT_TRAP_INVALID_CONVERSION);
-static_assert(static_cast<std::uint32_t>(TrapKind::CallStackExhausted) == WAOT_TRAP_CALL_STACK_EXHAUSTED);
+static_assert(static_cast<std::uint32_t>(TrapKind::InvalidConversion) ==
+              WAOT_TRAP_INVALID_CONVERSION);
+static_assert(static_cast<std::uint32_t>(TrapKind::CallStackExhausted) ==
+              WAOT_TRAP_CALL_STACK_EXHAUSTED);
 static_assert(static_cast<std::uint32_t>(TrapKind::NullReference) == WAOT_TRAP_NULL_REFERENCE);
 static_assert(WAOT_TRAP_NULL_REFERENCE + 1 == WAOT_TRAP_HOST_EXCEPTION);
 
@@ -71,8 +78,10 @@ public:
       return;
     const std::size_t page = static_cast<std::size_t>(sysconf(_SC_PAGESIZE));
     const std::size_t size = std::max<std::size_t>(kAltStackSize, SIGSTKSZ);
-    void *mapping = mmap(nullptr, size + page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    if (mapping == MAP_FAILED) return; // no altstack: stack overflows then crash instead of trapping
+    void *mapping =
+        mmap(nullptr, size + page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (mapping == MAP_FAILED)
+      return; // no altstack: stack overflows then crash instead of trapping
     mprotect(mapping, page, PROT_NONE); // guard page below the signal stack
     stack_t ours{};
     ours.ss_sp = static_cast<char *>(mapping) + page;
@@ -122,7 +131,8 @@ public:
   // page as part of its stack).
   bool inStackGuardZone(std::uintptr_t address) const noexcept {
     if (stackLow_ == 0) return false;
-    const std::uintptr_t zoneBegin = stackLow_ > kStackGuardZoneBelow ? stackLow_ - kStackGuardZoneBelow : 0;
+    const std::uintptr_t zoneBegin =
+        stackLow_ > kStackGuardZoneBelow ? stackLow_ - kStackGuardZoneBelow : 0;
     return address >= zoneBegin && address < stackLow_ + pageSize_;
   }
 
@@ -153,7 +163,8 @@ ThreadState::ThreadState() {
   if (pthread_getattr_np(pthread_self(), &attributes) == 0) {
     void *low = nullptr;
     std::size_t size = 0;
-    if (pthread_attr_getstack(&attributes, &low, &size) == 0) stackLow_ = reinterpret_cast<std::uintptr_t>(low);
+    if (pthread_attr_getstack(&attributes, &low, &size) == 0)
+      stackLow_ = reinterpret_cast<std::uintptr_t>(low);
     pthread_attr_destroy(&attributes);
   }
   installFaultHandlers();
@@ -240,7 +251,8 @@ void handleFault(int signal, siginfo_t *info, void *context) {
     if (hostException) std::rethrow_exception(hostException);
     throw RuntimeError("a host function failed without an exception");
   }
-  if (kind >= WAOT_TRAP_UNREACHABLE && kind < WAOT_TRAP_HOST_EXCEPTION) throw RuntimeError(static_cast<TrapKind>(kind));
+  if (kind >= WAOT_TRAP_UNREACHABLE && kind < WAOT_TRAP_HOST_EXCEPTION)
+    throw RuntimeError(static_cast<TrapKind>(kind));
   throw RuntimeError("trap of unknown kind" +
                      (kind == kInvalidTrapKind ? std::string() : " " + std::to_string(kind)));
 }
@@ -269,12 +281,14 @@ void raiseTrap(std::uint32_t kind) noexcept {
     std::fprintf(stderr, "waot: trap %u raised outside of any wasm call\n", kind);
     std::abort();
   }
-  activation->trapKind = (kind == WAOT_TRAP_NONE || kind >= WAOT_TRAP_KIND_COUNT) ? kInvalidTrapKind : kind;
+  activation->trapKind =
+      (kind == WAOT_TRAP_NONE || kind >= WAOT_TRAP_KIND_COUNT) ? kInvalidTrapKind : kind;
   siglongjmp(activation->env, 1);
 }
 
 void storeHostException(std::exception_ptr exception) noexcept {
-  if (Activation *activation = innermostActivation) activation->hostException = std::move(exception);
+  if (Activation *activation = innermostActivation)
+    activation->hostException = std::move(exception);
 }
 
 void callGuarded(void (*thunk)(void *frame), void *frame) {

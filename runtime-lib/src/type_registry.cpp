@@ -12,8 +12,10 @@ namespace {
 struct FuncTypeHash {
   std::size_t operator()(const FuncType &type) const noexcept {
     std::size_t hash = type.params.size() * 31 + type.results.size();
-    for (ValType t : type.params) hash = hash * 131 + static_cast<std::size_t>(t);
-    for (ValType t : type.results) hash = hash * 137 + static_cast<std::size_t>(t);
+    for (ValType t : type.params)
+      hash = hash * 131 + static_cast<std::size_t>(t);
+    for (ValType t : type.results)
+      hash = hash * 137 + static_cast<std::size_t>(t);
     return hash;
   }
 };

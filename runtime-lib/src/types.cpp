@@ -1,5 +1,5 @@
-#include "waot/externals.hpp"
 #include "waot/types.hpp"
+#include "waot/externals.hpp"
 
 namespace waot {
 
@@ -26,7 +26,9 @@ std::string typeList(const std::vector<ValType> &types) {
 }
 } // namespace
 
-std::string toString(const FuncType &type) { return typeList(type.params) + " -> " + typeList(type.results); }
+std::string toString(const FuncType &type) {
+  return typeList(type.params) + " -> " + typeList(type.results);
+}
 
 std::string_view toString(ExternKind kind) {
   switch (kind) {
@@ -49,10 +51,12 @@ namespace {
 template <class Descriptor> std::string describeExternType(const Descriptor &d) {
   switch (d.kind) {
   case ExternKind::Function: return "function " + toString(d.funcType);
-  case ExternKind::Table: return "table " + std::string(toString(d.valType)) + " " + toString(d.limits);
+  case ExternKind::Table:
+    return "table " + std::string(toString(d.valType)) + " " + toString(d.limits);
   case ExternKind::Memory: return "memory " + toString(d.limits);
   case ExternKind::Global:
-    return std::string("global ") + (d.isMutable ? "mut " : "const ") + std::string(toString(d.valType));
+    return std::string("global ") + (d.isMutable ? "mut " : "const ") +
+           std::string(toString(d.valType));
   }
   return "<invalid extern type>";
 }

@@ -1,6 +1,6 @@
 #include "api_access.hpp"
-#include "function_data.hpp"
 #include "funcref_registry.hpp"
+#include "function_data.hpp"
 #include "slots.hpp"
 
 #include "waot/errors.hpp"
@@ -32,13 +32,18 @@ std::uint64_t normalized(ValType type, std::uint64_t bits) noexcept {
 
 } // namespace
 
-Value::Value(ValType type, std::uint64_t bits, std::shared_ptr<detail::FunctionData> function) noexcept
+Value::Value(ValType type, std::uint64_t bits,
+             std::shared_ptr<detail::FunctionData> function) noexcept
     : type_(type), bits_(bits), function_(std::move(function)) {}
 
-Value::Value(std::int32_t value) noexcept : type_(ValType::I32), bits_(static_cast<std::uint32_t>(value)) {}
-Value::Value(std::int64_t value) noexcept : type_(ValType::I64), bits_(static_cast<std::uint64_t>(value)) {}
-Value::Value(float value) noexcept : type_(ValType::F32), bits_(std::bit_cast<std::uint32_t>(value)) {}
-Value::Value(double value) noexcept : type_(ValType::F64), bits_(std::bit_cast<std::uint64_t>(value)) {}
+Value::Value(std::int32_t value) noexcept
+    : type_(ValType::I32), bits_(static_cast<std::uint32_t>(value)) {}
+Value::Value(std::int64_t value) noexcept
+    : type_(ValType::I64), bits_(static_cast<std::uint64_t>(value)) {}
+Value::Value(float value) noexcept
+    : type_(ValType::F32), bits_(std::bit_cast<std::uint32_t>(value)) {}
+Value::Value(double value) noexcept
+    : type_(ValType::F64), bits_(std::bit_cast<std::uint64_t>(value)) {}
 
 Value::Value(const Function &function) : Value(funcref(function)) {}
 
@@ -52,18 +57,21 @@ Value Value::funcref(const Function &function) {
 }
 
 Value Value::nullRef(ValType refType) {
-  if (!isReference(refType)) throw TypeError("ref.null needs a reference type, not " + std::string(toString(refType)));
+  if (!isReference(refType))
+    throw TypeError("ref.null needs a reference type, not " + std::string(toString(refType)));
   return Value(refType, 0, nullptr);
 }
 
 Value Value::fromBits(ValType type, std::uint64_t bits) {
-  if (!isValType(type)) throw TypeError("invalid value type " + std::to_string(static_cast<unsigned>(type)));
+  if (!isValType(type))
+    throw TypeError("invalid value type " + std::to_string(static_cast<unsigned>(type)));
   return Value(type, normalized(type, bits), nullptr);
 }
 
 namespace {
 [[noreturn]] void wrongType(ValType actual, ValType wanted) {
-  throw TypeError("value is " + std::string(toString(actual)) + ", not " + std::string(toString(wanted)));
+  throw TypeError("value is " + std::string(toString(actual)) + ", not " +
+                  std::string(toString(wanted)));
 }
 } // namespace
 
@@ -96,8 +104,8 @@ std::optional<Function> Value::funcref() const {
   if (type_ != ValType::FuncRef) wrongType(type_, ValType::FuncRef);
   if (bits_ == 0) return std::nullopt;
   if (function_) return detail::ApiAccess::function(function_);
-  return detail::ApiAccess::function(
-      detail::functionForRecord(reinterpret_cast<const waot_func *>(static_cast<std::uintptr_t>(bits_))));
+  return detail::ApiAccess::function(detail::functionForRecord(
+      reinterpret_cast<const waot_func *>(static_cast<std::uintptr_t>(bits_))));
 }
 
 bool Value::isNull() const noexcept { return isReference(type_) && bits_ == 0; }
@@ -122,10 +130,11 @@ std::string toString(const Value &value) {
   case ValType::FuncRef:
   case ValType::ExternRef:
     if (value.isNull())
-      std::snprintf(text, sizeof text, "%s:null", value.type() == ValType::FuncRef ? "funcref" : "externref");
+      std::snprintf(text, sizeof text, "%s:null",
+                    value.type() == ValType::FuncRef ? "funcref" : "externref");
     else
-      std::snprintf(text, sizeof text, "%s:0x%" PRIx64, value.type() == ValType::FuncRef ? "funcref" : "externref",
-                    value.bits());
+      std::snprintf(text, sizeof text, "%s:0x%" PRIx64,
+                    value.type() == ValType::FuncRef ? "funcref" : "externref", value.bits());
     break;
   }
   return text;
@@ -137,8 +146,9 @@ namespace waot::detail {
 
 Value fromSlot(ValType type, waot_slot slot) {
   if (type == ValType::FuncRef && slot != 0)
-    return ApiAccess::value(type, slot,
-                            functionForRecord(reinterpret_cast<const waot_func *>(static_cast<std::uintptr_t>(slot))));
+    return ApiAccess::value(
+        type, slot,
+        functionForRecord(reinterpret_cast<const waot_func *>(static_cast<std::uintptr_t>(slot))));
   return Value::fromBits(type, slot);
 }
 

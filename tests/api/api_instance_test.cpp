@@ -21,7 +21,8 @@ Imports hostCalls(std::function<std::int32_t(std::int32_t)> callback) {
 }
 
 TEST(ApiInstantiate, FromBytesGivesTheModuleAndTheInstance) {
-  auto [compiled, instance] = instantiate(wasmBytes("host_calls"), hostCalls([](std::int32_t x) { return x * 2; }));
+  auto [compiled, instance] =
+      instantiate(wasmBytes("host_calls"), hostCalls([](std::int32_t x) { return x * 2; }));
   EXPECT_EQ(instance.exports().function<std::int32_t(std::int32_t)>("run")(20), 41);
   ASSERT_EQ(compiled.exports().size(), 1u);
   EXPECT_EQ(compiled.exports()[0].name, "run");
@@ -33,7 +34,8 @@ TEST(ApiInstantiate, FromBytesGivesTheModuleAndTheInstance) {
 TEST(ApiInstantiate, FromAModuleGivesAnInstance) {
   Instance instance = instantiate(module("provider"));
   EXPECT_EQ(instance.exports().function<BinaryOp>("add")(2, 2), 4);
-  Instance withImports = instantiate(module("host_calls"), hostCalls([](std::int32_t x) { return x; }));
+  Instance withImports =
+      instantiate(module("host_calls"), hostCalls([](std::int32_t x) { return x; }));
   EXPECT_EQ(withImports.exports().function<std::int32_t(std::int32_t)>("run")(1), 2);
 }
 
@@ -65,8 +67,10 @@ TEST(ApiInstantiate, AsyncErrorsArriveThroughTheFuture) {
 
 TEST(ApiInstantiate, ManyAsyncInstantiationsAtOnce) {
   std::vector<std::future<Instance>> pending;
-  for (int i = 0; i < 16; ++i) pending.push_back(instantiateAsync(module("provider")));
-  for (auto &future : pending) EXPECT_EQ(future.get().exports().function<BinaryOp>("add")(1, 1), 2);
+  for (int i = 0; i < 16; ++i)
+    pending.push_back(instantiateAsync(module("provider")));
+  for (auto &future : pending)
+    EXPECT_EQ(future.get().exports().function<BinaryOp>("add")(1, 1), 2);
 }
 
 TEST(ApiTraps, StartFunctionTrapIsARuntimeErrorFromTheConstructor) {
@@ -80,8 +84,10 @@ TEST(ApiTraps, StartFunctionTrapIsARuntimeErrorFromTheConstructor) {
 }
 
 TEST(ApiTraps, SegmentInitializationTrapsAreRuntimeErrors) {
-  EXPECT_EQ(errorOf<RuntimeError>([] { Instance(module("data_trap")); }), "out of bounds memory access");
-  EXPECT_EQ(errorOf<RuntimeError>([] { Instance(module("elem_trap")); }), "out of bounds table access");
+  EXPECT_EQ(errorOf<RuntimeError>([] { Instance(module("data_trap")); }),
+            "out of bounds memory access");
+  EXPECT_EQ(errorOf<RuntimeError>([] { Instance(module("elem_trap")); }),
+            "out of bounds table access");
 }
 
 TEST(ApiTraps, ATrapInAnExportCallNamesTheTrap) {
@@ -94,7 +100,9 @@ TEST(ApiTraps, ATrapInAnExportCallNamesTheTrap) {
     EXPECT_EQ(e.trapKind(), TrapKind::IntegerDivideByZero);
     EXPECT_STREQ(e.what(), "integer divide by zero");
   }
-  EXPECT_EQ(errorOf<RuntimeError>([&] { instance.exports().function("div").call({INT32_MIN, -1}); }),
+  EXPECT_EQ(errorOf<RuntimeError>([&] {
+              instance.exports().function("div").call({INT32_MIN, -1});
+            }),
             "integer overflow");
   EXPECT_EQ(div(9, 3), 3) << "the instance is usable after a trap";
 }
@@ -105,7 +113,8 @@ struct HostProblem : std::runtime_error {
 };
 
 TEST(ApiHostFunctions, AnExceptionReachesTheExportsCallerUnchanged) {
-  Instance instance(module("host_calls"), hostCalls([](std::int32_t x) -> std::int32_t { throw HostProblem(x); }));
+  Instance instance(module("host_calls"),
+                    hostCalls([](std::int32_t x) -> std::int32_t { throw HostProblem(x); }));
   try {
     instance.exports().function<std::int32_t(std::int32_t)>("run")(7);
     ADD_FAILURE() << "no exception";
@@ -121,7 +130,8 @@ TEST(ApiHostFunctions, AnExceptionReachesTheExportsCallerUnchanged) {
 }
 
 TEST(ApiHostFunctions, AWaotErrorFromTheHostKeepsItsClass) {
-  Instance instance(module("host_calls"), hostCalls([](std::int32_t) -> std::int32_t { throw LinkError("mine"); }));
+  Instance instance(module("host_calls"),
+                    hostCalls([](std::int32_t) -> std::int32_t { throw LinkError("mine"); }));
   EXPECT_EQ(errorOf<LinkError>([&] { instance.exports().function("run").call({1}); }), "mine");
 }
 
@@ -129,7 +139,9 @@ TEST(ApiHostFunctions, GenericHostFunctionsOverValues) {
   Imports imports;
   imports.define("host", "callback",
                  Function(FuncType{{ValType::I32}, {ValType::I32}},
-                          [](std::span<const Value> args, std::span<Value> results) { results[0] = args[0].i32() * 3; }));
+                          [](std::span<const Value> args, std::span<Value> results) {
+                            results[0] = args[0].i32() * 3;
+                          }));
   Instance instance(module("host_calls"), imports);
   EXPECT_EQ(instance.exports().function("run").call({Value(5)}), std::vector<Value>{Value(16)});
 }
@@ -163,7 +175,9 @@ TEST(ApiExports, MemoryGlobalTableAndFunctions) {
   ASSERT_TRUE(first.has_value());
   EXPECT_TRUE(*first == exports.function("add"));
   table.set(1, exports.function("add"));
-  EXPECT_EQ(exports.function<std::int32_t(std::int32_t, std::int32_t, std::int32_t)>("call_slot")(1, 2, 3), 5);
+  EXPECT_EQ(exports.function<std::int32_t(std::int32_t, std::int32_t, std::int32_t)>("call_slot")(
+                1, 2, 3),
+            5);
 
   EXPECT_EQ(exports.function("add").call({Value(1), Value(2)}), std::vector<Value>{Value(3)});
   EXPECT_THROW(exports.function("add").call({Value(1)}), TypeError);
@@ -229,12 +243,14 @@ TEST(ApiThreads, ManyInstancesOfOneModuleOnSeveralThreadsAtOnce) {
                         ++calls;
                         return x * t;
                       }));
-        const bool hostOk = host.exports().function<std::int32_t(std::int32_t)>("run")(n) == n * t + 1;
+        const bool hostOk =
+            host.exports().function<std::int32_t(std::int32_t)>("run")(n) == n * t + 1;
         if (!ok || !hostOk) ++failures;
       }
     });
   }
-  for (auto &thread : threads) thread.join();
+  for (auto &thread : threads)
+    thread.join();
   EXPECT_EQ(failures.load(), 0);
   EXPECT_EQ(calls.load(), kThreads * kInstancesPerThread);
 }

@@ -22,12 +22,17 @@ std::vector<std::uint8_t> fileBytes(const fs::path &path) {
 }
 
 // provider.wat and other.wat compiled by `waot compile` at build time.
-fs::path precompiled(const std::string &name) { return fs::path(WAOT_API_TEST_SO_DIR) / (name + ".so"); }
+fs::path precompiled(const std::string &name) {
+  return fs::path(WAOT_API_TEST_SO_DIR) / (name + ".so");
+}
 
-fs::path unitArtifact(const std::string &name) { return fs::path(WAOT_TEST_ARTIFACT_DIR) / (name + ".so"); }
+fs::path unitArtifact(const std::string &name) {
+  return fs::path(WAOT_TEST_ARTIFACT_DIR) / (name + ".so");
+}
 
 TEST(ApiLoad, AFileThatIsNotAnArtifactIsACompileErrorNamingIt) {
-  const fs::path path = fs::path(testing::TempDir()) / ("waot-api-not-elf-" + std::to_string(getpid()) + ".so");
+  const fs::path path =
+      fs::path(testing::TempDir()) / ("waot-api-not-elf-" + std::to_string(getpid()) + ".so");
   std::ofstream(path) << "just some text, not a shared library";
   const std::string message = errorOf<CompileError>([&] { Module::load(path); });
   fs::remove(path);
@@ -36,13 +41,15 @@ TEST(ApiLoad, AFileThatIsNotAnArtifactIsACompileErrorNamingIt) {
 }
 
 TEST(ApiLoad, ASharedLibraryWithoutDescriptorIsACompileError) {
-  const std::string message = errorOf<CompileError>([] { Module::load(unitArtifact("no_descriptor")); });
+  const std::string message =
+      errorOf<CompileError>([] { Module::load(unitArtifact("no_descriptor")); });
   EXPECT_THAT(message, HasSubstr("no_descriptor.so"));
   EXPECT_THAT(message, HasSubstr("not a waot artifact"));
 }
 
 TEST(ApiLoad, AnotherAbiVersionIsACompileError) {
-  const std::string message = errorOf<CompileError>([] { Module::load(unitArtifact("bad_abi_version")); });
+  const std::string message =
+      errorOf<CompileError>([] { Module::load(unitArtifact("bad_abi_version")); });
   EXPECT_THAT(message, HasSubstr("bad_abi_version.so"));
   EXPECT_THAT(message, HasSubstr("ABI version"));
 }
@@ -50,7 +57,8 @@ TEST(ApiLoad, AnotherAbiVersionIsACompileError) {
 TEST(ApiLoad, LoadsWhatTheCompileCommandWrote) {
   Module module = Module::load(precompiled("provider"));
   Instance instance(module);
-  EXPECT_EQ(instance.exports().function<std::int32_t(std::int32_t, std::int32_t)>("add")(40, 2), 42);
+  EXPECT_EQ(instance.exports().function<std::int32_t(std::int32_t, std::int32_t)>("add")(40, 2),
+            42);
   EXPECT_THAT(module.producer(), HasSubstr("waot"));
 }
 
@@ -58,7 +66,8 @@ TEST(ApiLoad, FromMemoryLikeFromAFile) {
   Module module = Module::loadFromMemory(fileBytes(precompiled("provider")), "provider image");
   EXPECT_EQ(module.exports().size(), Module::load(precompiled("provider")).exports().size());
   Instance instance(module);
-  EXPECT_EQ(instance.exports().function<std::int32_t(std::int32_t, std::int32_t)>("add")(40, 2), 42);
+  EXPECT_EQ(instance.exports().function<std::int32_t(std::int32_t, std::int32_t)>("add")(40, 2),
+            42);
 }
 
 TEST(ApiLoad, FromMemoryChecksTheBytesBeforeTheDynamicLoader) {
@@ -69,7 +78,8 @@ TEST(ApiLoad, FromMemoryChecksTheBytesBeforeTheDynamicLoader) {
   EXPECT_THAT(errorOf<CompileError>([&] { Module::loadFromMemory(flipped, "flipped image"); }),
               AllOf(HasSubstr("flipped image"), HasSubstr("checksum mismatch")));
 
-  const std::vector<std::uint8_t> truncated(good.begin(), good.begin() + static_cast<std::ptrdiff_t>(good.size() / 3));
+  const std::vector<std::uint8_t> truncated(
+      good.begin(), good.begin() + static_cast<std::ptrdiff_t>(good.size() / 3));
   EXPECT_THAT(errorOf<CompileError>([&] { Module::loadFromMemory(truncated, "truncated image"); }),
               HasSubstr("truncated image"));
 
@@ -85,26 +95,31 @@ TEST(ApiLoad, InMemoryModulesNeverServeEachOthersCode) {
   for (int round = 0; round < 20; ++round) {
     const bool useOther = round % 3 == 1;
     Instance instance(Module::loadFromMemory(useOther ? other : provider));
-    const std::int32_t result = instance.exports().function<std::int32_t(std::int32_t, std::int32_t)>("add")(5, 3);
+    const std::int32_t result =
+        instance.exports().function<std::int32_t(std::int32_t, std::int32_t)>("add")(5, 3);
     EXPECT_EQ(result, useOther ? 2 : 8) << "round " << round;
   }
   // Several alive at once stay distinct too.
   Module a = Module::loadFromMemory(provider);
   Module b = Module::loadFromMemory(other);
-  EXPECT_EQ(Instance(a).exports().function<std::int32_t(std::int32_t, std::int32_t)>("add")(5, 3), 8);
-  EXPECT_EQ(Instance(b).exports().function<std::int32_t(std::int32_t, std::int32_t)>("add")(5, 3), 2);
+  EXPECT_EQ(Instance(a).exports().function<std::int32_t(std::int32_t, std::int32_t)>("add")(5, 3),
+            8);
+  EXPECT_EQ(Instance(b).exports().function<std::int32_t(std::int32_t, std::int32_t)>("add")(5, 3),
+            2);
 }
 
 TEST(ApiLoad, ExportsListNameKindAndType) {
   const std::vector<ExportDescriptor> exports = module("provider").exports();
   std::vector<std::string> described;
-  for (const ExportDescriptor &e : exports) described.push_back(e.name + ": " + describeType(e));
-  EXPECT_THAT(described, ::testing::ElementsAre("add: function (i32, i32) -> (i32)", "memory: memory {min 1, max 4}",
-                                                "table: table funcref {min 2}", "counter: global mut i32",
-                                                "pi: global const f64", "load8: function (i32) -> (i32)",
-                                                "counter_value: function () -> (i32)",
-                                                "call_slot: function (i32, i32, i32) -> (i32)",
-                                                "div: function (i32, i32) -> (i32)"));
+  for (const ExportDescriptor &e : exports)
+    described.push_back(e.name + ": " + describeType(e));
+  EXPECT_THAT(described,
+              ::testing::ElementsAre(
+                  "add: function (i32, i32) -> (i32)", "memory: memory {min 1, max 4}",
+                  "table: table funcref {min 2}", "counter: global mut i32", "pi: global const f64",
+                  "load8: function (i32) -> (i32)", "counter_value: function () -> (i32)",
+                  "call_slot: function (i32, i32, i32) -> (i32)",
+                  "div: function (i32, i32) -> (i32)"));
   EXPECT_EQ(exports[0].kind, ExternKind::Function);
   EXPECT_EQ(exports[0].funcType, (FuncType{{ValType::I32, ValType::I32}, {ValType::I32}}));
   EXPECT_EQ(exports[1].kind, ExternKind::Memory);
@@ -120,7 +135,8 @@ TEST(ApiLoad, ExportsListNameKindAndType) {
 TEST(ApiLoad, ImportsListModuleNameKindAndType) {
   const std::vector<ImportDescriptor> imports = module("consumer").imports();
   std::vector<std::string> described;
-  for (const ImportDescriptor &i : imports) described.push_back(i.module + "." + i.name + ": " + describeType(i));
+  for (const ImportDescriptor &i : imports)
+    described.push_back(i.module + "." + i.name + ": " + describeType(i));
   EXPECT_THAT(described, ::testing::ElementsAre("provider.add: function (i32, i32) -> (i32)",
                                                 "provider.memory: memory {min 1, max 4}",
                                                 "provider.table: table funcref {min 2}",
@@ -134,9 +150,9 @@ TEST(ApiCompile, CompilesBytesInProcess) {
 }
 
 // (module (func (result i32))): the body leaves nothing for its i32 result.
-const std::vector<std::uint8_t> kInvalidModule = {0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x01, 0x05,
-                                                  0x01, 0x60, 0x00, 0x01, 0x7f, 0x03, 0x02, 0x01, 0x00, 0x0a,
-                                                  0x04, 0x01, 0x02, 0x00, 0x0b};
+const std::vector<std::uint8_t> kInvalidModule = {
+    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x01, 0x05, 0x01, 0x60, 0x00,
+    0x01, 0x7f, 0x03, 0x02, 0x01, 0x00, 0x0a, 0x04, 0x01, 0x02, 0x00, 0x0b};
 const std::vector<std::uint8_t> kGarbage = {'n', 'o', 't', ' ', 'w', 'a', 's', 'm'};
 
 TEST(ApiCompile, BadBytesAreCompileErrors) {
@@ -162,7 +178,8 @@ TEST(ApiCompile, BadOptionsAreErrors) {
   EXPECT_THAT(errorOf<Error>([&] { compile(wasmBytes("other"), options); }), HasSubstr("9"));
   options = {};
   options.cpu = "no-such-cpu";
-  EXPECT_THAT(errorOf<Error>([&] { compile(wasmBytes("other"), options); }), HasSubstr("no-such-cpu"));
+  EXPECT_THAT(errorOf<Error>([&] { compile(wasmBytes("other"), options); }),
+              HasSubstr("no-such-cpu"));
 }
 
 TEST(ApiCompile, ValidateTellsWhetherCompileWouldAccept) {

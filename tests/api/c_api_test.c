@@ -12,19 +12,21 @@
 static int failures = 0;
 static int checks = 0;
 
-#define CHECK(condition)                                                                        \
-  do {                                                                                          \
-    ++checks;                                                                                   \
-    if (!(condition)) {                                                                         \
-      ++failures;                                                                               \
-      fprintf(stderr, "%s:%d: check failed: %s (last error: %s)\n", __FILE__, __LINE__, #condition, \
-              waot_last_error_message());                                                       \
-    }                                                                                           \
+#define CHECK(condition)                                                                           \
+  do {                                                                                             \
+    ++checks;                                                                                      \
+    if (!(condition)) {                                                                            \
+      ++failures;                                                                                  \
+      fprintf(stderr, "%s:%d: check failed: %s (last error: %s)\n", __FILE__, __LINE__,            \
+              #condition, waot_last_error_message());                                              \
+    }                                                                                              \
   } while (0)
 
 #define CHECK_OK(call) CHECK((call) == WAOT_OK)
 
-static int contains(const char *text, const char *part) { return text && strstr(text, part) != NULL; }
+static int contains(const char *text, const char *part) {
+  return text && strstr(text, part) != NULL;
+}
 
 static char directory[4096];
 
@@ -49,8 +51,8 @@ struct host_state {
 };
 
 /* host.callback: (i32) -> (i32), returns 10 * x (or fails when asked to). */
-static const char *times_ten(void *env, const waot_value_t *args, size_t num_args, waot_value_t *results,
-                             size_t num_results) {
+static const char *times_ten(void *env, const waot_value_t *args, size_t num_args,
+                             waot_value_t *results, size_t num_results) {
   struct host_state *state = (struct host_state *)env;
   ++state->calls;
   if (state->fail) return "the host says no";
@@ -284,7 +286,8 @@ static void test_modules(void) {
   CHECK(waot_module_import_count(module) == 4);
   CHECK_OK(waot_module_import(module, 0, &import));
   CHECK(strcmp(import.module, "provider") == 0 && strcmp(import.name, "add") == 0);
-  CHECK(import.type.kind == WAOT_EXTERN_FUNC && import.type.num_params == 2 && import.type.num_results == 1);
+  CHECK(import.type.kind == WAOT_EXTERN_FUNC && import.type.num_params == 2 &&
+        import.type.num_results == 1);
   CHECK(import.type.params[1] == WAOT_I32 && import.type.results[0] == WAOT_I32);
   CHECK(strcmp(import.type.text, "function (i32, i32) -> (i32)") == 0);
   CHECK_OK(waot_module_import(module, 1, &import));
@@ -295,9 +298,11 @@ static void test_modules(void) {
   waot_module_delete(module); /* the copy keeps the module (and its strings) */
   CHECK(waot_module_export_count(copy) == 4);
   CHECK_OK(waot_module_export(copy, 3, &exported));
-  CHECK(strcmp(exported.name, "bump") == 0 && strcmp(exported.type.text, "function () -> (i32)") == 0);
+  CHECK(strcmp(exported.name, "bump") == 0 &&
+        strcmp(exported.type.text, "function () -> (i32)") == 0);
   CHECK_OK(waot_module_import(copy, 3, &import));
-  CHECK(import.type.kind == WAOT_EXTERN_GLOBAL && import.type.val_type == WAOT_I32 && import.type.is_mutable);
+  CHECK(import.type.kind == WAOT_EXTERN_GLOBAL && import.type.val_type == WAOT_I32 &&
+        import.type.is_mutable);
   waot_module_delete(copy);
 
   /* From memory: the bytes of a .so. */

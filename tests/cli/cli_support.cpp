@@ -27,13 +27,16 @@ CommandResult runWaot(const std::vector<std::string> &args) {
   std::vector<std::string> argvStrings{WAOT_BINARY};
   argvStrings.insert(argvStrings.end(), args.begin(), args.end());
   std::vector<char *> argv;
-  for (auto &s : argvStrings) argv.push_back(s.data());
+  for (auto &s : argvStrings)
+    argv.push_back(s.data());
   argv.push_back(nullptr);
 
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 1, outPath.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  posix_spawn_file_actions_addopen(&actions, 2, errPath.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  posix_spawn_file_actions_addopen(&actions, 1, outPath.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
+                                   0644);
+  posix_spawn_file_actions_addopen(&actions, 2, errPath.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
+                                   0644);
   pid_t pid = 0;
   CommandResult result;
   if (posix_spawn(&pid, WAOT_BINARY, &actions, nullptr, argv.data(), environ) != 0) {
@@ -69,7 +72,8 @@ std::vector<unsigned char> readBytes(const std::filesystem::path &path) {
 
 void writeBytes(const std::filesystem::path &path, const std::vector<unsigned char> &bytes) {
   std::ofstream out(path, std::ios::binary);
-  out.write(reinterpret_cast<const char *>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+  out.write(reinterpret_cast<const char *>(bytes.data()),
+            static_cast<std::streamsize>(bytes.size()));
 }
 
 } // namespace waot::test

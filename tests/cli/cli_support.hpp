@@ -8,8 +8,8 @@
 namespace waot::test {
 
 struct CommandResult {
-  int exitCode = -1;     // -1 when the process did not exit normally
-  int signal = 0;        // terminating signal, if any
+  int exitCode = -1; // -1 when the process did not exit normally
+  int signal = 0;    // terminating signal, if any
   std::string out;
   std::string err;
 };

@@ -31,11 +31,11 @@ TEST(Cli, VersionAndHelp) {
 TEST(Cli, UsageErrorsExitWithTwo) {
   EXPECT_EQ(runWaot({}).exitCode, 2);
   EXPECT_EQ(runWaot({"frobnicate"}).exitCode, 2);
-  EXPECT_EQ(runWaot({"compile", kFac}).exitCode, 2);              // no -o
+  EXPECT_EQ(runWaot({"compile", kFac}).exitCode, 2); // no -o
   EXPECT_EQ(runWaot({"compile", kFac, "-o", "x", "--bogus"}).exitCode, 2);
   EXPECT_EQ(runWaot({"compile", kFac, "-o", "x", "--emit=elf"}).exitCode, 2);
   EXPECT_EQ(runWaot({"compile", kFac, "-o", "x", "-O7"}).exitCode, 2);
-  EXPECT_EQ(runWaot({"run", kFac}).exitCode, 2);                  // no --invoke
+  EXPECT_EQ(runWaot({"run", kFac}).exitCode, 2); // no --invoke
   auto r = runWaot({"run"});
   EXPECT_EQ(r.exitCode, 2);
   EXPECT_THAT(r.err, HasSubstr("usage"));
@@ -77,10 +77,15 @@ TEST(Cli, EmitKindsAndOptimizationLevels) {
   ASSERT_EQ(runWaot({"compile", kFac, "-o", (dir / "fac.s").string(), "--emit=asm"}).exitCode, 0);
   const auto asmText = readBytes(dir / "fac.s");
   EXPECT_THAT(std::string(asmText.begin(), asmText.end()), HasSubstr("waot_artifact_v1"));
-  ASSERT_EQ(runWaot({"compile", kFac, "-o", (dir / "fac.o").string(), "--emit=object"}).exitCode, 0);
+  ASSERT_EQ(runWaot({"compile", kFac, "-o", (dir / "fac.o").string(), "--emit=object"}).exitCode,
+            0);
   const auto object = readBytes(dir / "fac.o");
   ASSERT_GE(object.size(), 18u);
-  EXPECT_EQ(std::memcmp(object.data(), "\x7f" "ELF", 4), 0);
+  EXPECT_EQ(std::memcmp(object.data(),
+                        "\x7f"
+                        "ELF",
+                        4),
+            0);
   EXPECT_EQ(object[16], 1); // ET_REL: a relocatable object
 }
 
@@ -146,7 +151,8 @@ TEST(Cli, CorruptedAndWrongVersionArtifactsAreRejected) {
   // version 1, patched to 99, trailer re-sealed so only the version differs).
   const unsigned char pattern[] = {'W', 'A', 'O', 'T', 1, 0, 0, 0};
   const std::size_t image = bytes.size() - sizeof(waot_artifact_trailer);
-  auto at = std::search(bytes.begin(), bytes.begin() + image, std::begin(pattern), std::end(pattern));
+  auto at =
+      std::search(bytes.begin(), bytes.begin() + image, std::begin(pattern), std::end(pattern));
   ASSERT_NE(at, bytes.begin() + image);
   at[4] = 99;
   waot_artifact_trailer trailer;

@@ -12,8 +12,12 @@ namespace {
 
 std::vector<std::string> seedModules() {
   const std::string dir = WAOT_TEST_WASM_DIR;
-  return {std::string(WAOT_EXAMPLES_DIR) + "/fac.wasm", dir + "/control.wasm",
-          dir + "/memory.wasm", dir + "/tables.wasm", dir + "/linking.wasm", dir + "/traps.wasm"};
+  return {std::string(WAOT_EXAMPLES_DIR) + "/fac.wasm",
+          dir + "/control.wasm",
+          dir + "/memory.wasm",
+          dir + "/tables.wasm",
+          dir + "/linking.wasm",
+          dir + "/traps.wasm"};
 }
 
 // The corpus: for each seed, truncations at evenly spread lengths and

@@ -52,9 +52,8 @@ TEST_P(Linking, HostExceptionReachesTheCaller) {
   Imports imports;
   std::vector<int64_t> logged;
   imports = hostImports(logged);
-  imports.define("host", "add", Function::wrap([](int32_t, int32_t) -> int32_t {
-    throw Boom("host failure");
-  }));
+  imports.define("host", "add",
+                 Function::wrap([](int32_t, int32_t) -> int32_t { throw Boom("host failure"); }));
   Instance m(module("linking"), imports);
   EXPECT_THROW(m.exports().function("add_base").call({Value(1)}), Boom);
   EXPECT_EQ(m.exports().global("answer").get().i32(), 42); // still usable
@@ -89,7 +88,8 @@ TEST_P(Linking, ManyInstancesOnSeveralThreads) {
         if (instance.exports().function("fib").call({Value(15)})[0].i32() != 610) ++failures;
       }
     });
-  for (auto &t : threads) t.join();
+  for (auto &t : threads)
+    t.join();
   EXPECT_EQ(failures.load(), 0);
 }
 

@@ -133,12 +133,18 @@ TEST_P(Semantics, MemoryGrowAndBulkOperations) {
   EXPECT_EQ(std::string_view(reinterpret_cast<const char *>(mem.data()) + 16, 6), "hhello");
   m.exports().function("init").call({Value(200), Value(0), Value(5)});
   EXPECT_EQ(std::string_view(reinterpret_cast<const char *>(mem.data()) + 200, 5), "waot!");
-  expectTrap([&] { m.exports().function("init").call({Value(200), Value(1), Value(5)}); },
-             "out of bounds memory access");
+  expectTrap(
+      [&] {
+        m.exports().function("init").call({Value(200), Value(1), Value(5)});
+      },
+      "out of bounds memory access");
   m.exports().function("drop").call({});
   m.exports().function("init").call({Value(0), Value(0), Value(0)});
-  expectTrap([&] { m.exports().function("init").call({Value(0), Value(0), Value(1)}); },
-             "out of bounds memory access");
+  expectTrap(
+      [&] {
+        m.exports().function("init").call({Value(0), Value(0), Value(1)});
+      },
+      "out of bounds memory access");
 }
 
 TEST_P(Semantics, TablesAndReferences) {
@@ -157,11 +163,17 @@ TEST_P(Semantics, TablesAndReferences) {
   m.exports().function("set_square").call({Value(0)});
   EXPECT_EQ(call1(m, "call", {Value(0), Value(3)}).i32(), 9);
   m.exports().function("fill_null").call({Value(0), Value(2)});
-  expectTrap([&] { m.exports().function("call").call({Value(0), Value(1)}); },
-             "uninitialized element");
+  expectTrap(
+      [&] {
+        m.exports().function("call").call({Value(0), Value(1)});
+      },
+      "uninitialized element");
   m.exports().function("drop").call({});
-  expectTrap([&] { m.exports().function("init").call({Value(0), Value(0), Value(1)}); },
-             "out of bounds table access");
+  expectTrap(
+      [&] {
+        m.exports().function("init").call({Value(0), Value(0), Value(1)});
+      },
+      "out of bounds table access");
   int hostObject = 7;
   m.exports().function("ext_set").call({Value(1), Value::externref(&hostObject)});
   EXPECT_EQ(call1(m, "ext_get", {Value(1)}).externref(), &hostObject);

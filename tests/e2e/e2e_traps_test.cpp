@@ -43,10 +43,16 @@ TEST_P(Traps, IntegerDivision) {
   expectTrap([&] { fn("div_s").call({Value(1), Value(0)}); }, "integer divide by zero");
   expectTrap([&] { fn("div_u").call({Value(1), Value(0)}); }, "integer divide by zero");
   expectTrap([&] { fn("rem_s").call({Value(1), Value(0)}); }, "integer divide by zero");
-  expectTrap([&] { fn("rem_u64").call({Value(int64_t{1}), Value(int64_t{0})}); },
-             "integer divide by zero");
-  expectTrap([&] { fn("div_s").call({Value(std::numeric_limits<int32_t>::min()), Value(-1)}); },
-             "integer overflow");
+  expectTrap(
+      [&] {
+        fn("rem_u64").call({Value(int64_t{1}), Value(int64_t{0})});
+      },
+      "integer divide by zero");
+  expectTrap(
+      [&] {
+        fn("div_s").call({Value(std::numeric_limits<int32_t>::min()), Value(-1)});
+      },
+      "integer overflow");
   expectTrap(
       [&] {
         fn("div_s64").call({Value(std::numeric_limits<int64_t>::min()), Value(int64_t{-1})});
@@ -74,8 +80,11 @@ TEST_P(Traps, FloatToIntConversions) {
 
 TEST_P(Traps, IndirectCalls) {
   EXPECT_EQ(fn("call_indirect").call({Value(5), Value(0)})[0].i32(), 5);
-  expectTrap([&] { fn("call_indirect").call({Value(5), Value(1)}); },
-             "indirect call type mismatch");
+  expectTrap(
+      [&] {
+        fn("call_indirect").call({Value(5), Value(1)});
+      },
+      "indirect call type mismatch");
   expectTrap([&] { fn("call_indirect").call({Value(5), Value(2)}); }, "uninitialized element");
   expectTrap([&] { fn("call_indirect").call({Value(5), Value(3)}); }, "undefined element");
   expectTrap([&] { fn("call_indirect").call({Value(5), Value(-1)}); }, "undefined element");
@@ -85,8 +94,11 @@ TEST_P(Traps, IndirectCalls) {
 TEST_P(Traps, TableAndBulkMemoryBounds) {
   expectTrap([&] { fn("table_get").call({Value(3)}); }, "out of bounds table access");
   fn("memory_fill").call({Value(65530), Value(6)});
-  expectTrap([&] { fn("memory_fill").call({Value(65530), Value(7)}); },
-             "out of bounds memory access");
+  expectTrap(
+      [&] {
+        fn("memory_fill").call({Value(65530), Value(7)});
+      },
+      "out of bounds memory access");
   expectStillWorks();
 }
 

@@ -41,17 +41,20 @@ std::size_t skipAtom(const std::string &text, std::size_t at) {
     int depth = 0;
     std::size_t i = at;
     while (i < text.size()) {
-      if (text.compare(i, 2, "(;") == 0) ++depth, i += 2;
+      if (text.compare(i, 2, "(;") == 0)
+        ++depth, i += 2;
       else if (text.compare(i, 2, ";)") == 0) {
         i += 2;
         if (--depth == 0) return i;
-      } else ++i;
+      } else
+        ++i;
     }
     return text.size();
   }
   if (text[at] == '"') {
     std::size_t i = at + 1;
-    while (i < text.size() && text[i] != '"') i += text[i] == '\\' ? 2 : 1;
+    while (i < text.size() && text[i] != '"')
+      i += text[i] == '\\' ? 2 : 1;
     return std::min(i + 1, text.size());
   }
   return at;
@@ -93,13 +96,17 @@ std::string decodeString(const std::string &literal) {
       continue;
     }
     const char c = literal[++i];
-    if (c == 't') out += '\t';
-    else if (c == 'n') out += '\n';
-    else if (c == 'r') out += '\r';
+    if (c == 't')
+      out += '\t';
+    else if (c == 'n')
+      out += '\n';
+    else if (c == 'r')
+      out += '\r';
     else if (hexDigit(c) >= 0 && i + 1 < literal.size() && hexDigit(literal[i + 1]) >= 0) {
       out += static_cast<char>(hexDigit(c) * 16 + hexDigit(literal[i + 1]));
       ++i;
-    } else out += c; // \" \' \\ .
+    } else
+      out += c; // \" \' \\ .
   }
   return out;
 }
@@ -122,7 +129,8 @@ void unquoteTopLevelModules(CompatRewrite &out) {
         const std::size_t end = skipAtom(form, i);
         body += decodeString(form.substr(i, end - i));
         i = end;
-      } else ++i;
+      } else
+        ++i;
     }
     for (std::size_t i = 0; i < body.size(); ++i)
       if (body[i] == '\r' && (i + 1 == body.size() || body[i + 1] != '\n')) body[i] = '\n';
@@ -130,8 +138,9 @@ void unquoteTopLevelModules(CompatRewrite &out) {
                      "(module" + head.str(1) + "\n" + body + "\n)");
     any = true;
   }
-  if (any) out.applied.push_back("top-level (module quote ...) written as the plain module it "
-                                 "spells, a bare CR line end as LF");
+  if (any)
+    out.applied.push_back("top-level (module quote ...) written as the plain module it "
+                          "spells, a bare CR line end as LF");
 }
 
 } // namespace

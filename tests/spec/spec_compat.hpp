@@ -11,8 +11,8 @@
 namespace waot::spec {
 
 struct CompatRewrite {
-  std::string text;                    // the rewritten script
-  std::vector<std::string> applied;    // a description of each rewrite applied
+  std::string text;                 // the rewritten script
+  std::vector<std::string> applied; // a description of each rewrite applied
 };
 
 // The rewrites are:

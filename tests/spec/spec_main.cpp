@@ -42,7 +42,8 @@ void writeResult(const fs::path &dir, const FileResult &r) {
 
 std::string shellQuote(const std::string &s) {
   std::string out = "'";
-  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  for (char c : s)
+    out += c == '\'' ? std::string("'\\''") : std::string(1, c);
   return out + "'";
 }
 
@@ -61,7 +62,8 @@ int runFile(const fs::path &originalWast, const fs::path &work, const std::strin
     const CompatRewrite rewrite = rewriteForWast2json1032(text);
     if (rewrite.applied.empty())
       throw std::runtime_error("no compatibility rewrite applies to " + originalWast.string());
-    for (const auto &what : rewrite.applied) std::cout << name << ": rewrite: " << what << "\n";
+    for (const auto &what : rewrite.applied)
+      std::cout << name << ": rewrite: " << what << "\n";
     wast = dir / (originalWast.stem().string() + ".wast");
     std::ofstream(wast, std::ios::binary) << rewrite.text;
   }
@@ -121,8 +123,8 @@ int report(const fs::path &work) {
     skipped += r.skipped;
     if (r.status == "not converted") notConverted.push_back(name);
   }
-  std::cout << "\nfiles: " << results.size() << "; not converted by wast2json: "
-            << notConverted.size();
+  std::cout << "\nfiles: " << results.size()
+            << "; not converted by wast2json: " << notConverted.size();
   for (std::size_t i = 0; i < notConverted.size(); ++i)
     std::cout << (i ? ", " : " (") << notConverted[i] << (i + 1 == notConverted.size() ? ")" : "");
   std::cout << "\nskipped = assert_malformed/assert_invalid modules given in text form only\n";
@@ -147,14 +149,21 @@ int main(int argc, char **argv) {
       }
       return argv[++i];
     };
-    if (arg == "--wast") wast = next();
-    else if (arg == "--work") work = next();
-    else if (arg == "--wast2json") wast2json = next();
-    else if (arg == "-O") optLevel = static_cast<unsigned>(std::stoul(next()));
-    else if (arg == "--report") reportDir = next();
-    else if (arg == "--compat-rewrite") compat = true;
+    if (arg == "--wast")
+      wast = next();
+    else if (arg == "--work")
+      work = next();
+    else if (arg == "--wast2json")
+      wast2json = next();
+    else if (arg == "-O")
+      optLevel = static_cast<unsigned>(std::stoul(next()));
+    else if (arg == "--report")
+      reportDir = next();
+    else if (arg == "--compat-rewrite")
+      compat = true;
     else {
-      std::cerr << "usage: waot-spec-runner --wast FILE --work DIR [--wast2json PATH] [-O N] [--compat-rewrite]\n"
+      std::cerr << "usage: waot-spec-runner --wast FILE --work DIR [--wast2json PATH] [-O N] "
+                   "[--compat-rewrite]\n"
                    "       waot-spec-runner --report DIR\n";
       return 2;
     }

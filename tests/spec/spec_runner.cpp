@@ -45,8 +45,10 @@ Counts Runner::run() {
       }
       execute(command);
     } catch (const CompileError &e) {
-      if (e.kind() == CompileError::Kind::Unsupported) unsupported(command, e.what());
-      else fail(command, std::string("unexpected compile error: ") + e.what());
+      if (e.kind() == CompileError::Kind::Unsupported)
+        unsupported(command, e.what());
+      else
+        fail(command, std::string("unexpected compile error: ") + e.what());
     } catch (const std::exception &e) {
       fail(command, std::string("unexpected error: ") + e.what());
     }
@@ -55,7 +57,8 @@ Counts Runner::run() {
 }
 
 bool Runner::dependsOnUnsupportedModule(const Command &c) const {
-  if (c.type == "register") return c.name ? unsupportedNames_.count(*c.name) > 0 : currentUnsupported_;
+  if (c.type == "register")
+    return c.name ? unsupportedNames_.count(*c.name) > 0 : currentUnsupported_;
   if (!c.action) return false;
   return c.action->module ? unsupportedNames_.count(*c.action->module) > 0 : currentUnsupported_;
 }
@@ -109,7 +112,8 @@ Module Runner::compile(const std::string &filename) {
 Imports Runner::imports() const {
   Imports imports;
   defineSpectest(imports);
-  for (const auto &[name, exports] : registered_) imports.define(name, exports);
+  for (const auto &[name, exports] : registered_)
+    imports.define(name, exports);
   return imports;
 }
 
@@ -127,7 +131,8 @@ std::vector<Value> Runner::perform(const Action &action) {
   const Instance &instance = target(action.module);
   if (action.kind == Action::Kind::Get) return {instance.exports().global(action.field).get()};
   std::vector<Value> args;
-  for (const auto &a : action.args) args.push_back(toValue(a));
+  for (const auto &a : action.args)
+    args.push_back(toValue(a));
   return instance.exports().function(action.field).call(args);
 }
 

@@ -32,9 +32,12 @@ std::vector<ScriptValue> values(const llvm::json::Object &object, llvm::StringRe
 Action action(const llvm::json::Object &object) {
   Action a;
   const std::string type = stringField(object, "type");
-  if (type == "invoke") a.kind = Action::Kind::Invoke;
-  else if (type == "get") a.kind = Action::Kind::Get;
-  else throw std::runtime_error("unknown action type '" + type + "'");
+  if (type == "invoke")
+    a.kind = Action::Kind::Invoke;
+  else if (type == "get")
+    a.kind = Action::Kind::Get;
+  else
+    throw std::runtime_error("unknown action type '" + type + "'");
   if (auto module = object.getString("module")) a.module = module->str();
   a.field = stringField(object, "field");
   a.args = values(object, "args");
@@ -47,8 +50,9 @@ Script loadScript(const std::filesystem::path &json) {
   auto buffer = llvm::MemoryBuffer::getFile(json.string());
   if (!buffer) throw std::runtime_error("cannot read " + json.string());
   auto parsed = llvm::json::parse((*buffer)->getBuffer());
-  if (!parsed) throw std::runtime_error("bad JSON in " + json.string() + ": " +
-                                        llvm::toString(parsed.takeError()));
+  if (!parsed)
+    throw std::runtime_error("bad JSON in " + json.string() + ": " +
+                             llvm::toString(parsed.takeError()));
   const auto *root = parsed->getAsObject();
   const auto *commands = root ? root->getArray("commands") : nullptr;
   if (!commands) throw std::runtime_error("no commands in " + json.string());

@@ -27,11 +27,11 @@ struct Action {
 struct Command {
   std::string type; // module, register, action, assert_return, assert_trap, ...
   int line = 0;
-  std::string filename;             // module file (module, assert_invalid, ...)
-  std::optional<std::string> name;  // module: its $name; register: the module registered
-  std::string as;                   // register: the import namespace
-  std::string moduleType;           // "binary" or "text" for assert_* on modules
-  std::string text;                 // expected failure message
+  std::string filename;            // module file (module, assert_invalid, ...)
+  std::optional<std::string> name; // module: its $name; register: the module registered
+  std::string as;                  // register: the import namespace
+  std::string moduleType;          // "binary" or "text" for assert_* on modules
+  std::string text;                // expected failure message
   std::optional<Action> action;
   std::vector<ScriptValue> expected;
 };

@@ -20,7 +20,8 @@ void defineSpectest(Imports &imports) {
   imports.define("spectest", "global_i64", Global(Value(std::int64_t{666}), false));
   imports.define("spectest", "global_f32", Global(Value(666.6f), false));
   imports.define("spectest", "global_f64", Global(Value(666.6), false));
-  imports.define("spectest", "table", Table(V::FuncRef, Limits{10, 20}, Value::nullRef(V::FuncRef)));
+  imports.define("spectest", "table",
+                 Table(V::FuncRef, Limits{10, 20}, Value::nullRef(V::FuncRef)));
   imports.define("spectest", "memory", Memory(Limits{1, 2}));
 }
 

@@ -128,7 +128,8 @@ TEST(DecodeRobustness, SplicedAndRepeatedBytesNeverCrash) {
   const std::size_t nameSection = *std::prev(sectionBoundaries(full).end(), 2);
   for (std::size_t i = 8; i < full.size(); ++i) {
     Bytes mutated = full;
-    for (std::size_t k = i; k < std::min(full.size(), i + 6); ++k) mutated[k] = 0xFF;
+    for (std::size_t k = i; k < std::min(full.size(), i + 6); ++k)
+      mutated[k] = 0xFF;
     if (i + 6 <= nameSection) {
       EXPECT_THROW(decodeAndValidate(mutated), CompileError) << "0xFF run at " << i;
       continue;

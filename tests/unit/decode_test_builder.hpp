@@ -23,7 +23,8 @@ inline constexpr std::uint8_t kFuncRef = 0x70, kExternRef = 0x6F, kEnd = 0x0B;
 
 inline Bytes cat(std::initializer_list<Bytes> parts) {
   Bytes out;
-  for (const Bytes &p : parts) out.insert(out.end(), p.begin(), p.end());
+  for (const Bytes &p : parts)
+    out.insert(out.end(), p.begin(), p.end());
   return out;
 }
 
@@ -57,7 +58,8 @@ inline Bytes name(std::string_view s) { return cat({uleb(s.size()), Bytes(s.begi
 // A vector: element count then the concatenated elements.
 inline Bytes vec(const std::vector<Bytes> &items) {
   Bytes out = uleb(items.size());
-  for (const Bytes &item : items) out.insert(out.end(), item.begin(), item.end());
+  for (const Bytes &item : items)
+    out.insert(out.end(), item.begin(), item.end());
   return out;
 }
 

@@ -296,7 +296,8 @@ TEST(DecodeValidateCode, DeepNestingDoesNotRecurse) {
   constexpr std::size_t depth = 100'000;
   Bytes code;
   code.reserve(3 * depth + 1);
-  for (std::size_t i = 0; i < depth; ++i) code.insert(code.end(), {0x02, 0x40});
+  for (std::size_t i = 0; i < depth; ++i)
+    code.insert(code.end(), {0x02, 0x40});
   code.insert(code.end(), depth + 1, kEnd);
   ModuleBuilder b = codeModule();
   b.addFunction(0, code);

@@ -45,7 +45,8 @@ template <class F> RuntimeError trapOf(F &&call) {
 TEST_F(BasicInstance, GenericCallsOfEveryScalarType) {
   EXPECT_EQ(exports.function("add").call({2, 3}).at(0).i32(), 5);
   EXPECT_EQ(exports.function("add").call({INT32_MAX, 1}).at(0).i32(), INT32_MIN); // wraps
-  EXPECT_EQ(exports.function("mul64").call({int64_t{1} << 40, int64_t{3}}).at(0).i64(), int64_t{3} << 40);
+  EXPECT_EQ(exports.function("mul64").call({int64_t{1} << 40, int64_t{3}}).at(0).i64(),
+            int64_t{3} << 40);
   EXPECT_FLOAT_EQ(exports.function("addf").call({1.25f, 2.5f}).at(0).f32(), 3.75f);
   EXPECT_DOUBLE_EQ(exports.function("twice").call({21.5}).at(0).f64(), 43.0);
   EXPECT_TRUE(exports.function("nop").call({}).empty());
@@ -196,7 +197,8 @@ TEST_F(BasicInstance, ReferenceGlobals) {
   EXPECT_EQ(eref.get().externref(), &payload);
 
   // A host function stored by the host stays alive with the global.
-  exports.global("fref").set(Value::funcref(Function::wrap([](int32_t a, int32_t b) { return a - b; })));
+  exports.global("fref").set(
+      Value::funcref(Function::wrap([](int32_t a, int32_t b) { return a - b; })));
   EXPECT_EQ(exports.global("fref").get().funcref()->call({10, 3}).at(0).i32(), 7);
 }
 
@@ -234,7 +236,8 @@ TEST_F(BasicInstance, ExportedFunctionsKeepTheirInstanceAlive) {
 }
 
 TEST(RuntimeHostFunction, WrapDeducesTheSignature) {
-  const Function mul = Function::wrap([](int64_t a, double b) { return static_cast<double>(a) * b; });
+  const Function mul =
+      Function::wrap([](int64_t a, double b) { return static_cast<double>(a) * b; });
   EXPECT_EQ(waot::toString(mul.type()), "(i64, f64) -> (f64)");
   EXPECT_TRUE(mul.isHost());
   EXPECT_DOUBLE_EQ(mul.call({int64_t{4}, 2.5}).at(0).f64(), 10.0);
@@ -280,7 +283,8 @@ TEST(RuntimeValue, ToString) {
   EXPECT_EQ(waot::toString(Value(1.5)), "f64:1.5");
   EXPECT_EQ(waot::toString(Value::fromBits(ValType::F32, 0x7fc00001)), "f32:nan:0x7fc00001");
   EXPECT_EQ(waot::toString(Value::nullRef(ValType::ExternRef)), "externref:null");
-  EXPECT_EQ(waot::toString(waot::FuncType{{ValType::I32, ValType::FuncRef}, {}}), "(i32, funcref) -> ()");
+  EXPECT_EQ(waot::toString(waot::FuncType{{ValType::I32, ValType::FuncRef}, {}}),
+            "(i32, funcref) -> ()");
   EXPECT_EQ(waot::toString(waot::Limits{1, 2}), "{min 1, max 2}");
 }
 

@@ -34,7 +34,8 @@ class HostImports : public ::testing::Test {
 protected:
   HostImports() {
     imports.define("env", "add_host", Function::wrap([](int32_t a, int32_t b) { return a + b; }));
-    imports.define("env", "log", Function::wrap([this](int32_t value) { logged.push_back(value); }));
+    imports.define("env", "log",
+                   Function::wrap([this](int32_t value) { logged.push_back(value); }));
     imports.define("env", "mem", memory);
     imports.define("env", "tab", table);
     imports.define("env", "g_const", Global(Value(0), false));
@@ -73,7 +74,8 @@ TEST_F(HostImports, InstantiatesRunsStartAndUsesEveryImport) {
   EXPECT_EQ(exports.global("started").get().i32(), 7);
   EXPECT_EQ(exports.function("started_fn").call({}).at(0).i32(), 7);
 
-  EXPECT_EQ(exports.function<int32_t(int32_t, int32_t)>("call_add")(2, 3), 5); // through the host adapter
+  EXPECT_EQ(exports.function<int32_t(int32_t, int32_t)>("call_add")(2, 3),
+            5);                     // through the host adapter
   EXPECT_EQ(memory.data()[8], 'i'); // the data segment wrote into the imported memory
   EXPECT_EQ(exports.function<int32_t(int32_t)>("read_mem")(9), 'm');
   EXPECT_EQ(exports.function<int32_t()>("get_g_const")(), 0);
@@ -105,7 +107,8 @@ TEST_F(HostImports, HostAndWasmNest) {
 TEST_F(HostImports, ReexportsAreTheImportedObjects) {
   waot::Instance instance(module, imports);
   const waot::Exports &exports = instance.exports();
-  EXPECT_TRUE(exports.function("add_reexport") == std::get<Function>(*imports.find("env", "add_host")));
+  EXPECT_TRUE(exports.function("add_reexport") ==
+              std::get<Function>(*imports.find("env", "add_host")));
   EXPECT_EQ(exports.function("add_reexport").call({1, 2}).at(0).i32(), 3);
   EXPECT_EQ(exports.memory("mem").data(), memory.data());
   exports.table("tab").set(0, Value::nullRef(ValType::FuncRef));
@@ -132,22 +135,24 @@ TEST_F(HostImports, MissingImportIsALinkError) {
 
 TEST_F(HostImports, FunctionSignatureMismatch) {
   imports.define("env", "add_host", Function::wrap([](int64_t a, int64_t b) { return a + b; }));
-  EXPECT_EQ(linkError(), "incompatible import type for env.add_host: expected function (i32, i32) -> (i32), "
-                         "found function (i64, i64) -> (i64)");
+  EXPECT_EQ(linkError(),
+            "incompatible import type for env.add_host: expected function (i32, i32) -> (i32), "
+            "found function (i64, i64) -> (i64)");
 }
 
 TEST_F(HostImports, WrongKind) {
   imports.define("env", "log", memory);
-  EXPECT_EQ(linkError(),
-            "incompatible import type for env.log: expected function (i32) -> (), found memory {min 1, max 2}");
+  EXPECT_EQ(linkError(), "incompatible import type for env.log: expected function (i32) -> (), "
+                         "found memory {min 1, max 2}");
 }
 
 TEST_F(HostImports, MemoryLimitsFollowSubtyping) {
   imports.define("env", "mem", Memory(waot::Limits{0, 2}));
-  EXPECT_EQ(linkError(),
-            "incompatible import type for env.mem: expected memory {min 1, max 2}, found memory {min 0, max 2}");
+  EXPECT_EQ(linkError(), "incompatible import type for env.mem: expected memory {min 1, max 2}, "
+                         "found memory {min 0, max 2}");
   imports.define("env", "mem", Memory(waot::Limits{1}));
-  EXPECT_NE(linkError().find("found memory {min 1}"), std::string::npos); // no maximum, one is declared
+  EXPECT_NE(linkError().find("found memory {min 1}"),
+            std::string::npos); // no maximum, one is declared
   imports.define("env", "mem", Memory(waot::Limits{1, 3}));
   EXPECT_NE(linkError().find("found memory {min 1, max 3}"), std::string::npos);
   // A larger current size and a smaller maximum are fine.
@@ -157,8 +162,8 @@ TEST_F(HostImports, MemoryLimitsFollowSubtyping) {
 
 TEST_F(HostImports, TableTypeAndLimits) {
   imports.define("env", "tab", Table(ValType::FuncRef, {1}, Value::nullRef(ValType::FuncRef)));
-  EXPECT_EQ(linkError(),
-            "incompatible import type for env.tab: expected table funcref {min 2}, found table funcref {min 1}");
+  EXPECT_EQ(linkError(), "incompatible import type for env.tab: expected table funcref {min 2}, "
+                         "found table funcref {min 1}");
   imports.define("env", "tab", Table(ValType::ExternRef, {2}, Value::nullRef(ValType::ExternRef)));
   EXPECT_NE(linkError().find("found table externref {min 2}"), std::string::npos);
   imports.define("env", "tab", Table(ValType::FuncRef, {5, 6}, Value::nullRef(ValType::FuncRef)));
@@ -167,14 +172,17 @@ TEST_F(HostImports, TableTypeAndLimits) {
 
 TEST_F(HostImports, GlobalTypeAndMutability) {
   imports.define("env", "g_const", Global(Value(int64_t{0}), false));
-  EXPECT_EQ(linkError(),
-            "incompatible import type for env.g_const: expected global const i32, found global const i64");
+  EXPECT_EQ(linkError(), "incompatible import type for env.g_const: expected global const i32, "
+                         "found global const i64");
   imports.define("env", "g_const", Global(Value(0), true));
-  EXPECT_EQ(linkError(),
-            "incompatible import type for env.g_const: expected global const i32, found global mut i32");
+  EXPECT_EQ(
+      linkError(),
+      "incompatible import type for env.g_const: expected global const i32, found global mut i32");
   imports.define("env", "g_const", Global(Value(0), false));
   imports.define("env", "g_mut", Global(Value(int64_t{0}), false));
-  EXPECT_EQ(linkError(), "incompatible import type for env.g_mut: expected global mut i64, found global const i64");
+  EXPECT_EQ(
+      linkError(),
+      "incompatible import type for env.g_mut: expected global mut i64, found global const i64");
 }
 
 TEST_F(HostImports, TheFirstBadImportIsReported) {
@@ -232,7 +240,8 @@ TEST(RuntimeCrossInstance, ImportsAnotherInstancesMemory) {
   waot::Instance provider(waot::Module::load(artifact("memory")));
   waot::Imports imports;
   imports.define("env", "tab", Table(ValType::FuncRef, {4}, Value::nullRef(ValType::FuncRef)));
-  imports.define("env", "mem", provider.exports().memory("mem")); // {min 1, max 4}: no maximum is declared
+  imports.define("env", "mem",
+                 provider.exports().memory("mem")); // {min 1, max 4}: no maximum is declared
   imports.define("env", "elem_at", Global(Value(0), false));
   imports.define("env", "data_at", Global(Value(32), false));
   imports.define("env", "start_kind", Global(Value(0), false));

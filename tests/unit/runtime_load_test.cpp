@@ -20,7 +20,9 @@ namespace {
 namespace fs = std::filesystem;
 using waot::CompileError;
 
-fs::path artifact(const std::string &name) { return fs::path(WAOT_TEST_ARTIFACT_DIR) / (name + ".so"); }
+fs::path artifact(const std::string &name) {
+  return fs::path(WAOT_TEST_ARTIFACT_DIR) / (name + ".so");
+}
 
 // The message of the CompileError(Kind::Artifact) that loading `path` throws.
 std::string loadError(const fs::path &path) {
@@ -28,7 +30,8 @@ std::string loadError(const fs::path &path) {
     waot::Module::load(path);
   } catch (const CompileError &e) {
     EXPECT_EQ(e.kind(), CompileError::Kind::Artifact);
-    EXPECT_NE(std::string(e.what()).find(path.string()), std::string::npos) << "the message names the path";
+    EXPECT_NE(std::string(e.what()).find(path.string()), std::string::npos)
+        << "the message names the path";
     return e.message();
   }
   ADD_FAILURE() << path << " loaded";
@@ -92,7 +95,8 @@ TEST(RuntimeLoad, RefusesANonElfFile) {
   TempDir dir;
   const fs::path path = dir.path() / "text.so";
   std::ofstream out(path);
-  for (int line = 0; line < 20; ++line) out << "this is a text file, not an ELF shared object\n";
+  for (int line = 0; line < 20; ++line)
+    out << "this is a text file, not an ELF shared object\n";
   out.close();
   const std::string message = loadError(path);
   // Refused by the file check, before the dynamic loader sees it.
@@ -107,7 +111,8 @@ TEST(RuntimeLoad, RefusesATruncatedLibraryBeforeDlopen) {
   std::ifstream in(artifact("basic"), std::ios::binary);
   std::vector<char> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   ASSERT_GT(bytes.size(), 4096u);
-  std::ofstream(path, std::ios::binary).write(bytes.data(), static_cast<std::streamsize>(bytes.size() / 3));
+  std::ofstream(path, std::ios::binary)
+      .write(bytes.data(), static_cast<std::streamsize>(bytes.size() / 3));
   const std::string message = loadError(path);
   EXPECT_NE(message.find("truncated or corrupt"), std::string::npos) << message;
 }
@@ -133,7 +138,8 @@ TEST(RuntimeLoad, RefusesAChangedFileAtAStillLoadedPath) {
     // Replace the file (new inode, like a compiler writing a new output).
     fs::remove(path);
     fs::copy_file(artifact("memory"), path);
-    EXPECT_NE(loadError(path).find("a different artifact was loaded from this path"), std::string::npos);
+    EXPECT_NE(loadError(path).find("a different artifact was loaded from this path"),
+              std::string::npos);
     // The same unchanged file can be loaded any number of times.
     fs::copy_file(artifact("basic"), dir.path() / "again.so");
     waot::Module again = waot::Module::load(dir.path() / "again.so");
@@ -157,7 +163,8 @@ protected:
     saved_ = *descriptor_;
   }
   void TearDown() override {
-    for (auto &restore : restores_) restore();
+    for (auto &restore : restores_)
+      restore();
     restores_.clear();
     *descriptor_ = saved_;
     // The restored descriptor loads again: no corruption leaked into the runtime.
@@ -190,7 +197,8 @@ TEST_F(CorruptDescriptor, BadMagic) {
 
 TEST_F(CorruptDescriptor, WrongDescriptorSize) {
   descriptor_->descriptor_size = 8;
-  EXPECT_NE(error().find("size 8, expected " + std::to_string(sizeof(waot_artifact))), std::string::npos);
+  EXPECT_NE(error().find("size 8, expected " + std::to_string(sizeof(waot_artifact))),
+            std::string::npos);
 }
 
 TEST_F(CorruptDescriptor, CountBeyondLimit) {
@@ -247,7 +255,8 @@ TEST_F(CorruptDescriptor, TrampolinesAreOnlyNeededWhereUsed) {
 
 TEST_F(CorruptDescriptor, ExportOfMissingFunction) {
   patch(descriptor_->exports[0].index, 5);
-  EXPECT_NE(error().find("export \"id\" refers to function 5, which does not exist"), std::string::npos);
+  EXPECT_NE(error().find("export \"id\" refers to function 5, which does not exist"),
+            std::string::npos);
 }
 
 TEST_F(CorruptDescriptor, DuplicateExport) {

@@ -31,11 +31,14 @@ protected:
   waot::Memory memory = exports.memory("mem");
   waot::TypedFunction<int32_t(int32_t)> load = exports.function<int32_t(int32_t)>("load_i32");
   waot::TypedFunction<int32_t(int32_t)> loadU8 = exports.function<int32_t(int32_t)>("load_u8");
-  waot::TypedFunction<void(int32_t, int32_t)> store = exports.function<void(int32_t, int32_t)>("store_i32");
+  waot::TypedFunction<void(int32_t, int32_t)> store =
+      exports.function<void(int32_t, int32_t)>("store_i32");
   waot::TypedFunction<int32_t(int32_t)> grow = exports.function<int32_t(int32_t)>("grow");
   waot::TypedFunction<int32_t()> size = exports.function<int32_t()>("size");
-  waot::TypedFunction<void(int32_t, int32_t, int32_t)> fill = exports.function<void(int32_t, int32_t, int32_t)>("fill");
-  waot::TypedFunction<void(int32_t, int32_t, int32_t)> copy = exports.function<void(int32_t, int32_t, int32_t)>("copy");
+  waot::TypedFunction<void(int32_t, int32_t, int32_t)> fill =
+      exports.function<void(int32_t, int32_t, int32_t)>("fill");
+  waot::TypedFunction<void(int32_t, int32_t, int32_t)> copy =
+      exports.function<void(int32_t, int32_t, int32_t)>("copy");
   waot::TypedFunction<void(int32_t, int32_t, int32_t, int32_t)> init =
       exports.function<void(int32_t, int32_t, int32_t, int32_t)>("init");
   waot::TypedFunction<void(int32_t)> drop = exports.function<void(int32_t)>("drop");
@@ -75,7 +78,7 @@ TEST_F(MemoryInstance, WasmAndHostShareTheBytes) {
 TEST_F(MemoryInstance, AccessesBeyondTheSizeTrap) {
   expectOutOfBounds([&] { load(kPage - 3); }); // straddles the end
   expectOutOfBounds([&] { loadU8(kPage); });
-  expectOutOfBounds([&] { load(-1); }); // index 4 GiB - 1
+  expectOutOfBounds([&] { load(-1); });                              // index 4 GiB - 1
   expectOutOfBounds([&] { exports.function("load_far").call({}); }); // 5 GiB past the base
   // The instance keeps working after the traps.
   EXPECT_EQ(loadU8(kPage - 1), '!');
@@ -104,8 +107,8 @@ TEST_F(MemoryInstance, Fill) {
   fill(300, 0x1AB, 10); // only the low byte counts
   EXPECT_EQ(bytes(300, 10), std::string(10, '\xAB'));
   EXPECT_EQ(memory.data()[310], 0);
-  fill(kPage - 1, 'z', 1);   // the last byte
-  fill(kPage, 0, 0);         // zero length exactly at the end
+  fill(kPage - 1, 'z', 1); // the last byte
+  fill(kPage, 0, 0);       // zero length exactly at the end
   expectOutOfBounds([&] { fill(kPage, 0, 1); });
   expectOutOfBounds([&] { fill(kPage + 1, 0, 0); });
   // A fill that does not fit writes nothing at all.
@@ -131,8 +134,8 @@ TEST_F(MemoryInstance, InitFromAPassiveSegment) {
   EXPECT_EQ(bytes(400, 8), "passive!");
   init(1, 500, 4, 4);
   EXPECT_EQ(bytes(500, 4), "ive!");
-  init(1, 0, 8, 0); // zero length at the end of the segment
-  expectOutOfBounds([&] { init(1, 600, 4, 5); });     // beyond the segment
+  init(1, 0, 8, 0);                                     // zero length at the end of the segment
+  expectOutOfBounds([&] { init(1, 600, 4, 5); });       // beyond the segment
   expectOutOfBounds([&] { init(1, kPage - 4, 0, 8); }); // beyond the memory
   EXPECT_EQ(memory.data()[600], 0);
   expectOutOfBounds([&] { init(1, 0, 9, 0); });
@@ -201,7 +204,8 @@ TEST(RuntimeHostMemory, FailsCleanlyWithoutAddressSpace) {
         try {
           waot::Memory memory(waot::Limits{1});
         } catch (const RuntimeError &e) {
-          failures += std::string(e.what()).find("cannot reserve 8 GiB of address space") != std::string::npos;
+          failures += std::string(e.what()).find("cannot reserve 8 GiB of address space") !=
+                      std::string::npos;
         }
         try {
           waot::Instance instance(module);

@@ -37,7 +37,8 @@ protected:
   waot::Instance instance{module};
   const waot::Exports &exports = instance.exports();
   waot::Table table = exports.table("tab");
-  waot::TypedFunction<int32_t(int32_t)> callIndirect = exports.function<int32_t(int32_t)>("call_indirect");
+  waot::TypedFunction<int32_t(int32_t)> callIndirect =
+      exports.function<int32_t(int32_t)>("call_indirect");
   waot::TypedFunction<void(int32_t, int32_t, int32_t, int32_t)> tableInit =
       exports.function<void(int32_t, int32_t, int32_t, int32_t)>("table_init");
   waot::TypedFunction<void(int32_t)> elemDrop = exports.function<void(int32_t)>("elem_drop");
@@ -48,7 +49,9 @@ protected:
   int32_t grow(const Value &init, int32_t delta) const {
     return exports.function("table_grow").call({init, delta}).at(0).i32();
   }
-  void fill(int32_t dst, const Value &value, int32_t n) const { exports.function("table_fill").call({dst, value, n}); }
+  void fill(int32_t dst, const Value &value, int32_t n) const {
+    exports.function("table_fill").call({dst, value, n});
+  }
   Value get(int32_t index) const { return exports.function("table_get").call({index}).at(0); }
 };
 
@@ -171,15 +174,19 @@ TEST(RuntimeHostTable, CreateGrowAndStore) {
 
 TEST(RuntimeHostTable, InvalidTablesAreTypeErrors) {
   EXPECT_THROW(waot::Table(ValType::I32, {1}, Value(0)), waot::TypeError);
-  EXPECT_THROW(waot::Table(ValType::FuncRef, {1}, Value::nullRef(ValType::ExternRef)), waot::TypeError);
-  EXPECT_THROW(waot::Table(ValType::FuncRef, {3, 2}, Value::nullRef(ValType::FuncRef)), waot::TypeError);
-  EXPECT_THROW(waot::Table(ValType::FuncRef, {20'000'000}, Value::nullRef(ValType::FuncRef)), RuntimeError);
+  EXPECT_THROW(waot::Table(ValType::FuncRef, {1}, Value::nullRef(ValType::ExternRef)),
+               waot::TypeError);
+  EXPECT_THROW(waot::Table(ValType::FuncRef, {3, 2}, Value::nullRef(ValType::FuncRef)),
+               waot::TypeError);
+  EXPECT_THROW(waot::Table(ValType::FuncRef, {20'000'000}, Value::nullRef(ValType::FuncRef)),
+               RuntimeError);
 }
 
 // A host function of a signature no loaded artifact has yet gets its native
 // adapter from the first artifact loaded later that has it.
 TEST(RuntimeHostTable, HostFunctionWaitsForAnAdapterOfItsSignature) {
-  const Function host = Function::wrap([](int64_t x, double y) { return static_cast<double>(x) + y; });
+  const Function host =
+      Function::wrap([](int64_t x, double y) { return static_cast<double>(x) + y; });
   waot::Table table(ValType::FuncRef, {1}, Value::nullRef(ValType::FuncRef));
   table.set(0, Value::funcref(host));
   // Not callable natively yet: no artifact has (i64, f64) -> (f64).

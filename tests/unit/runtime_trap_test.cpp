@@ -87,7 +87,8 @@ TEST_F(TrapInstance, DeepRecursionExhaustsTheStackAndTheInstanceRecovers) {
     EXPECT_EQ(exports.function<int32_t()>("ok")(), 42);
   }
   // Generic calls too.
-  EXPECT_STREQ(trapOf([&] { exports.function("recurse").call({1}); }).what(), "call stack exhausted");
+  EXPECT_STREQ(trapOf([&] { exports.function("recurse").call({1}); }).what(),
+               "call stack exhausted");
 }
 
 TEST_F(TrapInstance, StackExhaustionOnAnotherThread) {
@@ -127,7 +128,8 @@ TEST_F(TrapInstance, TrapsInNestedCallsPropagateThroughTheHost) {
   EXPECT_STREQ(trapOf([&] { exports.function<void()>("call_thrower")(); }).what(), "unreachable");
   // host -> wasm -> host -> wasm recursion without end.
   onThrower = [this] { exports.function<int32_t(int32_t)>("recurse")(0); };
-  EXPECT_STREQ(trapOf([&] { exports.function<void()>("call_thrower")(); }).what(), "call stack exhausted");
+  EXPECT_STREQ(trapOf([&] { exports.function<void()>("call_thrower")(); }).what(),
+               "call stack exhausted");
   // A host function the trap passes through may catch and handle it.
   onThrower = [this] {
     try {
@@ -141,7 +143,8 @@ TEST_F(TrapInstance, TrapsInNestedCallsPropagateThroughTheHost) {
 
 TEST_F(TrapInstance, MutualHostWasmRecursionEndsInStackExhaustion) {
   onThrower = [this] { exports.function<void()>("call_thrower")(); };
-  EXPECT_STREQ(trapOf([&] { exports.function<void()>("call_thrower")(); }).what(), "call stack exhausted");
+  EXPECT_STREQ(trapOf([&] { exports.function<void()>("call_thrower")(); }).what(),
+               "call stack exhausted");
   onThrower = [] {};
   exports.function<void()>("call_thrower")();
 }
@@ -158,7 +161,9 @@ TEST(RuntimeThreads, ManyInstancesOnFourThreadsAtOnce) {
   auto work = [&](int seed) {
     // Loading concurrently hands out the same loaded library.
     const waot::Module ownBasic = waot::Module::load(artifact("basic"));
-    if (waot::Instance(ownBasic).exports().function<int32_t(int32_t, int32_t)>("add")(seed, 1) != seed + 1) ++failures;
+    if (waot::Instance(ownBasic).exports().function<int32_t(int32_t, int32_t)>("add")(seed, 1) !=
+        seed + 1)
+      ++failures;
     waot::Imports sharing;
     sharing.define("env", "thrower", shared);
     waot::Instance sharer(trapModule, sharing);
@@ -201,8 +206,10 @@ TEST(RuntimeThreads, ManyInstancesOnFourThreadsAtOnce) {
     }
   };
   std::vector<std::thread> threads;
-  for (int seed = 1; seed <= 4; ++seed) threads.emplace_back(work, seed);
-  for (std::thread &thread : threads) thread.join();
+  for (int seed = 1; seed <= 4; ++seed)
+    threads.emplace_back(work, seed);
+  for (std::thread &thread : threads)
+    thread.join();
   EXPECT_EQ(failures.load(), 0);
   EXPECT_EQ(traps.load(), 4 * (25 + 4));
   EXPECT_EQ(sharedCalls.load(), 4 * 25);
@@ -215,7 +222,8 @@ TEST(RuntimeCrash, SegfaultInHostCodeOutsideWasmCrashes) {
   EXPECT_EXIT(
       {
         waot::Instance instance(waot::Module::load(artifact("basic")));
-        instance.exports().function<int32_t(int32_t, int32_t)>("add")(1, 2); // handlers are installed now
+        instance.exports().function<int32_t(int32_t, int32_t)>("add")(
+            1, 2); // handlers are installed now
         crashInHostCode();
       },
       ::testing::KilledBySignal(SIGSEGV), "");
@@ -228,7 +236,8 @@ TEST(RuntimeCrash, SegfaultInAHostFunctionCalledFromWasmCrashes) {
         waot::Imports imports;
         imports.define("env", "thrower", Function::wrap([] { crashInHostCode(); }));
         waot::Instance instance(waot::Module::load(artifact("traps")), imports);
-        instance.exports().function<void()>("call_thrower")(); // inside an activation, but not in wasm code
+        instance.exports().function<void()>(
+            "call_thrower")(); // inside an activation, but not in wasm code
       },
       ::testing::KilledBySignal(SIGSEGV), "");
 }
@@ -255,7 +264,8 @@ TEST(RuntimeCrash, FaultsWeDoNotOwnGoToThePreviousHandler) {
         application.sa_handler = exitFromApplicationHandler;
         sigemptyset(&application.sa_mask);
         sigaction(SIGSEGV, &application, nullptr);
-        waot::Instance instance(waot::Module::load(artifact("basic"))); // installs the runtime's handler
+        waot::Instance instance(
+            waot::Module::load(artifact("basic"))); // installs the runtime's handler
         instance.exports().function<int32_t(int32_t, int32_t)>("add")(1, 2);
         crashInHostCode();
       },

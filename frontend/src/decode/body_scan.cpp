@@ -43,7 +43,8 @@ void scanBody(const Module &m, std::uint32_t defined) {
 } // namespace
 
 void scanBodiesForDecodeErrors(const Module &module) {
-  for (std::uint32_t i = 0; i < module.numDefinedFunctions(); ++i) scanBody(module, i);
+  for (std::uint32_t i = 0; i < module.numDefinedFunctions(); ++i)
+    scanBody(module, i);
 }
 
 } // namespace waot::frontend::detail

@@ -106,7 +106,8 @@ std::span<const std::uint8_t> ByteReader::bytes(std::size_t n) {
 std::string ByteReader::name() {
   const std::size_t start = pos_;
   const std::uint32_t length = u32();
-  if (length > remaining()) failAt(Kind::Malformed, "unexpected end (name length out of bounds)", start);
+  if (length > remaining())
+    failAt(Kind::Malformed, "unexpected end (name length out of bounds)", start);
   auto b = bytes(length);
   if (!isValidUtf8(b)) failAt(Kind::Malformed, "malformed UTF-8 encoding", start);
   return std::string(b.begin(), b.end());

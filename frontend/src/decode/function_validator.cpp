@@ -25,14 +25,16 @@ std::string typeListText(std::span<const ValType> types) {
 std::vector<ValType> expandLocals(const FuncType &signature, const FunctionBody &body,
                                   std::uint32_t function) {
   std::uint64_t total = signature.params.size();
-  for (const LocalDecl &decl : body.locals) total += decl.count;
+  for (const LocalDecl &decl : body.locals)
+    total += decl.count;
   // The decoder enforces this; a hand-built Module must not make us allocate wildly.
   if (total > kMaxFunctionLocals)
     throw CompileError(Kind::Limit, "too many locals: " + std::to_string(total), body.bodyOffset,
                        function);
   std::vector<ValType> locals(signature.params.begin(), signature.params.end());
   locals.reserve(total);
-  for (const LocalDecl &decl : body.locals) locals.insert(locals.end(), decl.count, decl.type);
+  for (const LocalDecl &decl : body.locals)
+    locals.insert(locals.end(), decl.count, decl.type);
   return locals;
 }
 
@@ -86,7 +88,8 @@ void FunctionValidator::typeMismatch(const std::string &expected, const std::str
 // ---- stacks -----------------------------------------------------------------
 
 void FunctionValidator::pushValues(std::span<const ValType> types) {
-  for (ValType t : types) push(t);
+  for (ValType t : types)
+    push(t);
 }
 
 FunctionValidator::Operand FunctionValidator::pop() {
@@ -110,7 +113,8 @@ FunctionValidator::Operand FunctionValidator::pop(ValType expected) {
 }
 
 void FunctionValidator::popValues(std::span<const ValType> types) {
-  for (std::size_t i = types.size(); i-- > 0;) pop(types[i]);
+  for (std::size_t i = types.size(); i-- > 0;)
+    pop(types[i]);
 }
 
 void FunctionValidator::pushFrame(Opcode opcode, BlockSignature signature) {
@@ -247,8 +251,10 @@ void FunctionValidator::validateBrTable(const Instr &in) {
     // Check the operands against this target's types without consuming them
     // (each target may have different but compatible types).
     scratch_.resize(types.size());
-    for (std::size_t i = types.size(); i-- > 0;) scratch_[i] = pop(types[i]);
-    for (const Operand &operand : scratch_) push(operand);
+    for (std::size_t i = types.size(); i-- > 0;)
+      scratch_[i] = pop(types[i]);
+    for (const Operand &operand : scratch_)
+      push(operand);
   }
   popValues(defaultTypes);
   markUnreachable();

@@ -26,7 +26,8 @@ constexpr UniformSignature uniform(std::optional<ValType> result,
                                    std::initializer_list<ValType> params) {
   UniformSignature signature;
   signature.result = result;
-  for (ValType p : params) signature.params[signature.paramCount++] = p;
+  for (ValType p : params)
+    signature.params[signature.paramCount++] = p;
   return signature;
 }
 
@@ -110,7 +111,8 @@ void FunctionValidator::validateUniform(const Instr &in) {
     throw std::logic_error("waot validator: no typing rule for '" + std::string(op.name) + "'");
   checkUniformImmediates(in);
   const UniformSignature signature = signatureOf(op.sig);
-  for (std::size_t i = signature.paramCount; i-- > 0;) pop(signature.params[i]);
+  for (std::size_t i = signature.paramCount; i-- > 0;)
+    pop(signature.params[i]);
   if (signature.result) push(*signature.result);
 }
 

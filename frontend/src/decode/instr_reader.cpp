@@ -114,7 +114,8 @@ Instr InstrReader::next() {
     // Each label takes at least one byte: a count beyond the remaining bytes is malformed.
     if (n > reader_.remaining()) reader_.fail(Kind::Malformed, "unexpected end (br_table)");
     targets_.resize(n);
-    for (std::uint32_t i = 0; i < n; ++i) targets_[i] = reader_.u32();
+    for (std::uint32_t i = 0; i < n; ++i)
+      targets_[i] = reader_.u32();
     in.index = reader_.u32();
     in.targets = targets_;
     break;
@@ -127,7 +128,8 @@ Instr InstrReader::next() {
     const std::uint32_t n = reader_.u32();
     if (n > reader_.remaining()) reader_.fail(Kind::Malformed, "unexpected end (select types)");
     selectTypes_.resize(n);
-    for (std::uint32_t i = 0; i < n; ++i) selectTypes_[i] = readValType(reader_);
+    for (std::uint32_t i = 0; i < n; ++i)
+      selectTypes_[i] = readValType(reader_);
     in.selectTypes = selectTypes_;
     break;
   }
@@ -137,10 +139,9 @@ Instr InstrReader::next() {
     // 2^32 and beyond cannot be an alignment; later proposals give bit 6 a
     // meaning (a memory index follows), which Wasm 2.0 does not have.
     if (in.mem.alignLog2 >= 32)
-      reader_.failAt(Kind::Malformed,
-                     "malformed memop flags: alignment exponent " +
-                         std::to_string(in.mem.alignLog2),
-                     alignAt);
+      reader_.failAt(
+          Kind::Malformed,
+          "malformed memop flags: alignment exponent " + std::to_string(in.mem.alignLog2), alignAt);
     in.mem.offset = reader_.u32();
     in.mem.memory = 0;
     break;

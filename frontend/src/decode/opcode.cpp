@@ -15,8 +15,10 @@ struct OpcodeTables {
     misc.fill(-1);
     for (std::size_t i = 0; i < static_cast<std::size_t>(Opcode::Count); ++i) {
       const auto &op = kOpcodeInfo[i];
-      if (op.prefix == 0) single[op.code] = static_cast<std::int16_t>(i);
-      else if (op.prefix == 0xFC && op.code < misc.size()) misc[op.code] = static_cast<std::int16_t>(i);
+      if (op.prefix == 0)
+        single[op.code] = static_cast<std::int16_t>(i);
+      else if (op.prefix == 0xFC && op.code < misc.size())
+        misc[op.code] = static_cast<std::int16_t>(i);
     }
   }
 };
@@ -43,8 +45,10 @@ constexpr UnsupportedEntry kUnsupported[] = {
 std::optional<Opcode> lookupOpcode(std::uint8_t prefix, std::uint32_t code) {
   const auto &t = tables();
   std::int16_t idx = -1;
-  if (prefix == 0 && code < 256) idx = t.single[code];
-  else if (prefix == 0xFC && code < t.misc.size()) idx = t.misc[code];
+  if (prefix == 0 && code < 256)
+    idx = t.single[code];
+  else if (prefix == 0xFC && code < t.misc.size())
+    idx = t.misc[code];
   if (idx < 0) return std::nullopt;
   return static_cast<Opcode>(idx);
 }

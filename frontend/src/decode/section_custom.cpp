@@ -42,9 +42,12 @@ std::optional<Names> readNameSection(std::span<const std::uint8_t> bytes, std::s
       if (size > r.remaining() || static_cast<int>(id) <= lastId) return std::nullopt;
       lastId = id;
       ByteReader sub(bytes, r.offset(), r.offset() + size);
-      if (id == kModuleNameSubsection) names.module = sub.name();
-      else if (id == kFunctionNamesSubsection) readFunctionNames(sub, names);
-      else sub.seek(sub.end()); // local names and later subsections are not used
+      if (id == kModuleNameSubsection)
+        names.module = sub.name();
+      else if (id == kFunctionNamesSubsection)
+        readFunctionNames(sub, names);
+      else
+        sub.seek(sub.end()); // local names and later subsections are not used
       if (!sub.atEnd()) return std::nullopt;
       r.seek(sub.end());
     }

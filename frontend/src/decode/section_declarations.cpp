@@ -51,7 +51,8 @@ std::vector<ValType> readResultTypes(ByteReader &r) {
   const std::uint32_t count = readCount(r);
   std::vector<ValType> types;
   types.reserve(count);
-  for (std::uint32_t i = 0; i < count; ++i) types.push_back(readValType(r));
+  for (std::uint32_t i = 0; i < count; ++i)
+    types.push_back(readValType(r));
   return types;
 }
 
@@ -117,7 +118,8 @@ GlobalType readGlobalType(ByteReader &r) {
 void decodeTypeSection(ByteReader &r, DecodeState &s) {
   const std::uint32_t count = readCount(r, 3); // form, two counts
   s.module.types.reserve(count);
-  for (std::uint32_t i = 0; i < count; ++i) s.module.types.push_back(readFuncType(r));
+  for (std::uint32_t i = 0; i < count; ++i)
+    s.module.types.push_back(readFuncType(r));
 }
 
 void decodeImportSection(ByteReader &r, DecodeState &s) {
@@ -166,19 +168,22 @@ void decodeFunctionSection(ByteReader &r, DecodeState &s) {
   const std::uint32_t count = readCount(r);
   s.functionSectionCount = count;
   s.module.functionTypes.reserve(s.module.functionTypes.size() + count);
-  for (std::uint32_t i = 0; i < count; ++i) s.module.functionTypes.push_back(r.u32());
+  for (std::uint32_t i = 0; i < count; ++i)
+    s.module.functionTypes.push_back(r.u32());
 }
 
 void decodeTableSection(ByteReader &r, DecodeState &s) {
   const std::uint32_t count = readCount(r, 3); // reftype, flags, minimum
   s.module.tables.reserve(s.module.tables.size() + count);
-  for (std::uint32_t i = 0; i < count; ++i) s.module.tables.push_back(readTableType(r));
+  for (std::uint32_t i = 0; i < count; ++i)
+    s.module.tables.push_back(readTableType(r));
 }
 
 void decodeMemorySection(ByteReader &r, DecodeState &s) {
   const std::uint32_t count = readCount(r, 2); // flags, minimum
   s.module.memories.reserve(s.module.memories.size() + count);
-  for (std::uint32_t i = 0; i < count; ++i) s.module.memories.push_back(readMemoryType(r));
+  for (std::uint32_t i = 0; i < count; ++i)
+    s.module.memories.push_back(readMemoryType(r));
 }
 
 void decodeGlobalSection(ByteReader &r, DecodeState &s) {

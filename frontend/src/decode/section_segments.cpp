@@ -63,8 +63,10 @@ ElemSegment readElemSegment(ByteReader &r, DecodeState &s) {
   }
   // Encodings 0 and 4 (active, table 0) imply funcref; the others spell the type.
   const bool typeIsImplicit = (flags & ~kElemExpressions) == 0;
-  if (typeIsImplicit) seg.elemType = ValType::FuncRef;
-  else seg.elemType = expressions ? readRefType(r) : readElemKind(r);
+  if (typeIsImplicit)
+    seg.elemType = ValType::FuncRef;
+  else
+    seg.elemType = expressions ? readRefType(r) : readElemKind(r);
   readElemItems(r, s, seg, expressions);
   return seg;
 }
@@ -105,7 +107,8 @@ DataSegment readDataSegment(ByteReader &r, DecodeState &s) {
 void decodeElementSection(ByteReader &r, DecodeState &s) {
   const std::uint32_t count = readCount(r, 2); // flags, at least an item count
   s.module.elems.reserve(count);
-  for (std::uint32_t i = 0; i < count; ++i) s.module.elems.push_back(readElemSegment(r, s));
+  for (std::uint32_t i = 0; i < count; ++i)
+    s.module.elems.push_back(readElemSegment(r, s));
 }
 
 void decodeDataCountSection(ByteReader &r, DecodeState &s) { s.module.dataCount = r.u32(); }
@@ -113,7 +116,8 @@ void decodeDataCountSection(ByteReader &r, DecodeState &s) { s.module.dataCount 
 void decodeDataSection(ByteReader &r, DecodeState &s) {
   const std::uint32_t count = readCount(r, 2); // flags, size
   s.module.datas.reserve(count);
-  for (std::uint32_t i = 0; i < count; ++i) s.module.datas.push_back(readDataSegment(r, s));
+  for (std::uint32_t i = 0; i < count; ++i)
+    s.module.datas.push_back(readDataSegment(r, s));
 }
 
 } // namespace waot::frontend::detail

@@ -223,9 +223,11 @@ private:
     auto mark = [&](const ConstExpr &e) {
       if (e.kind == ConstExpr::Kind::RefFunc && e.index < declared.size()) declared[e.index] = true;
     };
-    for (const Global &global : m_.globals) mark(global.init);
+    for (const Global &global : m_.globals)
+      mark(global.init);
     for (const ElemSegment &seg : m_.elems)
-      for (const ConstExpr &item : seg.items) mark(item);
+      for (const ConstExpr &item : seg.items)
+        mark(item);
     for (const Export &ex : m_.exports)
       if (ex.kind == ExternKind::Func && ex.index < declared.size()) declared[ex.index] = true;
     return declared;

@@ -139,8 +139,8 @@ typedef struct waot_builtins {
   void (*table_init)(void *ctx, uint32_t table, uint32_t segment, uint32_t dst, uint32_t src,
                      uint32_t n);
   void (*elem_drop)(void *ctx, uint32_t segment);
-  void (*table_copy)(void *ctx, uint32_t dst_table, uint32_t src_table, uint32_t dst,
-                     uint32_t src, uint32_t n);
+  void (*table_copy)(void *ctx, uint32_t dst_table, uint32_t src_table, uint32_t dst, uint32_t src,
+                     uint32_t n);
   /* Returns the old size, or UINT32_MAX (-1) on failure. */
   uint32_t (*table_grow)(void *ctx, uint32_t table, void *init, uint32_t delta);
   void (*table_fill)(void *ctx, uint32_t table, uint32_t dst, void *value, uint32_t n);
@@ -243,8 +243,8 @@ enum waot_const_kind {
   WAOT_CONST_I64 = 1,
   WAOT_CONST_F32 = 2,
   WAOT_CONST_F64 = 3,
-  WAOT_CONST_REF_NULL = 4, /* index: the reference type */
-  WAOT_CONST_REF_FUNC = 5, /* index: function index */
+  WAOT_CONST_REF_NULL = 4,  /* index: the reference type */
+  WAOT_CONST_REF_FUNC = 5,  /* index: function index */
   WAOT_CONST_GLOBAL_GET = 6 /* index: global index */
 };
 
@@ -259,11 +259,11 @@ typedef struct waot_import_desc {
   const char *name;
   uint32_t module_len;
   uint32_t name_len;
-  uint8_t kind;      /* waot_extern_kind */
-  uint8_t val_type;  /* global: value type; table: element type */
-  uint8_t mutable_;  /* global */
+  uint8_t kind;     /* waot_extern_kind */
+  uint8_t val_type; /* global: value type; table: element type */
+  uint8_t mutable_; /* global */
   uint8_t reserved;
-  uint32_t type_index; /* function: index into the type list */
+  uint32_t type_index;     /* function: index into the type list */
   waot_limits_desc limits; /* table / memory */
 } waot_import_desc;
 
@@ -277,8 +277,8 @@ typedef struct waot_export_desc {
 } waot_export_desc;
 
 typedef struct waot_function_desc {
-  void *code;          /* wasm calling convention, see waot_func */
-  const char *name;    /* from the name section, may be NULL */
+  void *code;       /* wasm calling convention, see waot_func */
+  const char *name; /* from the name section, may be NULL */
   uint32_t name_len;
   uint32_t type_index;
 } waot_function_desc;
@@ -327,11 +327,11 @@ typedef struct waot_elem_desc {
 typedef void (*waot_entry_fn)(void *ctx, void *code, waot_slot *slots);
 
 typedef struct waot_artifact {
-  uint32_t magic;       /* WAOT_ARTIFACT_MAGIC */
-  uint32_t abi_version; /* WAOT_ABI_VERSION */
-  uint32_t descriptor_size; /* sizeof(waot_artifact) */
-  uint32_t start_function;  /* function index, or UINT32_MAX */
-  const char *producer;     /* e.g. "waot 0.1.0", NUL-terminated */
+  uint32_t magic;            /* WAOT_ARTIFACT_MAGIC */
+  uint32_t abi_version;      /* WAOT_ABI_VERSION */
+  uint32_t descriptor_size;  /* sizeof(waot_artifact) */
+  uint32_t start_function;   /* function index, or UINT32_MAX */
+  const char *producer;      /* e.g. "waot 0.1.0", NUL-terminated */
   const char *target_triple; /* NUL-terminated */
   const char *cpu_features;  /* NUL-terminated, LLVM feature string */
 
@@ -348,7 +348,7 @@ typedef struct waot_artifact {
 
   const waot_functype_desc *types;
   const waot_entry_fn *entry_trampolines; /* per type: generic host->wasm call */
-  void *const *host_adapters;            /* per type: code for an imported host function */
+  void *const *host_adapters;             /* per type: code for an imported host function */
   const waot_import_desc *imports;
   const waot_function_desc *functions;
   const waot_table_desc *tables;
@@ -384,12 +384,14 @@ static inline uint64_t waot_checksum(const uint8_t *data, uint64_t size) {
   uint64_t i = 0;
   for (; i + 8 <= size; i += 8) {
     uint64_t word = 0;
-    for (unsigned b = 0; b < 8; ++b) word |= (uint64_t)data[i + b] << (8 * b);
+    for (unsigned b = 0; b < 8; ++b)
+      word |= (uint64_t)data[i + b] << (8 * b);
     h = waot_checksum_mix(h, word);
   }
   if (i < size) {
     uint64_t word = 0;
-    for (unsigned b = 0; i + b < size; ++b) word |= (uint64_t)data[i + b] << (8 * b);
+    for (unsigned b = 0; i + b < size; ++b)
+      word |= (uint64_t)data[i + b] << (8 * b);
     h = waot_checksum_mix(h, word);
   }
   h ^= h >> 33;

@@ -48,7 +48,8 @@ public:
   }
 
 private:
-  static std::string format(Kind kind, const std::string &message, std::optional<std::size_t> offset,
+  static std::string format(Kind kind, const std::string &message,
+                            std::optional<std::size_t> offset,
                             std::optional<std::uint32_t> function) {
     std::string text = std::string(kindName(kind)) + ": " + message;
     if (offset || function) {

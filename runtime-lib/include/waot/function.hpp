@@ -74,15 +74,15 @@ template <> struct Scalar<double> {
 };
 
 template <class T>
-concept ScalarType = requires { Scalar<T>::type; };
+concept ScalarType = requires {
+  Scalar<T>::type;
+};
 template <class T>
 concept ScalarOrVoid = std::is_void_v<T> || ScalarType<T>;
 
 // Signature of a function pointer, lambda or other single-operator() functor.
 template <class F> struct CallableSignature : CallableSignature<decltype(&F::operator())> {};
-template <class R, class... A> struct CallableSignature<R (*)(A...)> {
-  using Type = R(A...);
-};
+template <class R, class... A> struct CallableSignature<R (*)(A...)> { using Type = R(A...); };
 template <class R, class... A> struct CallableSignature<R (*)(A...) noexcept> {
   using Type = R(A...);
 };
@@ -105,18 +105,22 @@ template <class R, class... A> FuncType signatureOf() {
   return type;
 }
 
-template <class R, class... A, class F> Function wrapCallable(F &&callable, std::type_identity<R(A...)>) {
+template <class R, class... A, class F>
+Function wrapCallable(F &&callable, std::type_identity<R(A...)>) {
   static_assert((ScalarType<std::remove_cvref_t<A>> && ...),
                 "Function::wrap: parameters must be int32_t, int64_t, float or double");
-  static_assert(ScalarOrVoid<R>, "Function::wrap: the result must be void, int32_t, int64_t, float or double");
+  static_assert(ScalarOrVoid<R>,
+                "Function::wrap: the result must be void, int32_t, int64_t, float or double");
   return Function(signatureOf<R, A...>(),
-                  [fn = std::forward<F>(callable)](std::span<const Value> args, std::span<Value> results) mutable {
+                  [fn = std::forward<F>(callable)](std::span<const Value> args,
+                                                   std::span<Value> results) mutable {
                     [&]<std::size_t... I>(std::index_sequence<I...>) {
                       if constexpr (std::is_void_v<R>)
                         fn(Scalar<std::remove_cvref_t<A>>::from(args[I])...);
                       else
                         results[0] = Value(fn(Scalar<std::remove_cvref_t<A>>::from(args[I])...));
-                    }(std::index_sequence_for<A...>{});
+                    }
+                    (std::index_sequence_for<A...>{});
                   });
 }
 
@@ -148,15 +152,18 @@ template <class F> Function Function::wrap(F &&callable) {
 template <class Sig> class TypedFunction;
 
 template <class R, class... A> class TypedFunction<R(A...)> {
-  static_assert((detail::ScalarType<A> && ...), "TypedFunction: parameters must be int32_t, int64_t, float or double");
-  static_assert(detail::ScalarOrVoid<R>, "TypedFunction: the result must be void, int32_t, int64_t, float or double");
+  static_assert((detail::ScalarType<A> && ...),
+                "TypedFunction: parameters must be int32_t, int64_t, float or double");
+  static_assert(detail::ScalarOrVoid<R>,
+                "TypedFunction: the result must be void, int32_t, int64_t, float or double");
 
 public:
   // TypeError when `function` has another type.
   explicit TypedFunction(Function function) : function_(std::move(function)) {
     const FuncType expected = signature();
     if (!(function_.type() == expected))
-      throw TypeError("function has type " + toString(function_.type()) + ", not " + toString(expected));
+      throw TypeError("function has type " + toString(function_.type()) + ", not " +
+                      toString(expected));
     target_ = detail::nativeTarget(function_);
   }
 

@@ -133,17 +133,17 @@ void waot_module_delete(waot_module_t *module);
 /* The type of an import or export. Pointers stay valid as long as a handle
  * on the module exists. */
 typedef struct waot_extern_type {
-  uint8_t kind;         /* waot_extern_kind */
-  uint8_t val_type;     /* global: value type; table: element type */
-  uint8_t is_mutable;   /* global */
-  uint8_t has_max;      /* table, memory */
-  uint32_t num_params;  /* function */
-  uint32_t num_results; /* function */
+  uint8_t kind;           /* waot_extern_kind */
+  uint8_t val_type;       /* global: value type; table: element type */
+  uint8_t is_mutable;     /* global */
+  uint8_t has_max;        /* table, memory */
+  uint32_t num_params;    /* function */
+  uint32_t num_results;   /* function */
   const uint8_t *params;  /* function: num_params waot_valtype codes */
   const uint8_t *results; /* function: num_results waot_valtype codes */
-  uint64_t min;         /* table: elements; memory: 64 KiB pages */
-  uint64_t max;         /* when has_max */
-  const char *text;     /* e.g. "function (i32) -> ()", "memory {min 1}" */
+  uint64_t min;           /* table: elements; memory: 64 KiB pages */
+  uint64_t max;           /* when has_max */
+  const char *text;       /* e.g. "function (i32) -> ()", "memory {min 1}" */
 } waot_extern_type_t;
 
 typedef struct waot_import_info {
@@ -173,12 +173,12 @@ void waot_imports_delete(waot_imports_t *imports);
  * the handle passed in may be deleted right after. */
 waot_status waot_imports_define_func(waot_imports_t *imports, const char *module, const char *name,
                                      const waot_func_t *func);
-waot_status waot_imports_define_memory(waot_imports_t *imports, const char *module, const char *name,
-                                       const waot_memory_t *memory);
+waot_status waot_imports_define_memory(waot_imports_t *imports, const char *module,
+                                       const char *name, const waot_memory_t *memory);
 waot_status waot_imports_define_table(waot_imports_t *imports, const char *module, const char *name,
                                       const waot_table_t *table);
-waot_status waot_imports_define_global(waot_imports_t *imports, const char *module, const char *name,
-                                       const waot_global_t *global);
+waot_status waot_imports_define_global(waot_imports_t *imports, const char *module,
+                                       const char *name, const waot_global_t *global);
 /* Defines every export of `instance` under `module`. */
 waot_status waot_imports_define_instance(waot_imports_t *imports, const char *module,
                                          const waot_instance_t *instance);
@@ -189,14 +189,19 @@ waot_status waot_imports_define_instance(waot_imports_t *imports, const char *mo
  * WAOT_ERROR_TYPE for a missing import namespace, WAOT_ERROR_LINK for a
  * missing or mismatched import, WAOT_ERROR_RUNTIME for a trap in a segment
  * or the start function. */
-waot_status waot_instance_new(const waot_module_t *module, const waot_imports_t *imports, waot_instance_t **out);
+waot_status waot_instance_new(const waot_module_t *module, const waot_imports_t *imports,
+                              waot_instance_t **out);
 void waot_instance_delete(waot_instance_t *instance);
 /* instance.exports.NAME (WAOT_ERROR_OTHER when there is no such export of
  * that kind). */
-waot_status waot_instance_export_func(const waot_instance_t *instance, const char *name, waot_func_t **out);
-waot_status waot_instance_export_memory(const waot_instance_t *instance, const char *name, waot_memory_t **out);
-waot_status waot_instance_export_table(const waot_instance_t *instance, const char *name, waot_table_t **out);
-waot_status waot_instance_export_global(const waot_instance_t *instance, const char *name, waot_global_t **out);
+waot_status waot_instance_export_func(const waot_instance_t *instance, const char *name,
+                                      waot_func_t **out);
+waot_status waot_instance_export_memory(const waot_instance_t *instance, const char *name,
+                                        waot_memory_t **out);
+waot_status waot_instance_export_table(const waot_instance_t *instance, const char *name,
+                                       waot_table_t **out);
+waot_status waot_instance_export_global(const waot_instance_t *instance, const char *name,
+                                        waot_global_t **out);
 
 /* ---- functions ----------------------------------------------------------- */
 
@@ -211,9 +216,9 @@ typedef const char *(*waot_host_callback)(void *env, const waot_value_t *args, s
 /* A host function of type (params) -> (results) (waot_valtype codes).
  * `finalizer` (may be NULL) is called with `env` once the function is no
  * longer referenced by anything. */
-waot_status waot_func_new(const uint8_t *params, size_t num_params, const uint8_t *results, size_t num_results,
-                          waot_host_callback callback, void *env, void (*finalizer)(void *env),
-                          waot_func_t **out);
+waot_status waot_func_new(const uint8_t *params, size_t num_params, const uint8_t *results,
+                          size_t num_results, waot_host_callback callback, void *env,
+                          void (*finalizer)(void *env), waot_func_t **out);
 void waot_func_delete(waot_func_t *func);
 size_t waot_func_param_count(const waot_func_t *func);
 size_t waot_func_result_count(const waot_func_t *func);
@@ -232,7 +237,8 @@ waot_status waot_value_func(const waot_value_t *value, waot_func_t **out);
 /* ---- memories ------------------------------------------------------------ */
 
 /* new WebAssembly.Memory({initial, maximum}), in 64 KiB pages. */
-waot_status waot_memory_new(uint32_t min_pages, int has_max, uint32_t max_pages, waot_memory_t **out);
+waot_status waot_memory_new(uint32_t min_pages, int has_max, uint32_t max_pages,
+                            waot_memory_t **out);
 void waot_memory_delete(waot_memory_t *memory);
 /* The bytes. The base never moves, also across grow. */
 uint8_t *waot_memory_data(const waot_memory_t *memory);
@@ -246,14 +252,15 @@ waot_status waot_memory_grow(waot_memory_t *memory, uint32_t delta_pages, uint32
 
 /* new WebAssembly.Table({element, initial, maximum}, init); `init` may be
  * NULL (ref.null). */
-waot_status waot_table_new(uint8_t elem_type, uint32_t min, int has_max, uint32_t max, const waot_value_t *init,
-                           waot_table_t **out);
+waot_status waot_table_new(uint8_t elem_type, uint32_t min, int has_max, uint32_t max,
+                           const waot_value_t *init, waot_table_t **out);
 void waot_table_delete(waot_table_t *table);
 uint32_t waot_table_size(const waot_table_t *table);
 /* WAOT_ERROR_RUNTIME "out of bounds table access" for index >= size. */
 waot_status waot_table_get(const waot_table_t *table, uint32_t index, waot_value_t *out);
 waot_status waot_table_set(waot_table_t *table, uint32_t index, const waot_value_t *value);
-waot_status waot_table_grow(waot_table_t *table, uint32_t delta, const waot_value_t *init, uint32_t *old_size);
+waot_status waot_table_grow(waot_table_t *table, uint32_t delta, const waot_value_t *init,
+                            uint32_t *old_size);
 
 /* ---- globals ------------------------------------------------------------- */
 

@@ -16,7 +16,8 @@ int main(int argc, char **argv) {
     return 2;
   }
   std::ifstream file(argv[1], std::ios::binary);
-  const std::vector<std::uint8_t> bytes{std::istreambuf_iterator<char>(file), std::istreambuf_iterator<char>()};
+  const std::vector<std::uint8_t> bytes{std::istreambuf_iterator<char>(file),
+                                        std::istreambuf_iterator<char>()};
   try {
     waot::Imports imports;
     imports.define("host", "callback", waot::Function::wrap([](std::int32_t x) {

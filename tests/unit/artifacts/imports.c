@@ -14,11 +14,15 @@ SIG_0_0(t5)
 
 static const waot_ctx_counts COUNTS = {6, 1, 1, 2, 1, 3, 9};
 
-static waot_func *imported_func(void *ctx, int index) { return CTX_ARRAY(ctx, COUNTS, imported_funcs, waot_func *)[index]; }
+static waot_func *imported_func(void *ctx, int index) {
+  return CTX_ARRAY(ctx, COUNTS, imported_funcs, waot_func *)[index];
+}
 static waot_global_cell *imported_global(void *ctx, int index) {
   return CTX_ARRAY(ctx, COUNTS, imported_globals, waot_global_cell *)[index];
 }
-static waot_global_cell *started_cell(void *ctx) { return CTX_ARRAY(ctx, COUNTS, defined_globals, waot_global_cell); }
+static waot_global_cell *started_cell(void *ctx) {
+  return CTX_ARRAY(ctx, COUNTS, defined_globals, waot_global_cell);
+}
 
 static int32_t f_call_add(void *ctx, int32_t a, int32_t b) {
   waot_func *add = imported_func(ctx, 0);
@@ -38,7 +42,8 @@ static int32_t f_call_tab(void *ctx, int32_t index) {
   if ((uint32_t)index >= table->size) TRAP(ctx, WAOT_TRAP_UNDEFINED_ELEMENT);
   waot_func *callee = (waot_func *)table->elements[(uint32_t)index];
   if (!callee) TRAP(ctx, WAOT_TRAP_UNINITIALIZED_ELEMENT);
-  if (callee->type_id != CTX_ARRAY(ctx, COUNTS, type_ids, uint32_t)[3]) TRAP(ctx, WAOT_TRAP_INDIRECT_CALL_TYPE_MISMATCH);
+  if (callee->type_id != CTX_ARRAY(ctx, COUNTS, type_ids, uint32_t)[3])
+    TRAP(ctx, WAOT_TRAP_INDIRECT_CALL_TYPE_MISMATCH);
   return ((int32_t(*)(void *))callee->code)(callee->ctx);
 }
 static int32_t f_nest(void *ctx, int32_t depth) {
@@ -51,12 +56,15 @@ static void f_start(void *ctx) {
   ((void (*)(void *, int32_t))log->code)(log->ctx, 1234);
   *started_cell(ctx) = to_i32(7);
 }
-static int32_t f_seven(void *ctx) { (void)ctx; return 7; }
+static int32_t f_seven(void *ctx) {
+  (void)ctx;
+  return 7;
+}
 static int32_t f_started(void *ctx) { return from_i32(*started_cell(ctx)); }
 
 static const uint8_t TYPES_BYTES[] = {WAOT_I32, WAOT_I32, WAOT_I32, WAOT_I64};
 static const waot_functype_desc TYPES[] = {
-    {2, 1, TYPES_BYTES}, {1, 0, TYPES_BYTES}, {1, 1, TYPES_BYTES},
+    {2, 1, TYPES_BYTES}, {1, 0, TYPES_BYTES},     {1, 1, TYPES_BYTES},
     {0, 1, TYPES_BYTES}, {0, 1, TYPES_BYTES + 3}, {0, 0, TYPES_BYTES},
 };
 static const waot_entry_fn ENTRIES[] = {t0_entry, t1_entry, t2_entry, t3_entry, t4_entry, t5_entry};
@@ -72,24 +80,35 @@ static const waot_import_desc IMPORTS[] = {
     {NAMES("env", "reenter"), WAOT_EXTERN_FUNC, 0, 0, 0, 2, LIMITS_MIN(0)},
 };
 static const waot_function_desc FUNCTIONS[] = {
-    {(void *)f_call_add, STR("call_add"), 0},       {(void *)f_read_mem, STR("read_mem"), 2},
-    {(void *)f_get_g_const, STR("get_g_const"), 3}, {(void *)f_bump_g_mut, STR("bump_g_mut"), 4},
-    {(void *)f_call_tab, STR("call_tab"), 2},       {(void *)f_nest, STR("nest"), 2},
-    {(void *)f_start, STR("start"), 5},             {(void *)f_seven, STR("seven"), 3},
+    {(void *)f_call_add, STR("call_add"), 0},
+    {(void *)f_read_mem, STR("read_mem"), 2},
+    {(void *)f_get_g_const, STR("get_g_const"), 3},
+    {(void *)f_bump_g_mut, STR("bump_g_mut"), 4},
+    {(void *)f_call_tab, STR("call_tab"), 2},
+    {(void *)f_nest, STR("nest"), 2},
+    {(void *)f_start, STR("start"), 5},
+    {(void *)f_seven, STR("seven"), 3},
     {(void *)f_started, STR("started"), 3},
 };
 static const waot_global_desc GLOBALS[] = {{CONST_I32(0), WAOT_I32, 1, {0}}};
 static const waot_const_expr ITEMS[] = {CONST_REF_FUNC(10), CONST_REF_FUNC(0)};
-static const waot_elem_desc ELEMS[] = {{ITEMS, 2, WAOT_SEGMENT_ACTIVE, CONST_GLOBAL_GET(0), 0, WAOT_FUNCREF, {0}}};
+static const waot_elem_desc ELEMS[] = {
+    {ITEMS, 2, WAOT_SEGMENT_ACTIVE, CONST_GLOBAL_GET(0), 0, WAOT_FUNCREF, {0}}};
 static const uint8_t IMP[] = "imp";
 static const waot_data_desc DATAS[] = {{IMP, 3, CONST_I32(8), WAOT_SEGMENT_ACTIVE, 0}};
 static const waot_export_desc EXPORTS[] = {
-    {STR("call_add"), WAOT_EXTERN_FUNC, {0}, 3, 0},    {STR("read_mem"), WAOT_EXTERN_FUNC, {0}, 4, 0},
-    {STR("get_g_const"), WAOT_EXTERN_FUNC, {0}, 5, 0}, {STR("bump_g_mut"), WAOT_EXTERN_FUNC, {0}, 6, 0},
-    {STR("call_tab"), WAOT_EXTERN_FUNC, {0}, 7, 0},    {STR("nest"), WAOT_EXTERN_FUNC, {0}, 8, 0},
-    {STR("seven"), WAOT_EXTERN_FUNC, {0}, 10, 0},      {STR("started_fn"), WAOT_EXTERN_FUNC, {0}, 11, 0},
-    {STR("add_reexport"), WAOT_EXTERN_FUNC, {0}, 0, 0}, {STR("mem"), WAOT_EXTERN_MEMORY, {0}, 0, 0},
-    {STR("tab"), WAOT_EXTERN_TABLE, {0}, 0, 0},        {STR("g_mut"), WAOT_EXTERN_GLOBAL, {0}, 1, 0},
+    {STR("call_add"), WAOT_EXTERN_FUNC, {0}, 3, 0},
+    {STR("read_mem"), WAOT_EXTERN_FUNC, {0}, 4, 0},
+    {STR("get_g_const"), WAOT_EXTERN_FUNC, {0}, 5, 0},
+    {STR("bump_g_mut"), WAOT_EXTERN_FUNC, {0}, 6, 0},
+    {STR("call_tab"), WAOT_EXTERN_FUNC, {0}, 7, 0},
+    {STR("nest"), WAOT_EXTERN_FUNC, {0}, 8, 0},
+    {STR("seven"), WAOT_EXTERN_FUNC, {0}, 10, 0},
+    {STR("started_fn"), WAOT_EXTERN_FUNC, {0}, 11, 0},
+    {STR("add_reexport"), WAOT_EXTERN_FUNC, {0}, 0, 0},
+    {STR("mem"), WAOT_EXTERN_MEMORY, {0}, 0, 0},
+    {STR("tab"), WAOT_EXTERN_TABLE, {0}, 0, 0},
+    {STR("g_mut"), WAOT_EXTERN_GLOBAL, {0}, 1, 0},
     {STR("started"), WAOT_EXTERN_GLOBAL, {0}, 2, 0},
 };
 

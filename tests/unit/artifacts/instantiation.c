@@ -9,7 +9,10 @@ SIG_0_0(t1)
 
 static const waot_ctx_counts COUNTS = {2, 1, 1, 3, 0, 0, 2};
 
-static int32_t f_forty_two(void *ctx) { (void)ctx; return 42; }
+static int32_t f_forty_two(void *ctx) {
+  (void)ctx;
+  return 42;
+}
 /* Marks memory[100], then traps with the kind in global start_kind (if any). */
 static void f_start(void *ctx) {
   CTX_HEADER(ctx)->memory0_base[100] = 'S';

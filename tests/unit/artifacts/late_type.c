@@ -12,7 +12,8 @@ static double f_call0(void *ctx, int64_t x, double y) {
   if (table->size == 0) TRAP(ctx, WAOT_TRAP_UNDEFINED_ELEMENT);
   waot_func *callee = (waot_func *)table->elements[0];
   if (!callee) TRAP(ctx, WAOT_TRAP_UNINITIALIZED_ELEMENT);
-  if (callee->type_id != CTX_ARRAY(ctx, COUNTS, type_ids, uint32_t)[0]) TRAP(ctx, WAOT_TRAP_INDIRECT_CALL_TYPE_MISMATCH);
+  if (callee->type_id != CTX_ARRAY(ctx, COUNTS, type_ids, uint32_t)[0])
+    TRAP(ctx, WAOT_TRAP_INDIRECT_CALL_TYPE_MISMATCH);
   return ((double (*)(void *, int64_t, double))callee->code)(callee->ctx, x, y);
 }
 

@@ -17,10 +17,14 @@ static int32_t f_load_i32(void *ctx, int32_t addr) {
   memcpy(&value, base(ctx) + (uint32_t)addr, 4);
   return value;
 }
-static void f_store_i32(void *ctx, int32_t addr, int32_t value) { memcpy(base(ctx) + (uint32_t)addr, &value, 4); }
+static void f_store_i32(void *ctx, int32_t addr, int32_t value) {
+  memcpy(base(ctx) + (uint32_t)addr, &value, 4);
+}
 /* 5 GiB past the base: inside the 8 GiB reservation, never accessible. */
 static int32_t f_load_far(void *ctx) { return *(volatile uint8_t *)(base(ctx) + (5ull << 30)); }
-static int32_t f_size(void *ctx) { return (int32_t)(CTX_HEADER(ctx)->memory0->size / WAOT_PAGE_SIZE); }
+static int32_t f_size(void *ctx) {
+  return (int32_t)(CTX_HEADER(ctx)->memory0->size / WAOT_PAGE_SIZE);
+}
 static int32_t f_grow(void *ctx, int32_t delta) {
   return (int32_t)CTX_HEADER(ctx)->builtins->memory_grow(ctx, 0, (uint32_t)delta);
 }
@@ -31,10 +35,15 @@ static void f_copy(void *ctx, int32_t dst, int32_t src, int32_t n) {
   CTX_HEADER(ctx)->builtins->memory_copy(ctx, 0, 0, (uint32_t)dst, (uint32_t)src, (uint32_t)n);
 }
 static void f_init(void *ctx, int32_t segment, int32_t dst, int32_t src, int32_t n) {
-  CTX_HEADER(ctx)->builtins->memory_init(ctx, 0, (uint32_t)segment, (uint32_t)dst, (uint32_t)src, (uint32_t)n);
+  CTX_HEADER(ctx)->builtins->memory_init(ctx, 0, (uint32_t)segment, (uint32_t)dst, (uint32_t)src,
+                                         (uint32_t)n);
 }
-static void f_drop(void *ctx, int32_t segment) { CTX_HEADER(ctx)->builtins->data_drop(ctx, (uint32_t)segment); }
-static int32_t f_load_u8(void *ctx, int32_t addr) { return *(volatile uint8_t *)(base(ctx) + (uint32_t)addr); }
+static void f_drop(void *ctx, int32_t segment) {
+  CTX_HEADER(ctx)->builtins->data_drop(ctx, (uint32_t)segment);
+}
+static int32_t f_load_u8(void *ctx, int32_t addr) {
+  return *(volatile uint8_t *)(base(ctx) + (uint32_t)addr);
+}
 
 static const uint8_t TYPES_BYTES[] = {WAOT_I32, WAOT_I32, WAOT_I32, WAOT_I32, WAOT_I32};
 static const waot_functype_desc TYPES[] = {

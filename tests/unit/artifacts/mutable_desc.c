@@ -6,13 +6,17 @@
 SIG_1_1(t0, i32, i32)
 SIG_0_0(t1)
 
-static int32_t f_id(void *ctx, int32_t x) { (void)ctx; return x; }
+static int32_t f_id(void *ctx, int32_t x) {
+  (void)ctx;
+  return x;
+}
 
 static uint8_t TYPES_BYTES[] = {WAOT_I32, WAOT_I32};
 static waot_functype_desc TYPES[] = {{1, 1, TYPES_BYTES}, {0, 0, TYPES_BYTES}};
 static waot_entry_fn ENTRIES[] = {t0_entry, t1_entry};
 static void *ADAPTERS[] = {(void *)t0_adapter, (void *)t1_adapter};
-static waot_import_desc IMPORTS[] = {{NAMES("env", "f"), WAOT_EXTERN_FUNC, 0, 0, 0, 0, LIMITS_MIN(0)}};
+static waot_import_desc IMPORTS[] = {
+    {NAMES("env", "f"), WAOT_EXTERN_FUNC, 0, 0, 0, 0, LIMITS_MIN(0)}};
 static waot_function_desc FUNCTIONS[] = {{(void *)f_id, STR("id"), 0}};
 static waot_table_desc TABLES[] = {{LIMITS_MIN(1), WAOT_FUNCREF, {0}}};
 static waot_memory_desc MEMORIES[] = {{LIMITS(1, 2)}};
@@ -24,7 +28,8 @@ static waot_export_desc EXPORTS[] = {
     {STR("g"), WAOT_EXTERN_GLOBAL, {0}, 0, 0},
 };
 static waot_const_expr ITEMS[] = {CONST_REF_FUNC(1)};
-static waot_elem_desc ELEMS[] = {{ITEMS, 1, WAOT_SEGMENT_ACTIVE, CONST_I32(0), 0, WAOT_FUNCREF, {0}}};
+static waot_elem_desc ELEMS[] = {
+    {ITEMS, 1, WAOT_SEGMENT_ACTIVE, CONST_I32(0), 0, WAOT_FUNCREF, {0}}};
 static uint8_t X[] = "x";
 static waot_data_desc DATAS[] = {{X, 1, CONST_I32(0), WAOT_SEGMENT_ACTIVE, 0}};
 

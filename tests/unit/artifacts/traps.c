@@ -27,7 +27,10 @@ static void f_call_thrower(void *ctx) {
   ((void (*)(void *))thrower->code)(thrower->ctx);
 }
 static void f_trap(void *ctx, int32_t kind) { TRAP(ctx, (uint32_t)kind); }
-static int32_t f_ok(void *ctx) { (void)ctx; return 42; }
+static int32_t f_ok(void *ctx) {
+  (void)ctx;
+  return 42;
+}
 /* An address the compiler cannot see through (and so cannot fold). */
 static volatile uintptr_t wild_address = 0x10;
 static int32_t f_wild(void *ctx) {
@@ -39,7 +42,8 @@ static const uint8_t TYPES_BYTES[] = {WAOT_I32, WAOT_I32};
 static const waot_functype_desc TYPES[] = {
     {0, 0, TYPES_BYTES}, {1, 1, TYPES_BYTES}, {1, 0, TYPES_BYTES}, {0, 1, TYPES_BYTES}};
 static const waot_entry_fn ENTRIES[] = {t0_entry, t1_entry, t2_entry, t3_entry};
-static void *const ADAPTERS[] = {(void *)t0_adapter, (void *)t1_adapter, (void *)t2_adapter, (void *)t3_adapter};
+static void *const ADAPTERS[] = {(void *)t0_adapter, (void *)t1_adapter, (void *)t2_adapter,
+                                 (void *)t3_adapter};
 static const waot_import_desc IMPORTS[] = {
     {NAMES("env", "thrower"), WAOT_EXTERN_FUNC, 0, 0, 0, 0, LIMITS_MIN(0)},
 };
@@ -49,8 +53,10 @@ static const waot_function_desc FUNCTIONS[] = {
     {(void *)f_wild, STR("wild"), 3},
 };
 static const waot_export_desc EXPORTS[] = {
-    {STR("recurse"), WAOT_EXTERN_FUNC, {0}, 1, 0}, {STR("call_thrower"), WAOT_EXTERN_FUNC, {0}, 2, 0},
-    {STR("trap"), WAOT_EXTERN_FUNC, {0}, 3, 0},    {STR("ok"), WAOT_EXTERN_FUNC, {0}, 4, 0},
+    {STR("recurse"), WAOT_EXTERN_FUNC, {0}, 1, 0},
+    {STR("call_thrower"), WAOT_EXTERN_FUNC, {0}, 2, 0},
+    {STR("trap"), WAOT_EXTERN_FUNC, {0}, 3, 0},
+    {STR("ok"), WAOT_EXTERN_FUNC, {0}, 4, 0},
     {STR("wild"), WAOT_EXTERN_FUNC, {0}, 5, 0},
 };
 

@@ -28,15 +28,15 @@ public:
 
   std::uint8_t u8();
   std::uint8_t peekU8() const;
-  std::uint32_t u32();  // unsigned LEB128, at most 5 bytes, unused bits zero
-  std::uint64_t u64();  // unsigned LEB128, at most 10 bytes
-  std::int32_t s32();   // signed LEB128, at most 5 bytes, unused bits = sign
-  std::int64_t s64();   // signed LEB128, at most 10 bytes
-  std::int64_t s33();   // signed LEB128 (block types), at most 5 bytes
+  std::uint32_t u32();     // unsigned LEB128, at most 5 bytes, unused bits zero
+  std::uint64_t u64();     // unsigned LEB128, at most 10 bytes
+  std::int32_t s32();      // signed LEB128, at most 5 bytes, unused bits = sign
+  std::int64_t s64();      // signed LEB128, at most 10 bytes
+  std::int64_t s33();      // signed LEB128 (block types), at most 5 bytes
   std::uint32_t fixed32(); // little-endian raw 4 bytes (f32 bit patterns)
   std::uint64_t fixed64(); // little-endian raw 8 bytes (f64 bit patterns)
   std::span<const std::uint8_t> bytes(std::size_t n);
-  std::string name();   // vec(byte) that must be valid UTF-8
+  std::string name(); // vec(byte) that must be valid UTF-8
 
   [[noreturn]] void fail(CompileError::Kind kind, const std::string &message) const {
     failAt(kind, message, pos_);

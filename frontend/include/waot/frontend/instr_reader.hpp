@@ -42,7 +42,7 @@ struct Instr {
   std::uint64_t bits = 0;
   BlockType block;
   MemArg mem;
-  ValType refType = ValType::FuncRef;   // RefType
+  ValType refType = ValType::FuncRef;     // RefType
   std::span<const std::uint32_t> targets; // BrTable labels (valid until next())
   std::span<const ValType> selectTypes;   // SelectTypes (valid until next())
 };

@@ -61,10 +61,10 @@ const char *toString(ExternKind k);
 struct ConstExpr {
   enum class Kind : std::uint8_t { I32, I64, F32, F64, RefNull, RefFunc, GlobalGet };
   Kind kind = Kind::I32;
-  std::uint64_t bits = 0;  // I32/I64/F32/F64: the value's bit pattern (zero-extended)
-  std::uint32_t index = 0; // RefFunc: function index; GlobalGet: global index
+  std::uint64_t bits = 0;             // I32/I64/F32/F64: the value's bit pattern (zero-extended)
+  std::uint32_t index = 0;            // RefFunc: function index; GlobalGet: global index
   ValType refType = ValType::FuncRef; // RefNull: the reference type
-  std::size_t offset = 0;  // byte offset of the expression (for error messages)
+  std::size_t offset = 0;             // byte offset of the expression (for error messages)
 };
 
 struct Import {
@@ -95,8 +95,8 @@ enum class SegmentMode : std::uint8_t { Active, Passive, Declarative };
 struct ElemSegment {
   SegmentMode mode = SegmentMode::Active;
   ValType elemType = ValType::FuncRef;
-  std::uint32_t table = 0;    // Active
-  ConstExpr offset;           // Active
+  std::uint32_t table = 0;      // Active
+  ConstExpr offset;             // Active
   std::vector<ConstExpr> items; // RefNull / RefFunc / GlobalGet each
   std::size_t sectionOffset = 0;
 };
@@ -117,10 +117,10 @@ struct LocalDecl {
 // A defined function's body: where its instructions are in the module bytes.
 struct FunctionBody {
   std::vector<LocalDecl> locals;
-  std::uint64_t numLocals = 0;   // sum of the declared local counts (not params)
-  std::size_t bodyOffset = 0;    // offset of the body (its size field) in the module
-  std::size_t codeOffset = 0;    // first instruction byte
-  std::size_t endOffset = 0;     // one past the final `end`
+  std::uint64_t numLocals = 0; // sum of the declared local counts (not params)
+  std::size_t bodyOffset = 0;  // offset of the body (its size field) in the module
+  std::size_t codeOffset = 0;  // first instruction byte
+  std::size_t endOffset = 0;   // one past the final `end`
 };
 
 struct CustomSection {
@@ -146,7 +146,7 @@ struct Module {
   std::vector<ElemSegment> elems;
   std::vector<DataSegment> datas;
   std::optional<std::uint32_t> dataCount;
-  std::vector<FunctionBody> bodies;         // defined functions only
+  std::vector<FunctionBody> bodies; // defined functions only
   std::vector<CustomSection> customSections;
 
   // From the `name` custom section, when present and well formed.
@@ -163,8 +163,12 @@ struct Module {
   bool isImportedFunction(std::uint32_t f) const { return f < numImportedFunctions; }
   bool isImportedGlobal(std::uint32_t g) const { return g < numImportedGlobals; }
   // Defined-function index -> function index and back.
-  std::uint32_t functionIndex(std::uint32_t defined) const { return defined + numImportedFunctions; }
-  std::uint32_t definedIndex(std::uint32_t function) const { return function - numImportedFunctions; }
+  std::uint32_t functionIndex(std::uint32_t defined) const {
+    return defined + numImportedFunctions;
+  }
+  std::uint32_t definedIndex(std::uint32_t function) const {
+    return function - numImportedFunctions;
+  }
   const FuncType &functionType(std::uint32_t f) const { return types[functionTypes[f]]; }
 
   std::span<const std::uint8_t> view() const { return {bytes->data(), bytes->size()}; }

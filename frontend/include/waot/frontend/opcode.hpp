@@ -43,14 +43,52 @@ enum class ImmKind : std::uint8_t {
 // Signatures of uniform instructions, named result_params (see opcodes.def).
 enum class Sig : std::uint8_t {
   Special,
-  i_v, l_v, f_v, d_v, v_v,
-  i_i, i_l, i_f, i_d, l_l, l_i, l_f, l_d, f_f, f_i, f_l, f_d, d_d, d_i, d_l, d_f,
-  i_ii, i_ll, i_ff, i_dd, l_ll, f_ff, d_dd,
-  v_ii, v_il, v_if, v_id, v_iii,
+  i_v,
+  l_v,
+  f_v,
+  d_v,
+  v_v,
+  i_i,
+  i_l,
+  i_f,
+  i_d,
+  l_l,
+  l_i,
+  l_f,
+  l_d,
+  f_f,
+  f_i,
+  f_l,
+  f_d,
+  d_d,
+  d_i,
+  d_l,
+  d_f,
+  i_ii,
+  i_ll,
+  i_ff,
+  i_dd,
+  l_ll,
+  f_ff,
+  d_dd,
+  v_ii,
+  v_il,
+  v_if,
+  v_id,
+  v_iii,
 };
 
 enum class Category : std::uint8_t {
-  Control, Parametric, Variable, Table, Memory, Const, Compare, Arith, Convert, Reference
+  Control,
+  Parametric,
+  Variable,
+  Table,
+  Memory,
+  Const,
+  Compare,
+  Arith,
+  Convert,
+  Reference
 };
 
 enum class Feature : std::uint8_t { MVP, SignExt, SatConv, BulkMemory, RefTypes };
@@ -67,11 +105,12 @@ struct OpcodeInfo {
 };
 
 inline constexpr OpcodeInfo kOpcodeInfo[] = {
-#define WAOT_OPCODE(Id, Prefix, Code, Name, Imm, Sig_, Category_, Feature_, Extra)                  \
+#define WAOT_OPCODE(Id, Prefix, Code, Name, Imm, Sig_, Category_, Feature_, Extra)                 \
   {Prefix, Code, Name, ImmKind::Imm, Sig::Sig_, Category::Category_, Feature::Feature_, Extra},
 #include "waot/frontend/opcodes.def"
 };
-static_assert(sizeof(kOpcodeInfo) / sizeof(kOpcodeInfo[0]) == static_cast<std::size_t>(Opcode::Count));
+static_assert(sizeof(kOpcodeInfo) / sizeof(kOpcodeInfo[0]) ==
+              static_cast<std::size_t>(Opcode::Count));
 
 constexpr const OpcodeInfo &info(Opcode op) { return kOpcodeInfo[static_cast<std::size_t>(op)]; }
 constexpr std::string_view name(Opcode op) { return info(op).name; }
