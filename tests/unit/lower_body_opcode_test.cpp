@@ -155,10 +155,16 @@ const Markers &expectedMarkers() {
     };
     const std::string i32v = ", i32 " + v;
     builtin(Opcode::MemoryGrow, offsetof(waot_builtins, memory_grow), "i32", ", i32 0" + i32v);
-    builtin(Opcode::MemoryFill, offsetof(waot_builtins, memory_fill), "void",
-            ", i32 0" + i32v + i32v + i32v);
-    builtin(Opcode::MemoryCopy, offsetof(waot_builtins, memory_copy), "void",
-            ", i32 0, i32 0" + i32v + i32v + i32v);
+    // memory.fill/copy are inline: the whole range checked against the
+    // current size (u32 + u32 in 64 bits), then llvm.memset / llvm.memmove.
+    const std::string rangeCheck = "icmp ugt i64 " + v + ", " + v;
+    const std::string rangeEnd = "add nuw nsw i64 " + v + ", " + v;
+    m[Opcode::MemoryFill] = {rangeEnd, rangeCheck,
+                             R"(call void @llvm\.memset\.p0\.i64\(ptr align 1 %\d+, i8 %\d+, )"
+                             R"(i64 %\d+, i1 false\), !tbaa)"};
+    m[Opcode::MemoryCopy] = {rangeEnd, rangeCheck,
+                             R"(call void @llvm\.memmove\.p0\.p0\.i64\(ptr align 1 %\d+, )"
+                             R"(ptr align 1 %\d+, i64 %\d+, i1 false\), !tbaa)"};
     builtin(Opcode::MemoryInit, offsetof(waot_builtins, memory_init), "void",
             ", i32 0, i32 1" + i32v + i32v + i32v);
     builtin(Opcode::DataDrop, offsetof(waot_builtins, data_drop), "void", ", i32 1");
@@ -320,7 +326,8 @@ TEST_P(UniformOpcode, LowersToItsExactSemantics) {
   const Opcode op = GetParam();
   const Shape shape = shapeOf(frontend::info(op).sig);
   Code code;
-  for (std::uint32_t i = 0; i < shape.params.size(); ++i) code.get(i);
+  for (std::uint32_t i = 0; i < shape.params.size(); ++i)
+    code.get(i);
   code.op(op);
   ASSERT_TRUE(appendImmediates(code, frontend::info(op).imm)) << "immediate layout not covered";
   code.end();
@@ -420,13 +427,16 @@ TEST(SpecialOpcodes, EachLowersToVerifiedIR) {
 
 TEST(OpcodeCoverage, EveryOpcodeOfTheTableIsExercised) {
   std::set<Opcode> covered;
-  for (Opcode op : uniformOpcodes()) covered.insert(op);
-  for (const SpecialCase &c : specialCases()) covered.insert(c.op);
+  for (Opcode op : uniformOpcodes())
+    covered.insert(op);
+  for (const SpecialCase &c : specialCases())
+    covered.insert(c.op);
   for (std::size_t i = 0; i < static_cast<std::size_t>(Opcode::Count); ++i)
     EXPECT_TRUE(covered.count(static_cast<Opcode>(i)))
         << "no lowering test for " << frontend::kOpcodeInfo[i].name;
   // Every uniform opcode also has its expected IR.
-  for (Opcode op : uniformOpcodes()) EXPECT_TRUE(expectedMarkers().count(op)) << frontend::name(op);
+  for (Opcode op : uniformOpcodes())
+    EXPECT_TRUE(expectedMarkers().count(op)) << frontend::name(op);
 }
 
 } // namespace

@@ -14,11 +14,14 @@ void FunctionLowering::emitCall(const Instr &in) {
     // Same instance: a direct call sharing our context.
     llvm::Function *target =
         checkedAt(env_.functions, wasm_.definedIndex(callee), "defined function");
+    consumeLoadSumsBeforeCall();
     emitCallWithSignature(type, target, ctx_, signature, target->getCallingConv());
     return;
   }
+  consumeLoadSumsBeforeCall();
   // An import is bound at instantiation: its record pointer never changes.
-  llvm::Value *record = loadContextPointer(env_.layout.imported_funcs + 8ull * callee);
+  llvm::Value *record = loadRecordPointer(env_.layout.imported_funcs + 8ull * callee,
+                                          sizeof(waot_func), alignof(waot_func));
   llvm::Value *code = loadFuncRecordField(record, offsetof(waot_func, code), env_.ptrType(), true);
   llvm::Value *calleeContext =
       loadFuncRecordField(record, offsetof(waot_func, ctx), env_.ptrType(), true);
@@ -31,6 +34,7 @@ void FunctionLowering::emitCallIndirect(const Instr &in) {
   const FuncType &signature = checkedAt(wasm_.types, typeIndex, "type");
   llvm::FunctionType *type = env_.functionTypes[typeIndex];
 
+  consumeLoadSumsBeforeCall();
   llvm::Value *index = pop();
   llvm::Value *slot = tableElementAddress(table, index, WAOT_TRAP_UNDEFINED_ELEMENT);
   llvm::Value *entry = loadWithTag(env_.ptrType(), slot, env_.tbaaTable, false);

@@ -52,13 +52,15 @@ std::vector<llvm::PHINode *> FunctionLowering::createPhis(llvm::BasicBlock *bloc
                                                           const std::vector<ValType> &types) {
   std::vector<llvm::PHINode *> phis;
   phis.reserve(types.size());
-  for (ValType type : types) phis.push_back(llvm::PHINode::Create(env_.type(type), 2, "", block));
+  for (ValType type : types)
+    phis.push_back(llvm::PHINode::Create(env_.type(type), 2, "", block));
   return phis;
 }
 
 void FunctionLowering::addIncoming(ControlFrame &target, std::span<llvm::Value *const> values) {
   llvm::BasicBlock *from = builder_.GetInsertBlock();
-  for (std::size_t i = 0; i < target.phis.size(); ++i) target.phis[i]->addIncoming(values[i], from);
+  for (std::size_t i = 0; i < target.phis.size(); ++i)
+    target.phis[i]->addIncoming(values[i], from);
 }
 
 ControlFrame &FunctionLowering::frameAt(std::uint32_t depth) {
@@ -92,10 +94,12 @@ void FunctionLowering::openLoop(const Instr &in) {
   frame.stackHeight = stack_.size();
   frame.branchTarget = newBlock("loop");
   frame.phis = createPhis(frame.branchTarget, frame.params);
+  enterLoopForLoadSums(frame);
   addIncoming(frame, params);
   builder_.CreateBr(frame.branchTarget);
   builder_.SetInsertPoint(frame.branchTarget);
-  for (llvm::PHINode *phi : frame.phis) push(phi);
+  for (llvm::PHINode *phi : frame.phis)
+    push(phi);
   frames_.push_back(std::move(frame));
 }
 
@@ -110,7 +114,8 @@ void FunctionLowering::openIf(const Instr &in) {
   frame.elseBlock = newBlock("if.else");
   builder_.CreateCondBr(condition, thenBlock, frame.elseBlock);
   builder_.SetInsertPoint(thenBlock);
-  for (llvm::Value *param : frame.ifParams) push(param);
+  for (llvm::Value *param : frame.ifParams)
+    push(param);
   frames_.push_back(std::move(frame));
 }
 
@@ -133,7 +138,8 @@ void FunctionLowering::emitElse() {
   // The false edge of the `if` always reaches the else arm.
   frame.elseBlock->moveAfter(&function_->back());
   builder_.SetInsertPoint(frame.elseBlock);
-  for (llvm::Value *param : frame.ifParams) push(param);
+  for (llvm::Value *param : frame.ifParams)
+    push(param);
   reachable_ = true;
   deadNesting_ = 0;
 }
@@ -146,6 +152,9 @@ void FunctionLowering::emitEnd() {
     // A loop's label is its header: the results simply fall through, and code
     // after a loop whose end is unreachable is unreachable as well.
     if (!reachable_) truncateStack(frame.stackHeight);
+    // Nothing leaves this loop but a trap: the load sums need a use inside.
+    if (!reachable_ && !frame.leftByBranch) loopsWithoutExit_.push_back(frame.branchTarget);
+    leaveLoopForLoadSums(frame);
     return;
   }
 
@@ -159,7 +168,8 @@ void FunctionLowering::emitEnd() {
       emitReturn(results);
       return;
     }
-    for (llvm::Value *result : results) push(result);
+    for (llvm::Value *result : results)
+      push(result);
     return;
   }
 
@@ -191,7 +201,8 @@ void FunctionLowering::closeFrameContinuation(ControlFrame &frame) {
     emitReturn(std::vector<llvm::Value *>(frame.phis.begin(), frame.phis.end()));
     return;
   }
-  for (llvm::PHINode *phi : frame.phis) push(phi);
+  for (llvm::PHINode *phi : frame.phis)
+    push(phi);
 }
 
 void FunctionLowering::emitReturn(const std::vector<llvm::Value *> &results) {
@@ -210,8 +221,16 @@ void FunctionLowering::emitReturn(const std::vector<llvm::Value *> &results) {
 
 // ---- branches ------------------------------------------------------------------------
 
+void FunctionLowering::noteLoopsLeftByBranchTo(std::uint32_t depth) {
+  // The frames strictly inside the target (a loop target is re-entered, not left).
+  const std::size_t targetIndex = frames_.size() - 1 - depth;
+  for (std::size_t i = targetIndex + 1; i < frames_.size(); ++i)
+    if (frames_[i].isLoop()) frames_[i].leftByBranch = true;
+}
+
 void FunctionLowering::emitBranch(std::uint32_t depth) {
   ControlFrame &target = frameAt(depth);
+  noteLoopsLeftByBranchTo(depth);
   addIncoming(target, topValues(target.labelTypes().size()));
   builder_.CreateBr(target.branchTarget);
   markUnreachable();
@@ -220,6 +239,11 @@ void FunctionLowering::emitBranch(std::uint32_t depth) {
 void FunctionLowering::emitBranchIf(std::uint32_t depth) {
   llvm::Value *condition = toCondition(pop());
   ControlFrame &target = frameAt(depth);
+  // A branch on a constant false condition leaves no loop (the optimizer
+  // removes it: counting it would leave an infinite loop without a use of
+  // the load sums).
+  const auto *constant = llvm::dyn_cast<llvm::ConstantInt>(condition);
+  if (constant == nullptr || !constant->isZero()) noteLoopsLeftByBranchTo(depth);
   // The carried values stay on the stack for the fallthrough.
   addIncoming(target, topValues(target.labelTypes().size()));
   llvm::BasicBlock *continuation = newBlock("br_if.cont");
@@ -230,6 +254,7 @@ void FunctionLowering::emitBranchIf(std::uint32_t depth) {
 void FunctionLowering::emitBranchTable(const Instr &in) {
   llvm::Value *index = pop();
   ControlFrame &defaultTarget = frameAt(in.index);
+  noteLoopsLeftByBranchTo(in.index);
   const std::span<llvm::Value *const> values = topValues(defaultTarget.labelTypes().size());
   llvm::SwitchInst *dispatch = builder_.CreateSwitch(index, defaultTarget.branchTarget,
                                                      static_cast<unsigned>(in.targets.size()));
@@ -238,6 +263,7 @@ void FunctionLowering::emitBranchTable(const Instr &in) {
   addIncoming(defaultTarget, values);
   for (std::size_t i = 0; i < in.targets.size(); ++i) {
     ControlFrame &target = frameAt(in.targets[i]);
+    noteLoopsLeftByBranchTo(in.targets[i]);
     dispatch->addCase(builder_.getInt32(static_cast<std::uint32_t>(i)), target.branchTarget);
     addIncoming(target, values);
   }

@@ -5,7 +5,9 @@
 // WAOT_MEMORY32_RESERVATION bytes per memory, so base + u32 index + u32
 // offset always lands in the reservation and an inaccessible page faults
 // into a trap. Accesses are plain (not volatile) so that LLVM may optimize
-// them; keepLoadAlive() makes sure a load whose value is unused still runs.
+// them, vectorization included.
+// Out-of-bounds loads whose value is unused must still trap: see
+// emit_load_keepalive.cpp.
 #include "function_lowering.hpp"
 
 #include <llvm/IR/InlineAsm.h>
@@ -54,19 +56,15 @@ void FunctionLowering::emitMemory(const Instr &in) {
   llvm::Type *ptr = env_.ptrType();
   const auto voidBuiltin = [&](std::size_t field, std::vector<llvm::Value *> args) {
     std::vector<llvm::Type *> params{ptr};
-    for (llvm::Value *arg : args) params.push_back(arg->getType());
+    for (llvm::Value *arg : args)
+      params.push_back(arg->getType());
     callBuiltin(field, llvm::FunctionType::get(builder_.getVoidTy(), params, false), args);
   };
 
   switch (in.op) {
   case Opcode::MemorySize: {
     requireMemoryZero(in, in.index);
-    llvm::Value *record = loadContextPointer(offsetof(waot_ctx_header, memory0));
-    // The size changes on memory.grow (here or in another instance sharing
-    // the memory): a plain load, in the runtime-record alias class.
-    llvm::Value *bytes = loadWithTag(i64Type(), byteOffset(record, offsetof(waot_memory, size)),
-                                     env_.tbaaRuntime, false);
-    push(builder_.CreateTrunc(builder_.CreateLShr(bytes, 16), i32));
+    push(builder_.CreateTrunc(builder_.CreateLShr(memorySizeInBytes(), 16), i32));
     return;
   }
   case Opcode::MemoryGrow: {
@@ -79,16 +77,14 @@ void FunctionLowering::emitMemory(const Instr &in) {
   case Opcode::MemoryFill: {
     requireMemoryZero(in, in.index);
     const std::vector<llvm::Value *> operands = popValues(3); // dst, value, n
-    voidBuiltin(offsetof(waot_builtins, memory_fill),
-                {i32Const(in.index), operands[0], operands[1], operands[2]});
+    emitMemoryFill(operands[0], operands[1], operands[2]);
     return;
   }
   case Opcode::MemoryCopy: {
     requireMemoryZero(in, in.index);
     requireMemoryZero(in, in.index2);
     const std::vector<llvm::Value *> operands = popValues(3); // dst, src, n
-    voidBuiltin(offsetof(waot_builtins, memory_copy),
-                {i32Const(in.index), i32Const(in.index2), operands[0], operands[1], operands[2]});
+    emitMemoryCopy(operands[0], operands[1], operands[2]);
     return;
   }
   case Opcode::MemoryInit: {
@@ -104,6 +100,47 @@ void FunctionLowering::emitMemory(const Instr &in) {
   default: break;
   }
   unsupported(in, "memory instruction '" + std::string(name(in.op)) + "'");
+}
+
+llvm::Value *FunctionLowering::memorySizeInBytes() {
+  llvm::Value *record = loadRecordPointer(offsetof(waot_ctx_header, memory0), sizeof(waot_memory),
+                                          alignof(waot_memory));
+  // The size changes on memory.grow (here or in another instance sharing
+  // the memory): a plain load, in the runtime-record alias class.
+  return loadWithTag(i64Type(), byteOffset(record, offsetof(waot_memory, size)), env_.tbaaRuntime,
+                     false);
+}
+
+void FunctionLowering::trapUnlessRangeInMemory(llvm::Value *start, llvm::Value *length,
+                                               llvm::Value *sizeInBytes) {
+  // u32 + u32 cannot wrap in 64 bits. A zero-length range exactly at the end
+  // is in bounds, one beyond it is not (the spec checks before any write).
+  llvm::Value *end = builder_.CreateAdd(builder_.CreateZExt(start, i64Type()),
+                                        builder_.CreateZExt(length, i64Type()), "", true, true);
+  trapIf(builder_.CreateICmpUGT(end, sizeInBytes), WAOT_TRAP_MEMORY_OUT_OF_BOUNDS);
+}
+
+// memory.fill and memory.copy are inline: one bounds check (the whole range,
+// before anything is written, as the spec requires), then llvm.memset /
+// llvm.memmove, which LLVM expands for small constant lengths and otherwise
+// turns into a call of the C library's routine. That routine can never fault
+// because the range was checked, which is what makes a libc call acceptable
+// here (a fault outside generated code would be a crash, not a trap).
+void FunctionLowering::emitMemoryFill(llvm::Value *dst, llvm::Value *value, llvm::Value *length) {
+  trapUnlessRangeInMemory(dst, length, memorySizeInBytes());
+  builder_.CreateMemSet(effectiveAddress(dst, 0), builder_.CreateTrunc(value, builder_.getInt8Ty()),
+                        builder_.CreateZExt(length, i64Type()), llvm::MaybeAlign(1),
+                        /*isVolatile=*/false, env_.tbaaLinearMemory);
+}
+
+void FunctionLowering::emitMemoryCopy(llvm::Value *dst, llvm::Value *src, llvm::Value *length) {
+  llvm::Value *size = memorySizeInBytes();
+  trapUnlessRangeInMemory(src, length, size);
+  trapUnlessRangeInMemory(dst, length, size);
+  // Ranges may overlap: memmove.
+  builder_.CreateMemMove(effectiveAddress(dst, 0), llvm::MaybeAlign(1), effectiveAddress(src, 0),
+                         llvm::MaybeAlign(1), builder_.CreateZExt(length, i64Type()),
+                         /*isVolatile=*/false, env_.tbaaLinearMemory);
 }
 
 void FunctionLowering::requireMemoryZero(const Instr &in, std::uint32_t memory) const {
@@ -150,7 +187,7 @@ void FunctionLowering::emitLoad(const Instr &in) {
   if (accessType != resultType)
     value = isSignExtendingLoad(in.op) ? builder_.CreateSExt(load, resultType)
                                        : builder_.CreateZExt(load, resultType);
-  keepLoadAlive(value);
+  keepLoadTrapping(load, value);
   push(value);
 }
 
@@ -163,33 +200,6 @@ void FunctionLowering::emitStore(const Instr &in) {
     value = builder_.CreateTrunc(value, builder_.getIntNTy(accessBits));
   llvm::StoreInst *store = builder_.CreateAlignedStore(value, address, llvm::Align(1));
   store->setMetadata(llvm::LLVMContext::MD_tbaa, env_.tbaaLinearMemory);
-}
-
-void FunctionLowering::keepLoadAlive(llvm::Value *loaded) {
-  // A wasm load must trap when out of bounds even if its value is never used,
-  // but LLVM deletes unused loads. Like wasm2c's FORCE_READ, hand the value to
-  // an empty inline asm: the load has to happen, yet the asm touches only
-  // "inaccessible" memory, so it is no barrier for optimizations of linear
-  // memory, globals or the context. (Not memory(none): LLVM 19's -O0
-  // instruction selection then drops the load feeding the asm.)
-  // Floats stay in their register class where the target has a constraint
-  // for it; elsewhere their bits go through an integer register.
-  llvm::Value *operand = loaded;
-  const char *constraint = floatRegisterConstraint(loaded->getType());
-  if (!constraint) {
-    constraint = "r";
-    if (loaded->getType()->isFloatingPointTy()) {
-      const unsigned bits = loaded->getType()->getPrimitiveSizeInBits().getFixedValue();
-      operand = builder_.CreateBitCast(loaded, builder_.getIntNTy(bits));
-    }
-  }
-  llvm::FunctionType *asmType =
-      llvm::FunctionType::get(builder_.getVoidTy(), {operand->getType()}, false);
-  llvm::InlineAsm *emptyAsm =
-      llvm::InlineAsm::get(asmType, "", constraint, /*hasSideEffects=*/true);
-  llvm::CallInst *use = builder_.CreateCall(asmType, emptyAsm, {operand});
-  use->setDoesNotThrow();
-  use->setMemoryEffects(llvm::MemoryEffects::inaccessibleMemOnly());
 }
 
 const char *FunctionLowering::floatRegisterConstraint(llvm::Type *type) const {
@@ -209,8 +219,8 @@ llvm::Value *FunctionLowering::opaqueFloat(llvm::Value *value) {
   if (const char *reg = floatRegisterConstraint(type)) {
     constraints = std::string("=") + reg + ",0";
   } else {
-    operand = builder_.CreateBitCast(value, builder_.getIntNTy(
-                                                type->getPrimitiveSizeInBits().getFixedValue()));
+    operand = builder_.CreateBitCast(
+        value, builder_.getIntNTy(type->getPrimitiveSizeInBits().getFixedValue()));
   }
   llvm::FunctionType *asmType =
       llvm::FunctionType::get(operand->getType(), {operand->getType()}, false);

@@ -4,6 +4,8 @@
 
 #include <llvm/IR/Constants.h>
 
+#include <optional>
+
 namespace waot::frontend::lower {
 
 void FunctionLowering::requireTable(std::uint32_t table) const {
@@ -14,17 +16,36 @@ llvm::Value *FunctionLowering::tableRecord(std::uint32_t table) {
   requireTable(table);
   // The record pointer is set at instantiation; the record's fields are not
   // invariant (table.grow changes size and may move elements).
-  return loadContextPointer(env_.layout.tables + 8ull * table);
+  return loadRecordPointer(env_.layout.tables + 8ull * table, sizeof(waot_table),
+                           alignof(waot_table));
+}
+
+std::optional<std::uint32_t> FunctionLowering::fixedTableSize(std::uint32_t table) const {
+  // A table declared with max == min can never grow: table.grow by more than
+  // 0 fails, by 0 changes nothing. For an imported table the declared limits
+  // bound the actual ones (its size >= min, its max <= max), so its size is
+  // exactly min as well. Function-pointer tables made by C compilers are
+  // declared like this.
+  requireTable(table);
+  const Limits &limits = wasm_.tables[table].limits;
+  if (!limits.max || *limits.max != limits.min || limits.min > UINT32_MAX) return std::nullopt;
+  return static_cast<std::uint32_t>(limits.min);
 }
 
 llvm::Value *FunctionLowering::tableElementAddress(std::uint32_t table, llvm::Value *index,
                                                    waot_trap_kind outOfBounds) {
   llvm::Value *record = tableRecord(table);
-  llvm::Value *size = loadWithTag(i32Type(), byteOffset(record, offsetof(waot_table, size)),
-                                  env_.tbaaRuntime, false);
+  const std::optional<std::uint32_t> fixedSize = fixedTableSize(table);
+  // A table that cannot grow has a constant size and an element array that
+  // never moves: no reloads after calls, and LLVM may hoist the load.
+  llvm::Value *size = fixedSize
+                          ? i32Const(*fixedSize)
+                          : loadWithTag(i32Type(), byteOffset(record, offsetof(waot_table, size)),
+                                        env_.tbaaRuntime, false);
   trapIf(builder_.CreateICmpUGE(index, size), outOfBounds);
-  llvm::Value *elements = loadWithTag(
-      env_.ptrType(), byteOffset(record, offsetof(waot_table, elements)), env_.tbaaRuntime, false);
+  llvm::Value *elements =
+      loadWithTag(env_.ptrType(), byteOffset(record, offsetof(waot_table, elements)),
+                  env_.tbaaRuntime, fixedSize.has_value());
   return builder_.CreateInBoundsGEP(env_.ptrType(), elements,
                                     builder_.CreateZExt(index, i64Type()));
 }
@@ -35,7 +56,8 @@ void FunctionLowering::emitTable(const Instr &in) {
   const auto callTableBuiltin = [&](std::size_t field, llvm::Type *result,
                                     std::vector<llvm::Value *> args) {
     std::vector<llvm::Type *> params{ptr};
-    for (llvm::Value *arg : args) params.push_back(arg->getType());
+    for (llvm::Value *arg : args)
+      params.push_back(arg->getType());
     return callBuiltin(field, llvm::FunctionType::get(result, params, false), args);
   };
   llvm::Type *voidType = builder_.getVoidTy();
@@ -54,6 +76,10 @@ void FunctionLowering::emitTable(const Instr &in) {
   }
   case Opcode::TableSize: {
     llvm::Value *record = tableRecord(in.index);
+    if (const std::optional<std::uint32_t> fixedSize = fixedTableSize(in.index)) {
+      push(i32Const(*fixedSize));
+      return;
+    }
     push(loadWithTag(i32, byteOffset(record, offsetof(waot_table, size)), env_.tbaaRuntime, false));
     return;
   }
@@ -105,7 +131,8 @@ void FunctionLowering::emitReference(const Instr &in) {
     requireIndex(wasm_.functionTypes, function, "function");
     if (wasm_.isImportedFunction(function)) {
       // An imported function's reference is the exporter's own record.
-      push(loadContextPointer(env_.layout.imported_funcs + 8ull * function));
+      push(loadRecordPointer(env_.layout.imported_funcs + 8ull * function, sizeof(waot_func),
+                             alignof(waot_func)));
       return;
     }
     // A defined function's record lives inline in this instance's context.

@@ -6,6 +6,7 @@
 #include <llvm/IR/Constants.h>
 #include <llvm/IR/MDBuilder.h>
 
+#include <algorithm>
 #include <cstddef>
 #include <string>
 
@@ -53,6 +54,12 @@ FunctionLowering::FunctionLowering(ModuleEnv &env, std::uint32_t definedIndex)
 
 void FunctionLowering::run() {
   applyGeneratedCodeAttributes(*function_);
+  // No library routines recognized or synthesized: LoopIdiomRecognize would
+  // turn a byte-store loop into a call of libc's memset, whose out-of-bounds
+  // fault is outside generated code and so a crash instead of a trap.
+  // (memory.fill/copy use memset/memmove only after their bounds check.)
+  function_->addFnAttr("no-builtins");
+  findSummingLoops();
   emitPrologue();
   InstrReader reader(wasm_.view(), body_.codeOffset, body_.endOffset, functionIndex_);
   while (!frames_.empty()) {
@@ -65,6 +72,7 @@ void FunctionLowering::run() {
   if (!reader.atEnd())
     reader.bytes().fail(CompileError::Kind::Malformed,
                         "instructions after the function's final end");
+  consumeLoadSums();
   moveColdBlocksToEnd();
 }
 
@@ -93,6 +101,12 @@ void FunctionLowering::emitPrologue() {
   // be inserted before the entry block's terminator at any time.
   llvm::BasicBlock *bodyBlock = newBlock("body");
   builder_.CreateBr(bodyBlock);
+  // With a summing loop anywhere, every call site needs its use of the sums
+  // (emit_load_keepalive.cpp), including calls emitted before that loop.
+  if (std::any_of(loopKinds_.begin(), loopKinds_.end(), [](LoopKind kind) { return kind.sums; }))
+    for (bool inLoop : {false, true})
+      for (unsigned width : {32u, 64u})
+        loadSum(inLoop, width);
   builder_.SetInsertPoint(bodyBlock);
 
   ControlFrame frame;
@@ -106,8 +120,11 @@ void FunctionLowering::emitPrologue() {
 
 bool FunctionLowering::isSkippedDeadInstruction(const Instr &in) {
   switch (in.op) {
-  case Opcode::Block:
   case Opcode::Loop:
+    ++loopOrdinal_; // dead loops are numbered too (see findSummingLoops)
+    ++deadNesting_;
+    return true;
+  case Opcode::Block:
   case Opcode::If: ++deadNesting_; return true;
   case Opcode::End:
     if (deadNesting_ == 0) return false; // closes the frame that became dead
@@ -215,13 +232,35 @@ llvm::LoadInst *FunctionLowering::loadContextPointer(std::uint64_t offset) {
   return loadWithTag(env_.ptrType(), contextAddress(offset), env_.tbaaContext, true);
 }
 
+llvm::LoadInst *FunctionLowering::loadRecordPointer(std::uint64_t offset, std::uint64_t recordSize,
+                                                    std::uint64_t recordAlign) {
+  // The runtime fills these fields at instantiation with records that live
+  // as long as the instance: telling LLVM they are dereferenceable lets it
+  // hoist loads of their fields out of loops and branches. (Never for the
+  // memory base: a speculated linear-memory load could fault spuriously.)
+  llvm::LoadInst *load = loadContextPointer(offset);
+  llvm::Type *i64 = i64Type();
+  load->setMetadata(llvm::LLVMContext::MD_nonnull, llvm::MDNode::get(env_.context, {}));
+  load->setMetadata(llvm::LLVMContext::MD_dereferenceable,
+                    llvm::MDNode::get(env_.context, {llvm::ConstantAsMetadata::get(
+                                                        llvm::ConstantInt::get(i64, recordSize))}));
+  load->setMetadata(
+      llvm::LLVMContext::MD_align,
+      llvm::MDNode::get(env_.context,
+                        {llvm::ConstantAsMetadata::get(llvm::ConstantInt::get(i64, recordAlign))}));
+  return load;
+}
+
 llvm::Value *FunctionLowering::loadBuiltin(std::size_t fieldOffset) {
-  llvm::Value *builtins = loadContextPointer(offsetof(waot_ctx_header, builtins));
+  llvm::Value *builtins = loadRecordPointer(offsetof(waot_ctx_header, builtins),
+                                            sizeof(waot_builtins), alignof(waot_builtins));
   return loadWithTag(env_.ptrType(), byteOffset(builtins, fieldOffset), env_.tbaaContext, true);
 }
 
 llvm::CallInst *FunctionLowering::callBuiltin(std::size_t fieldOffset, llvm::FunctionType *type,
                                               std::span<llvm::Value *const> args) {
+  // The trap block has its own use of the load sums (consumeLoadSums).
+  if (fieldOffset != offsetof(waot_builtins, trap)) consumeLoadSumsBeforeCall();
   llvm::Value *callee = loadBuiltin(fieldOffset);
   std::vector<llvm::Value *> callArgs;
   callArgs.reserve(args.size() + 1);

@@ -25,6 +25,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -49,6 +50,11 @@ struct ControlFrame {
   llvm::BasicBlock *elseBlock = nullptr;
   std::vector<llvm::Value *> ifParams;
   bool seenElse = false;
+  // Loops only: whether any branch, return or the fallthrough at `end`
+  // leaves the loop, and whether it sums its loads (emit_load_keepalive.cpp).
+  bool leftByBranch = false;
+  bool sumsLoads = false;
+  bool sumFree = false; // neither it nor a loop inside it sums loads
 
   bool isLoop() const { return kind == Kind::Loop; }
   // The values a branch to this label carries.
@@ -105,6 +111,8 @@ private:
   void emitBranch(std::uint32_t depth);
   void emitBranchIf(std::uint32_t depth);
   void emitBranchTable(const Instr &in);
+  // A branch to the frame at `depth` leaves every loop nested inside it.
+  void noteLoopsLeftByBranchTo(std::uint32_t depth);
 
   // ---- calls (emit_call.cpp)
   void emitCallWithSignature(llvm::FunctionType *type, llvm::Value *callee,
@@ -122,8 +130,34 @@ private:
   void emitStore(const Instr &in);
   void requireMemoryZero(const Instr &in, std::uint32_t memory) const;
   llvm::Value *memoryBase();
+  // ctx->memory0->size (changes with memory.grow).
+  llvm::Value *memorySizeInBytes();
+  // Traps with "out of bounds memory access" unless [start, start + length)
+  // (u32 operands) lies within the first `sizeInBytes` bytes.
+  void trapUnlessRangeInMemory(llvm::Value *start, llvm::Value *length, llvm::Value *sizeInBytes);
+  void emitMemoryFill(llvm::Value *dst, llvm::Value *value, llvm::Value *length);
+  void emitMemoryCopy(llvm::Value *dst, llvm::Value *src, llvm::Value *length);
   llvm::Value *effectiveAddress(llvm::Value *index, std::uint64_t offset);
-  void keepLoadAlive(llvm::Value *loaded);
+
+  // ---- keeping out-of-bounds loads trapping (emit_load_keepalive.cpp)
+  // Before the walk: which loops sum their loads (loopKinds_).
+  void findSummingLoops();
+  // Right after every linear-memory load (`value`: the load, extended): a
+  // load sum or an asm use.
+  void keepLoadTrapping(llvm::LoadInst *load, llvm::Value *value);
+  void keepLoadAliveWithAsm(llvm::Value *loaded);
+  void addToLoadSum(llvm::LoadInst *load);
+  // The sum of the current summing loop or of the function, of 32 or 64 bits.
+  llvm::AllocaInst *loadSum(bool inLoop, unsigned width);
+  // At `loop`: decides whether the loop sums its loads and restarts its sums;
+  // at its `end`: leaves it.
+  void enterLoopForLoadSums(ControlFrame &frame);
+  void leaveLoopForLoadSums(const ControlFrame &frame);
+  // Before every call: makes the sums observable and restarts them.
+  void consumeLoadSumsBeforeCall();
+  // After the walk: makes the sums observable wherever the function ends.
+  void consumeLoadSums();
+  llvm::CallInst *consumeLoadSumsBefore(llvm::Instruction *position);
   // The register constraint that keeps a float in its own register class on
   // this target, or nullptr (then its bits go through an integer register).
   const char *floatRegisterConstraint(llvm::Type *type) const;
@@ -132,6 +166,8 @@ private:
 
   // ---- table helpers (emit_table.cpp)
   void requireTable(std::uint32_t table) const;
+  // The size of a table that can never change size (declared max == min).
+  std::optional<std::uint32_t> fixedTableSize(std::uint32_t table) const;
   llvm::Value *tableRecord(std::uint32_t table);
   // Bounds-checks `index` (trapping with `outOfBounds`) and returns the
   // address of the element slot.
@@ -162,6 +198,11 @@ private:
   llvm::StoreInst *storeWithTag(llvm::Value *value, llvm::Value *address, llvm::MDNode *tbaa);
   // An invariant load of a pointer-sized context field (ctx + offset).
   llvm::LoadInst *loadContextPointer(std::uint64_t offset);
+  // The same for a field pointing at a runtime record (waot_table,
+  // waot_memory, waot_builtins, waot_func, a global cell): never null and
+  // dereferenceable for `recordSize` bytes.
+  llvm::LoadInst *loadRecordPointer(std::uint64_t offset, std::uint64_t recordSize,
+                                    std::uint64_t recordAlign);
   // The builtin at `fieldOffset` of waot_builtins, reached through ctx->builtins.
   llvm::Value *loadBuiltin(std::size_t fieldOffset);
   // Calls a builtin with the context prepended to `args`.
@@ -220,6 +261,27 @@ private:
   llvm::BasicBlock *entryBlock_ = nullptr;
   llvm::Value *memoryBase_ = nullptr; // loaded in the entry block on first use
   std::array<llvm::BasicBlock *, WAOT_TRAP_KIND_COUNT> trapBlocks_{};
+  // Keeping loads trapping (emit_load_keepalive.cpp): per loop, in the order
+  // of their `loop` instructions, how it keeps its loads; the running
+  // sums of the loaded bits (i32 for accesses of up to 4 bytes, i64 for 8);
+  // the asm uses made before calls (removed when nothing was summed).
+  struct LoopKind {
+    bool sums = true;              // innermost, no call: sums its loads
+    bool holdsSummingLoop = false; // a loop inside it sums its loads
+  };
+  std::vector<LoopKind> loopKinds_;
+  std::uint32_t loopOrdinal_ = 0;
+  std::uint32_t openSumFreeLoops_ = 0;
+  struct LoadSums {
+    llvm::AllocaInst *narrow = nullptr;
+    llvm::AllocaInst *wide = nullptr;
+  };
+  LoadSums functionSums_;
+  LoadSums loopSums_;
+  bool anyLoadSummed_ = false;
+  std::vector<llvm::CallInst *> callSiteSumUses_;
+  // Headers of loops that no branch, return or fallthrough leaves.
+  std::vector<llvm::BasicBlock *> loopsWithoutExit_;
 };
 
 } // namespace waot::frontend::lower

@@ -1,0 +1,29 @@
+;; Call-overhead benchmark module (bench/call_bench.cpp).
+;;   empty            () -> ()            host -> wasm: nothing to do
+;;   add              (i32, i32) -> i32   host -> wasm with arguments and a result
+;;   call_host n      calls the imported host function `host.nop` n times
+;;   call_wasm n      calls the defined (not inlinable) `$callee` n times
+;;                    through a table, the wasm -> wasm baseline for call_host
+(module
+  (import "host" "nop" (func $host_nop))
+  (table 1 1 funcref)
+  (elem (i32.const 0) $callee)
+  (type $void (func))
+  (func $callee)
+  (func (export "empty"))
+  (func (export "add") (param i32 i32) (result i32)
+    (i32.add (local.get 0) (local.get 1)))
+  (func (export "call_host") (param $n i32)
+    (block $done
+      (loop $next
+        (br_if $done (i32.eqz (local.get $n)))
+        (call $host_nop)
+        (local.set $n (i32.sub (local.get $n) (i32.const 1)))
+        (br $next))))
+  (func (export "call_wasm") (param $n i32)
+    (block $done
+      (loop $next
+        (br_if $done (i32.eqz (local.get $n)))
+        (call_indirect (type $void) (i32.const 0))
+        (local.set $n (i32.sub (local.get $n) (i32.const 1)))
+        (br $next)))))
