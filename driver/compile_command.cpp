@@ -5,6 +5,7 @@
 #include <boost/program_options.hpp>
 
 #include <iostream>
+#include <limits>
 #include <thread>
 
 namespace po = boost::program_options;
@@ -27,6 +28,8 @@ int compileCommand(const std::vector<std::string> &args) {
   po::options_description options("usage: waot compile IN.wasm -o OUT [options]");
   std::string input, output, emit = "shared";
   codegen::CompileOptions compile;
+  // Signed, so that "-j -1" is an error rather than four billion threads.
+  long long jobs = 0;
   options.add_options()("help,h", "show this help")("output,o", po::value(&output), "output file")(
       "emit", po::value(&emit), "what to write: shared (default), object, llvm, asm")(
       "opt,O", po::value(&compile.optLevel)->default_value(2),
@@ -35,8 +38,9 @@ int compileCommand(const std::vector<std::string> &args) {
       "cpu", po::value(&compile.cpu),
       "target CPU (default: the host CPU; 'generic' for portable code)")(
       "features", po::value(&compile.features), "extra LLVM target features, e.g. +sse4.1")(
-      "jobs,j", po::value(&compile.threads)->default_value(0),
-      "code generation threads (0: all cores)")("input", po::value(&input), "input .wasm");
+      "jobs,j", po::value(&jobs)->default_value(0),
+      "code generation threads for shared libraries (0: all cores); the output is the same "
+      "for any number")("input", po::value(&input), "input .wasm");
   po::positional_options_description positional;
   positional.add("input", 1);
   po::variables_map vm;
@@ -49,6 +53,9 @@ int compileCommand(const std::vector<std::string> &args) {
   if (input.empty()) throw UsageError("compile needs an input .wasm file");
   if (output.empty()) throw UsageError("compile needs an output file (-o OUT)");
   if (compile.optLevel > 3) throw UsageError("optimization level must be 0..3");
+  if (jobs < 0 || jobs > std::numeric_limits<unsigned>::max())
+    throw UsageError("--jobs must be 0 (all cores) or a number of threads");
+  compile.threads = static_cast<unsigned>(jobs);
 
   const auto kind = parseEmitKind(emit);
   const auto bytes = readFile(input);

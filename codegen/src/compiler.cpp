@@ -1,5 +1,8 @@
 // The public compilation entry points: frontend -> optimizer -> emission/link.
-#include <cstring>
+//
+// A shared library is built from the parts of a partitioned module
+// (frontend::partitionModule), compiled in parallel and linked once. The
+// other outputs (one object, IR, assembly) are a single LLVM module.
 #include "waot/codegen/compiler.hpp"
 
 #include "diagnostics.hpp"
@@ -7,8 +10,10 @@
 #include "fatal_errors.hpp"
 #include "files.hpp"
 #include "link.hpp"
+#include "module_parts.hpp"
 #include "pipeline.hpp"
 #include "target.hpp"
+#include "task_pool.hpp"
 
 #include "waot/abi.h"
 #include "waot/errors.hpp"
@@ -20,6 +25,7 @@
 #include <llvm/Target/TargetMachine.h>
 #include <llvm/TargetParser/Triple.h>
 
+#include <cstring>
 #include <memory>
 
 namespace waot::codegen {
@@ -27,35 +33,67 @@ namespace {
 
 namespace fs = std::filesystem;
 
+// A decoded, validated module with the target it is compiled for.
+struct FrontendResult {
+  TargetSelection target;
+  std::unique_ptr<llvm::TargetMachine> machine;
+  frontend::Module decoded;
+  frontend::LowerOptions lowerOptions;
+};
+
+void requireElfTarget(const TargetSelection &target) {
+  if (!llvm::Triple(target.triple).isOSBinFormatELF())
+    throw Error("shared library output needs an ELF target, not '" + target.triple +
+                "' (emit an object file instead)");
+}
+
+FrontendResult decodeForTarget(std::span<const std::uint8_t> wasm, const CompileOptions &options,
+                               EmitKind kind) {
+  FrontendResult result;
+  // Options first: a bad --target or -O is reported before any work is done.
+  checkOptLevel(options.optLevel);
+  result.target = selectTarget(options);
+  result.machine = createTargetMachine(result.target, options.optLevel);
+  if (kind == EmitKind::Shared) requireElfTarget(result.target);
+
+  result.decoded = frontend::decodeAndValidate(wasm);
+  result.lowerOptions.targetTriple = result.target.triple;
+  result.lowerOptions.cpuFeatures = result.target.features;
+  result.lowerOptions.producer = "waot " WAOT_VERSION;
+  return result;
+}
+
+// The objects of a shared library build, one per part, in link order.
+std::vector<std::vector<char>> compileSharedObjects(std::span<const std::uint8_t> wasm,
+                                                    const CompileOptions &options) {
+  const FrontendResult input = decodeForTarget(wasm, options, EmitKind::Shared);
+  const frontend::ModulePartition partition = frontend::partitionModule(
+      input.decoded,
+      options.partCodeBytes != 0 ? options.partCodeBytes : frontend::kDefaultPartCodeBytes);
+  const PartsBuild build{input.decoded, partition, input.target, input.lowerOptions,
+                         options.optLevel};
+  return compilePartsToObjects(build, resolveThreadCount(options.threads));
+}
+
 // The optimized LLVM module of one wasm module, with what it was compiled for.
 // Member order matters: the module must be destroyed before its context.
 struct OptimizedModule {
-  TargetSelection target;
   std::unique_ptr<llvm::TargetMachine> machine;
   std::unique_ptr<llvm::LLVMContext> context;
   std::unique_ptr<llvm::Module> module;
 };
 
 OptimizedModule compileToOptimizedIR(std::span<const std::uint8_t> wasm,
-                                     const CompileOptions &options) {
+                                     const CompileOptions &options, EmitKind kind) {
+  FrontendResult input = decodeForTarget(wasm, options, kind);
   OptimizedModule result;
-  // Options first: a bad --target or -O is reported before any work is done.
-  checkOptLevel(options.optLevel);
-  result.target = selectTarget(options);
-  result.machine = createTargetMachine(result.target, options.optLevel);
-
-  frontend::Module decoded = frontend::decodeAndValidate(wasm);
-
-  frontend::LowerOptions lowerOptions;
-  lowerOptions.targetTriple = result.target.triple;
-  lowerOptions.cpuFeatures = result.target.features;
-  lowerOptions.producer = "waot " WAOT_VERSION;
+  result.machine = std::move(input.machine);
   result.context = std::make_unique<llvm::LLVMContext>();
   {
     DiagnosticCapture diagnostics(*result.context);
     runRecoveringFromFatalErrors("lowering", [&] {
-      result.module = frontend::lowerModule(decoded, *result.context,
-                                            result.machine->createDataLayout(), lowerOptions);
+      result.module = frontend::lowerModule(input.decoded, *result.context,
+                                            result.machine->createDataLayout(), input.lowerOptions);
     });
     diagnostics.throwIfErrors("lowering");
   }
@@ -65,12 +103,6 @@ OptimizedModule compileToOptimizedIR(std::span<const std::uint8_t> wasm,
   verifyModuleOrThrow(*result.module, "after lowering");
   optimizeModule(*result.module, *result.machine, options.optLevel);
   return result;
-}
-
-void requireElfTarget(const TargetSelection &target) {
-  if (!llvm::Triple(target.triple).isOSBinFormatELF())
-    throw Error("shared library output needs an ELF target, not '" + target.triple +
-                "' (emit an object file instead)");
 }
 
 // Appends the trailer the runtime checks before loading (see abi.h).
@@ -83,13 +115,10 @@ void appendIntegrityTrailer(std::vector<std::uint8_t> &image) {
   image.insert(image.end(), raw, raw + sizeof trailer);
 }
 
-// Links the module's object into a shared library in a scratch directory and
-// returns its bytes, integrity trailer included.
-std::vector<std::uint8_t> linkArtifact(OptimizedModule &compiled, const std::string &soname) {
-  requireElfTarget(compiled.target);
-  std::vector<std::vector<char>> objects;
-  objects.push_back(emitObject(*compiled.module, *compiled.machine));
-
+// Links the objects, in their order, into a shared library in a scratch
+// directory and returns its bytes, integrity trailer included.
+std::vector<std::uint8_t> linkArtifact(const std::vector<std::vector<char>> &objects,
+                                       const std::string &soname) {
   TemporaryDirectory scratch;
   fs::path library = scratch.path() / "artifact.so";
   LinkOptions link;
@@ -101,6 +130,15 @@ std::vector<std::uint8_t> linkArtifact(OptimizedModule &compiled, const std::str
   return bytes;
 }
 
+std::vector<std::uint8_t> buildSharedLibrary(std::span<const std::uint8_t> wasm,
+                                             const CompileOptions &options,
+                                             const std::string &soname) {
+  // The decoded module and every LLVM object are gone before the link: only
+  // the objects are alive while lld runs.
+  const std::vector<std::vector<char>> objects = compileSharedObjects(wasm, options);
+  return linkArtifact(objects, soname);
+}
+
 std::span<const char> asChars(std::span<const std::uint8_t> bytes) {
   return {reinterpret_cast<const char *>(bytes.data()), bytes.size()};
 }
@@ -109,19 +147,19 @@ std::span<const char> asChars(std::span<const std::uint8_t> bytes) {
 
 std::vector<std::uint8_t> compileToSharedLibrary(std::span<const std::uint8_t> wasm,
                                                  const CompileOptions &options) {
-  OptimizedModule compiled = compileToOptimizedIR(wasm, options);
-  return linkArtifact(compiled, "waot-module.so");
+  return buildSharedLibrary(wasm, options, "waot-module.so");
 }
 
 void compileToFile(std::span<const std::uint8_t> wasm, const CompileOptions &options, EmitKind kind,
                    const fs::path &output) {
-  OptimizedModule compiled = compileToOptimizedIR(wasm, options);
-  switch (kind) {
-  case EmitKind::Shared: {
-    std::vector<std::uint8_t> library = linkArtifact(compiled, output.filename().string());
+  if (kind == EmitKind::Shared) {
+    std::vector<std::uint8_t> library =
+        buildSharedLibrary(wasm, options, output.filename().string());
     writeFileAtomically(output, asChars(library), fs::perms(0755));
     return;
   }
+  OptimizedModule compiled = compileToOptimizedIR(wasm, options, kind);
+  switch (kind) {
   case EmitKind::Object: {
     std::vector<char> object = emitObject(*compiled.module, *compiled.machine);
     writeFileAtomically(output, object);
@@ -137,6 +175,7 @@ void compileToFile(std::span<const std::uint8_t> wasm, const CompileOptions &opt
     writeFileAtomically(output, text);
     return;
   }
+  case EmitKind::Shared: break; // handled above
   }
   throw Error("unknown output kind " + std::to_string(static_cast<int>(kind)));
 }

@@ -1,11 +1,13 @@
-// lowerModule(): one validated wasm module -> one LLVM module holding the
-// defined functions, the per-type trampolines and the artifact descriptor.
+// lowerModule() and lowerModulePart(): one validated wasm module -> one LLVM
+// module (or one per part of a partition) holding the defined functions, the
+// per-type trampolines and the artifact descriptor.
 #include "artifact.hpp"
 #include "module_env.hpp"
 #include "symbol_names.hpp"
 #include "trampolines.hpp"
 
 #include "waot/errors.hpp"
+#include "waot/frontend/instr_reader.hpp"
 #include "waot/frontend/lower.hpp"
 
 #include <llvm/IR/Attributes.h>
@@ -14,6 +16,7 @@
 #include <llvm/IR/Module.h>
 
 #include <string>
+#include <vector>
 
 namespace waot::frontend {
 namespace {
@@ -56,42 +59,160 @@ void describeContextParameter(llvm::Function &function, const waot_ctx_layout &l
   function.getArg(0)->setName("ctx");
 }
 
-// Declares every defined function (bodies come later, so that calls can refer
-// to any function regardless of order).
-void declareDefinedFunctions(lower::ModuleEnv &env) {
+// Declares defined function `defined` in env.llvm (its body, if this part
+// holds it, comes later, so that calls can refer to any function regardless
+// of order). `sharedBetweenParts`: the symbol is defined in one part of a
+// split module and referenced from others, so it must keep its exact name and
+// be visible to the other parts' objects (hidden: never exported from the
+// shared library, and called directly rather than through the PLT).
+void declareDefinedFunction(lower::ModuleEnv &env, std::uint32_t defined, bool sharedBetweenParts) {
   const Module &wasm = env.wasm;
-  env.functions.reserve(wasm.numDefinedFunctions());
-  for (std::uint32_t defined = 0; defined < wasm.numDefinedFunctions(); ++defined) {
-    const std::uint32_t functionIndex = wasm.functionIndex(defined);
-    std::string_view name;
-    if (auto it = wasm.functionNames.find(functionIndex); it != wasm.functionNames.end())
-      name = it->second;
-    llvm::Function *function = llvm::Function::Create(
-        env.functionTypes[wasm.functionTypes[functionIndex]], llvm::GlobalValue::InternalLinkage,
-        lower::definedFunctionSymbol(functionIndex, name), env.llvm);
-    lower::applyGeneratedCodeAttributes(*function);
-    describeContextParameter(*function, env.layout);
-    env.functions.push_back(function);
+  const std::uint32_t functionIndex = wasm.functionIndex(defined);
+  std::string_view name;
+  if (auto it = wasm.functionNames.find(functionIndex); it != wasm.functionNames.end())
+    name = it->second;
+  const std::string symbol = lower::definedFunctionSymbol(functionIndex, name);
+  llvm::Function *function = llvm::Function::Create(
+      env.functionTypes[wasm.functionTypes[functionIndex]],
+      sharedBetweenParts ? llvm::GlobalValue::ExternalLinkage : llvm::GlobalValue::InternalLinkage,
+      symbol, env.llvm);
+  if (sharedBetweenParts) {
+    function->setVisibility(llvm::GlobalValue::HiddenVisibility);
+    function->setDSOLocal(true);
+    // LLVM renames a clashing symbol silently; another part would then refer
+    // to a symbol nobody defines.
+    if (function->getName() != symbol)
+      throw Error("internal compiler error: symbol '" + symbol + "' is defined twice");
   }
+  lower::applyGeneratedCodeAttributes(*function);
+  describeContextParameter(*function, env.layout);
+  env.functions[defined] = function;
+}
+
+// Marks in `called` every defined function that the body of `defined` names
+// (calls it; ref.func needs no symbol but is harmless to include). Only those
+// need a declaration in a part that does not hold all bodies.
+void markCalledFunctions(const Module &wasm, std::uint32_t defined, std::vector<bool> &called) {
+  const FunctionBody &body = wasm.bodies[defined];
+  InstrReader reader(wasm.view(), body.codeOffset, body.endOffset, wasm.functionIndex(defined));
+  while (!reader.atEnd()) {
+    const Instr in = reader.next();
+    if (info(in.op).imm != ImmKind::FuncIdx) continue;
+    if (in.index < wasm.numImportedFunctions || in.index >= wasm.numFunctions())
+      continue; // imports are called through the context; out of range fails in lowering
+    called[wasm.definedIndex(in.index)] = true;
+  }
+}
+
+// Declares the functions part `part` needs, in defined-index order (so that
+// the IR does not depend on the order calls are found in): every function for
+// the artifact part (the descriptor refers to all of them), else its own
+// functions and those they call.
+void declarePartFunctions(lower::ModuleEnv &env, const ModulePart &part, bool split) {
+  const std::uint32_t count = env.wasm.numDefinedFunctions();
+  env.functions.assign(count, nullptr);
+  std::vector<bool> needed(count, part.carriesArtifact);
+  for (std::uint32_t defined = part.firstDefined; defined < part.endDefined; ++defined) {
+    needed[defined] = true;
+    if (!part.carriesArtifact) markCalledFunctions(env.wasm, defined, needed);
+  }
+  for (std::uint32_t defined = 0; defined < count; ++defined)
+    if (needed[defined]) declareDefinedFunction(env, defined, split);
+}
+
+const ModulePart &checkedPart(const Module &module, const ModulePartition &partition,
+                              std::size_t partIndex) {
+  if (partIndex >= partition.parts.size())
+    throw Error("internal compiler error: module part " + std::to_string(partIndex) +
+                " does not exist (" + std::to_string(partition.parts.size()) + " parts)");
+  const ModulePart &part = partition.parts[partIndex];
+  if (part.firstDefined > part.endDefined || part.endDefined > module.numDefinedFunctions())
+    throw Error("internal compiler error: module part " + std::to_string(partIndex) +
+                " holds functions the module does not define");
+  return part;
+}
+
+std::uint64_t bodyCodeBytes(const FunctionBody &body) {
+  return body.endOffset > body.bodyOffset ? body.endOffset - body.bodyOffset : 0;
 }
 
 } // namespace
 
-std::unique_ptr<llvm::Module> lowerModule(const Module &module, llvm::LLVMContext &context,
-                                          const llvm::DataLayout &dataLayout,
-                                          const LowerOptions &options) {
+ModulePartition partitionModule(const Module &module, std::uint64_t targetPartCodeBytes) {
+  if (targetPartCodeBytes == 0)
+    throw Error("internal compiler error: the target size of a module part must not be 0");
+  const std::uint32_t count = module.numDefinedFunctions();
+  std::uint64_t totalCodeBytes = 0;
+  for (const FunctionBody &body : module.bodies)
+    totalCodeBytes += bodyCodeBytes(body);
+
+  std::vector<ModulePart> functionParts;
+  if (totalCodeBytes / 2 >= targetPartCodeBytes) {
+    ModulePart current;
+    for (std::uint32_t defined = 0; defined < count; ++defined) {
+      current.codeBytes += bodyCodeBytes(module.bodies[defined]);
+      current.endDefined = defined + 1;
+      if (current.codeBytes >= targetPartCodeBytes) {
+        functionParts.push_back(current);
+        current = ModulePart{defined + 1, defined + 1, false, 0};
+      }
+    }
+    if (current.endDefined > current.firstDefined) {
+      // A remainder under half a part joins the previous part instead of
+      // being compiled (with its own fixed costs) as a small part of its own.
+      if (!functionParts.empty() && current.codeBytes < targetPartCodeBytes / 2) {
+        functionParts.back().endDefined = current.endDefined;
+        functionParts.back().codeBytes += current.codeBytes;
+      } else {
+        functionParts.push_back(current);
+      }
+    }
+  }
+
+  ModulePartition partition;
+  if (functionParts.size() < 2) {
+    // Too little code (or one function holding nearly all of it) to split.
+    partition.parts.push_back(ModulePart{0, count, true, totalCodeBytes});
+    return partition;
+  }
+  partition.parts = std::move(functionParts);
+  partition.parts.push_back(ModulePart{count, count, true, 0});
+  return partition;
+}
+
+std::unique_ptr<llvm::Module> lowerModulePart(const Module &module,
+                                              const ModulePartition &partition,
+                                              std::size_t partIndex, llvm::LLVMContext &context,
+                                              const llvm::DataLayout &dataLayout,
+                                              const LowerOptions &options) {
   checkIndexSpaces(module);
-  auto llvmModule = std::make_unique<llvm::Module>(module.moduleName.value_or("wasm"), context);
+  const ModulePart &part = checkedPart(module, partition, partIndex);
+  const bool split = partition.isSplit();
+  // Part names end up in the objects (STT_FILE symbols): fixed, never
+  // dependent on which thread lowered the part.
+  std::string name = module.moduleName.value_or("wasm");
+  if (split) name += ".part" + std::to_string(partIndex);
+  auto llvmModule = std::make_unique<llvm::Module>(name, context);
   llvmModule->setTargetTriple(options.targetTriple);
   llvmModule->setDataLayout(dataLayout);
 
   lower::ModuleEnv env(module, *llvmModule);
-  declareDefinedFunctions(env);
-  for (std::uint32_t defined = 0; defined < module.numDefinedFunctions(); ++defined)
+  declarePartFunctions(env, part, split);
+  for (std::uint32_t defined = part.firstDefined; defined < part.endDefined; ++defined)
     lower::lowerFunctionBody(env, defined);
-  const lower::TypeTrampolines trampolines = lower::emitTrampolines(env);
-  lower::emitArtifact(env, trampolines, options);
+  if (part.carriesArtifact) {
+    const lower::TypeTrampolines trampolines = lower::emitTrampolines(env);
+    lower::emitArtifact(env, trampolines, options);
+  }
   return llvmModule;
+}
+
+std::unique_ptr<llvm::Module> lowerModule(const Module &module, llvm::LLVMContext &context,
+                                          const llvm::DataLayout &dataLayout,
+                                          const LowerOptions &options) {
+  ModulePartition whole;
+  whole.parts.push_back(ModulePart{0, module.numDefinedFunctions(), true, 0});
+  return lowerModulePart(module, whole, 0, context, dataLayout, options);
 }
 
 } // namespace waot::frontend

@@ -1,6 +1,10 @@
-// Symbol names of the functions waot generates. Names only matter for
-// readability (profiles, disassembly, IR dumps): every generated function has
-// internal linkage except the artifact descriptor.
+// Symbol names of the functions waot generates. In a module lowered as one
+// part every generated function has internal linkage (except the artifact
+// descriptor) and names only matter for readability (profiles, disassembly,
+// IR dumps). In a module split into parts (lower.hpp: partitionModule) the
+// wasm functions are hidden symbols shared between the parts' objects: their
+// names must then be unique and the same in every part, which the function
+// index in them guarantees.
 #pragma once
 
 #include <cstdint>

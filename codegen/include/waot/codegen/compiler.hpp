@@ -23,11 +23,21 @@ struct CompileOptions {
   std::string cpu;          // empty: the host CPU (generic when cross-compiling); "generic"
                             // for portable code
   std::string features;     // extra LLVM target features, e.g. "+sse4.1" ("sse4.1" means "+")
-  unsigned threads = 0;     // 0: all cores. Reserved for parallel code generation: today a
-                            // module is compiled on the calling thread.
+  // Threads that optimize and generate code for the parts of a large module
+  // (shared library output); 0: every core this process may use. The output
+  // is byte-identical whatever the thread count.
+  unsigned threads = 0;
+  // Target size of a module part in bytes of wasm code (0: the default,
+  // frontend::kDefaultPartCodeBytes). Modules with less code than two parts
+  // are compiled as one part, keeping every call inlinable. Changes the
+  // output (unlike `threads`); meant for tuning and tests.
+  std::uint64_t partCodeBytes = 0;
 };
 
-// Compiles `wasm` and writes the requested output to `output`. The file is
+// Compiles `wasm` and writes the requested output to `output`. A shared
+// library is built from the parts of the module compiled in parallel
+// (options.threads) and linked once; an object, IR or assembly output is one
+// module compiled on one thread. The file is
 // replaced atomically: a failed compilation leaves an existing `output` as it
 // was. Throws waot::CompileError for bad input and waot::Error for bad options
 // (unknown triple, CPU or feature, -O above 3, a shared library for a non-ELF
