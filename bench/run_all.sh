@@ -8,7 +8,7 @@
 #   3. with --peers: the peer comparison (bench/run_peers.sh, several minutes).
 #
 #   usage: bench/run_all.sh [-B BUILD_DIR] [--peers] [--runs N] [-- run_peers.sh options]
-#     -B DIR     waot build folder (default: $WAOT_BUILD, else /tmp/build-perf); the
+#     -B DIR     waot build folder (default: $WAOT_BUILD, else build); the
 #                benchmark programs are built there (targets waot, waot-benchmarks)
 #     --peers    also run the peer benchmark (5 runs unless -r is passed after --)
 #     --runs N   instantiations per module (default 2000)
@@ -17,7 +17,7 @@
 set -euo pipefail
 
 script_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-build="${WAOT_BUILD:-/tmp/build-perf}"
+build="${WAOT_BUILD:-build}"
 peers=0
 runs=2000
 peer_args=()
@@ -31,7 +31,7 @@ while [[ $# -gt 0 ]]; do
     *) echo "run_all.sh: unknown option $1 (see -h)" >&2; exit 2 ;;
   esac
 done
-kernels_dir="${BENCH_HOME:-/work/shared/bench}/kernels"
+kernels_dir="${BENCH_HOME:-$script_dir/../../shared/bench}/kernels"
 [[ -d "$kernels_dir" ]] || { echo "run_all.sh: no kernels in $kernels_dir (set BENCH_HOME)" >&2; exit 2; }
 command -v wat2wasm >/dev/null || { echo "run_all.sh: wat2wasm (wabt) is needed" >&2; exit 2; }
 

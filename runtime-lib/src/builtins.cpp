@@ -105,10 +105,16 @@ void builtinTableFill(void *ctx, std::uint32_t table, std::uint32_t dst, void *v
   std::fill_n(target.elements() + dst, n, value);
 }
 
+const waot_func *builtinRefFunc(void *ctx, std::uint32_t function) {
+  const waot_func *record = InstanceImpl::fromContext(ctx).functionRecord(function);
+  if (!record) raiseTrap(WAOT_TRAP_UNREACHABLE); // only a corrupt artifact gets here
+  return record;
+}
+
 constexpr waot_builtins kBuiltins = {
     builtinTrap,       builtinMemoryGrow, builtinMemoryFill, builtinMemoryCopy,
     builtinMemoryInit, builtinDataDrop,   builtinTableInit,  builtinElemDrop,
-    builtinTableCopy,  builtinTableGrow,  builtinTableFill,
+    builtinTableCopy,  builtinTableGrow,  builtinTableFill,  builtinRefFunc,
 };
 
 } // namespace

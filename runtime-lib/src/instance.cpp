@@ -9,6 +9,9 @@
 #include "waot/errors.hpp"
 
 #include <algorithm>
+#include <atomic>
+#include <cstddef>
+#include <cstdlib>
 #include <cstring>
 #include <new>
 
@@ -19,10 +22,20 @@ InstanceImpl::InstanceImpl(Token, std::shared_ptr<const ModuleData> module, Reso
       memories_(std::move(imports.memories)), tables_(std::move(imports.tables)),
       importedGlobals_(std::move(imports.globals)) {
   const waot_ctx_layout &layout = module_->layout;
-  const std::size_t size = (static_cast<std::size_t>(layout.total_size) + 15) & ~std::size_t{15};
-  context_.reset(static_cast<std::byte *>(std::aligned_alloc(16, size)));
+  static_assert(alignof(std::max_align_t) >= 16, "the context needs 16-byte alignment");
+  context_.reset(static_cast<std::byte *>(std::malloc(layout.total_size)));
   if (!context_) throw std::bad_alloc();
-  std::memset(context_.get(), 0, size);
+  // Everything but the defined functions' records starts zeroed. The records
+  // (32 bytes per function, most of a large module's context) are written
+  // when first used (functionRecord), tracked by one bit each, so that
+  // instantiating costs nothing per function.
+  const std::size_t recordsBegin = layout.defined_funcs;
+  const std::size_t recordsEnd =
+      recordsBegin + std::size_t{module_->artifact->num_functions} * sizeof(waot_func);
+  std::memset(context_.get(), 0, recordsBegin);
+  std::memset(context_.get() + recordsEnd, 0, layout.total_size - recordsEnd);
+  recordsFilled_ = std::make_unique<std::atomic<std::uint64_t>[]>(
+      (std::size_t{module_->artifact->num_functions} + 63) / 64);
 
   waot_ctx_header &h = header();
   h.builtins = &runtimeBuiltins();
@@ -32,14 +45,14 @@ InstanceImpl::InstanceImpl(Token, std::shared_ptr<const ModuleData> module, Reso
   waot_global_cell **importedCells = contextArray<waot_global_cell *>(layout.imported_globals);
   for (std::size_t i = 0; i < importedGlobals_.size(); ++i)
     importedCells[i] = importedGlobals_[i]->cell();
-  fillFunctionRecords();
+  bindImportedFunctions();
 }
 
 InstanceImpl::~InstanceImpl() {
   if (registered_) unregisterContext(context_.get());
 }
 
-void InstanceImpl::fillFunctionRecords() {
+void InstanceImpl::bindImportedFunctions() {
   const waot_artifact &artifact = *module_->artifact;
   auto **imported = contextArray<waot_func *>(module_->layout.imported_funcs);
   for (std::size_t i = 0; i < importedFunctions_.size(); ++i) {
@@ -51,12 +64,6 @@ void InstanceImpl::fillFunctionRecords() {
     // Generated code only reads records; the const is the runtime's own discipline.
     imported[i] =
         const_cast<waot_func *>(ApiAccess::data(importedFunctions_[i])->recordForImport(adapter));
-  }
-  waot_func *defined = definedFunctionRecords();
-  for (std::uint32_t i = 0; i < artifact.num_functions; ++i) {
-    const waot_function_desc &function = artifact.functions[i];
-    defined[i] = waot_func{function.code, context_.get(), module_->typeIds[function.type_index], 0,
-                           artifact.entry_trampolines[function.type_index]};
   }
 }
 
@@ -100,7 +107,29 @@ void InstanceImpl::initializeGlobals() {
 const waot_func *InstanceImpl::functionRecord(std::uint32_t functionIndex) const noexcept {
   if (functionIndex < module_->numImportedFunctions)
     return contextArray<waot_func *>(module_->layout.imported_funcs)[functionIndex];
-  return &definedFunctionRecords()[functionIndex - module_->numImportedFunctions];
+  const std::uint32_t defined = functionIndex - module_->numImportedFunctions;
+  const waot_artifact &artifact = *module_->artifact;
+  if (defined >= artifact.num_functions) return nullptr;
+  waot_func &record = definedFunctionRecords()[defined];
+  std::atomic<std::uint64_t> &filledWord = recordsFilled_[defined / 64];
+  const std::uint64_t filledBit = std::uint64_t{1} << (defined % 64);
+  if ((filledWord.load(std::memory_order_acquire) & filledBit) == 0) {
+    // Two threads filling the same record write the same values; the bit is
+    // set (release) only once the record is complete. Not a read-modify-write
+    // (a locked instruction per table entry at instantiation): a bit lost to
+    // a concurrent update of its word only means filling that record again.
+    const waot_function_desc &function = artifact.functions[defined];
+    std::atomic_ref<void *>(record.code).store(function.code, std::memory_order_relaxed);
+    std::atomic_ref<void *>(record.ctx).store(context_.get(), std::memory_order_relaxed);
+    std::atomic_ref<std::uint32_t>(record.type_id)
+        .store(module_->typeIds[function.type_index], std::memory_order_relaxed);
+    std::atomic_ref<std::uint32_t>(record.reserved).store(0, std::memory_order_relaxed);
+    std::atomic_ref<void (*)(void *, void *, waot_slot *)>(record.entry)
+        .store(artifact.entry_trampolines[function.type_index], std::memory_order_relaxed);
+    filledWord.store(filledWord.load(std::memory_order_relaxed) | filledBit,
+                     std::memory_order_release);
+  }
+  return &record;
 }
 
 waot_global_cell *InstanceImpl::globalCell(std::uint32_t globalIndex) const noexcept {
@@ -140,8 +169,7 @@ Extern InstanceImpl::exportedExtern(ExternKind kind, std::uint32_t index) {
   case ExternKind::Function:
     if (index < m.numImportedFunctions) return importedFunctions_[index];
     return ApiAccess::function(std::make_shared<WasmFunctionData>(
-        shared_from_this(), &definedFunctionRecords()[index - m.numImportedFunctions],
-        m.types[m.functionTypes[index]]));
+        shared_from_this(), functionRecord(index), m.types[m.functionTypes[index]]));
   case ExternKind::Table:
     if (index < m.numImportedTables) return ApiAccess::table(tables_[index]);
     // The handle keeps this instance alive: its functions fill the table.

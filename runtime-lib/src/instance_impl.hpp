@@ -13,6 +13,7 @@
 #include "waot/abi.h"
 #include "waot/instance.hpp"
 
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -89,6 +90,11 @@ public:
 
   // The function whose record (in this context) is `record`.
   std::shared_ptr<FunctionData> functionForRecord(const waot_func *record);
+  // The record of function `functionIndex` (imported: the exporter's; defined:
+  // the one in this context, filled on first use so that instantiation costs
+  // nothing per function), or nullptr for an index the module does not have.
+  // Safe to call from several threads.
+  const waot_func *functionRecord(std::uint32_t functionIndex) const noexcept;
 
 private:
   template <class T> T *contextArray(std::uint32_t offset) const noexcept {
@@ -102,7 +108,7 @@ private:
     return contextArray<waot_global_cell>(module_->layout.defined_globals);
   }
 
-  void fillFunctionRecords();
+  void bindImportedFunctions();
   void createTablesAndMemories();
   void initializeGlobals();
   void applyElemSegments();
@@ -116,7 +122,6 @@ private:
   Extern exportedExtern(ExternKind kind, std::uint32_t index);
 
   waot_slot evaluate(const waot_const_expr &expr) const noexcept;
-  const waot_func *functionRecord(std::uint32_t functionIndex) const noexcept;
   waot_global_cell *globalCell(std::uint32_t globalIndex) const noexcept;
 
   struct FreeDeleter {
@@ -125,6 +130,8 @@ private:
 
   std::shared_ptr<const ModuleData> module_;
   std::unique_ptr<std::byte, FreeDeleter> context_;
+  // One bit per defined function: its record in the context is filled.
+  std::unique_ptr<std::atomic<std::uint64_t>[]> recordsFilled_;
   std::vector<Function> importedFunctions_;
   std::vector<std::shared_ptr<MemoryImpl>> memories_; // imported first
   std::vector<std::shared_ptr<TableImpl>> tables_;    // imported first

@@ -148,8 +148,9 @@ TEST(Cli, CorruptedAndWrongVersionArtifactsAreRejected) {
   EXPECT_THAT(flip.err, HasSubstr("checksum mismatch"));
 
   // An artifact of another ABI version (descriptor magic "WAOT" followed by
-  // version 1, patched to 99, trailer re-sealed so only the version differs).
-  const unsigned char pattern[] = {'W', 'A', 'O', 'T', 1, 0, 0, 0};
+  // the current version, patched to 99, trailer re-sealed so only the version
+  // differs).
+  const unsigned char pattern[] = {'W', 'A', 'O', 'T', WAOT_ABI_VERSION, 0, 0, 0};
   const std::size_t image = bytes.size() - sizeof(waot_artifact_trailer);
   auto at =
       std::search(bytes.begin(), bytes.begin() + image, std::begin(pattern), std::end(pattern));

@@ -177,12 +177,17 @@ TEST(LowerBodyReferences, RefFuncOfDefinedAndImportedFunctions) {
   EXPECT_TRUE(isInvariantLoad(recordLoads[0]));
   EXPECT_EQ(instructions<llvm::ReturnInst>(importedRef)[0]->getReturnValue(), recordLoads[0]);
 
-  // Defined (defined index 1): the inline record in this context.
+  // Defined (function index 2): the record the runtime fills on first use,
+  // from the ref_func builtin, called with the function index.
   llvm::Function &definedRef = lowered.function(1);
   llvm::Value *returned = instructions<llvm::ReturnInst>(definedRef)[0]->getReturnValue();
-  EXPECT_EQ(
-      contextOffset(definedRef, returned),
-      std::optional<std::uint64_t>(lowered.env->layout.defined_funcs + sizeof(waot_func) * 1));
+  auto *call = llvm::dyn_cast<llvm::CallInst>(returned);
+  ASSERT_NE(call, nullptr);
+  ASSERT_EQ(call->arg_size(), 2u);
+  EXPECT_EQ(call->getArgOperand(0), definedRef.getArg(0));
+  auto *index = llvm::dyn_cast<llvm::ConstantInt>(call->getArgOperand(1));
+  ASSERT_NE(index, nullptr);
+  EXPECT_EQ(index->getZExtValue(), 2u);
 }
 
 TEST(LowerBodyReferences, RefNullAndIsNull) {

@@ -135,9 +135,16 @@ void FunctionLowering::emitReference(const Instr &in) {
                              alignof(waot_func)));
       return;
     }
-    // A defined function's record lives inline in this instance's context.
-    const std::uint64_t defined = wasm_.definedIndex(function);
-    push(contextAddress(env_.layout.defined_funcs + sizeof(waot_func) * defined));
+    // A defined function's record lives inline in this instance's context,
+    // filled by the runtime on first use (instantiation costs nothing per
+    // function): ask for it. ref.func is rare outside of initializers.
+    llvm::Type *ptr = env_.ptrType();
+    llvm::Value *index = builder_.getInt32(function);
+    llvm::CallInst *record =
+        callBuiltin(offsetof(waot_builtins, ref_func),
+                    llvm::FunctionType::get(ptr, {ptr, i32Type()}, false), std::span(&index, 1));
+    record->addRetAttr(llvm::Attribute::NonNull);
+    push(record);
     return;
   }
   default: break;

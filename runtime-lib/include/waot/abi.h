@@ -22,7 +22,7 @@
 extern "C" {
 #endif
 
-#define WAOT_ABI_VERSION 1u
+#define WAOT_ABI_VERSION 2u
 #define WAOT_ARTIFACT_MAGIC 0x544F4157u /* "WAOT" little endian */
 /* The one exported data symbol of a compiled artifact: a waot_artifact. */
 #define WAOT_ARTIFACT_SYMBOL "waot_artifact_v1"
@@ -144,6 +144,10 @@ typedef struct waot_builtins {
   /* Returns the old size, or UINT32_MAX (-1) on failure. */
   uint32_t (*table_grow)(void *ctx, uint32_t table, void *init, uint32_t delta);
   void (*table_fill)(void *ctx, uint32_t table, uint32_t dst, void *value, uint32_t n);
+  /* ref.func: the record of function `function` (function index space).
+   * Defined functions' records are filled on first use, not at
+   * instantiation, so that instantiating costs nothing per function. */
+  const waot_func *(*ref_func)(void *ctx, uint32_t function);
 } waot_builtins;
 
 /* ---- the instance context ----------------------------------------------- */
