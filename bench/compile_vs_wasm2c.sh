@@ -3,11 +3,11 @@
 # shared library) against the wasm2c peer's build of the same kernel
 # (`wasm2c K.wasm` + `clang-19 -O2 -c` of the generated C, the flags of
 # ../shared/bench/build.sh; wabt's runtime and the driver are not counted).
-# Prints wall seconds (fastest of --runs) and the ratio wasm2c+clang / waot.
+# Prints wall seconds (median of --runs) and the ratio wasm2c+clang / waot.
 #
 #   usage: bench/compile_vs_wasm2c.sh [-B BUILD_DIR] [--runs N] [-O LEVEL] [KERNEL...]
 #     -B DIR     waot build folder (default: $WAOT_BUILD, else build)
-#     --runs N   compilations per kernel and tool (default 5); the fastest counts
+#     --runs N   compilations per kernel and tool (default 11); the median counts
 #     -O LEVEL   waot's optimization level (default 2; the peer always uses -O2)
 #     KERNEL     kernel names (default: every ../shared/bench/kernels/*.wasm)
 #   Environment: BENCH_DIR (default ../shared/bench beside the checkout),
@@ -18,7 +18,7 @@ set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 build="${WAOT_BUILD:-build}"
-runs=5
+runs=11
 level=2
 kernels=()
 while [[ $# -gt 0 ]]; do
@@ -47,19 +47,18 @@ fi
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
 
-# Wall seconds of the fastest of $runs runs of "$@" (a command string run by bash).
-fastest() {
-  local best="" start end elapsed
-  for ((run = 0; run < runs; ++run)); do
-    start=$(date +%s.%N)
-    bash -c "$1" >/dev/null
-    end=$(date +%s.%N)
-    elapsed=$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.4f", b - a }')
-    if [[ -z "$best" ]] || awk -v a="$elapsed" -v b="$best" 'BEGIN { exit !(a < b) }'; then
-      best="$elapsed"
-    fi
-  done
-  echo "$best"
+# Median wall seconds of $runs runs of "$1" (a command string run by bash).
+# The runs of the two tools alternate (see below), so that a slow phase of
+# this shared machine hits both.
+median() {
+  sort -g | awk '{ t[NR] = $1 } END { printf "%.4f", (NR % 2) ? t[(NR + 1) / 2] : (t[NR / 2] + t[NR / 2 + 1]) / 2 }'
+}
+seconds() {
+  local start end
+  start=$(date +%s.%N)
+  bash -c "$1" >/dev/null
+  end=$(date +%s.%N)
+  awk -v a="$start" -v b="$end" 'BEGIN { printf "%.4f\n", b - a }'
 }
 
 printf '%-12s %12s %16s %8s\n' kernel "waot s" "wasm2c+clang s" ratio
@@ -69,8 +68,16 @@ for k in "${kernels[@]}"; do
   [[ -f "$wasm" ]] || { echo "no kernel $wasm" >&2; exit 2; }
   dir="$scratch/$k"
   mkdir -p "$dir"
-  waot_s=$(fastest "'$waot' compile '$wasm' -O$level -o '$dir/$k.so'")
-  peer_s=$(fastest "'$wasm2c' '$wasm' -n kernel -o '$dir/kernel.c' && '$cc' -O2 -ffp-contract=off -I'$dir' -I'$rt' -c '$dir/kernel.c' -o '$dir/kernel.o'")
+  waot_cmd="'$waot' compile '$wasm' -O$level -o '$dir/$k.so'"
+  peer_cmd="'$wasm2c' '$wasm' -n kernel -o '$dir/kernel.c' && '$cc' -O2 -ffp-contract=off -I'$dir' -I'$rt' -c '$dir/kernel.c' -o '$dir/kernel.o'"
+  : >"$dir/waot.times"
+  : >"$dir/peer.times"
+  for ((run = 0; run < runs; ++run)); do
+    seconds "$waot_cmd" >>"$dir/waot.times"
+    seconds "$peer_cmd" >>"$dir/peer.times"
+  done
+  waot_s=$(median <"$dir/waot.times")
+  peer_s=$(median <"$dir/peer.times")
   ratio=$(awk -v a="$peer_s" -v b="$waot_s" 'BEGIN { printf "%.2f", a / b }')
   ratios+=("$ratio")
   printf '%-12s %12s %16s %7sx\n' "$k" "$waot_s" "$peer_s" "$ratio"
