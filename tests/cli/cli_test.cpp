@@ -35,6 +35,8 @@ TEST(Cli, UsageErrorsExitWithTwo) {
   EXPECT_EQ(runWaot({"compile", kFac, "-o", "x", "--bogus"}).exitCode, 2);
   EXPECT_EQ(runWaot({"compile", kFac, "-o", "x", "--emit=elf"}).exitCode, 2);
   EXPECT_EQ(runWaot({"compile", kFac, "-o", "x", "-O7"}).exitCode, 2);
+  EXPECT_EQ(runWaot({"compile", kFac, "-o", "x", "-j", "-1"}).exitCode, 2);
+  EXPECT_EQ(runWaot({"compile", kFac, "-o", "x", "-j", "many"}).exitCode, 2);
   EXPECT_EQ(runWaot({"run", kFac}).exitCode, 2); // no --invoke
   auto r = runWaot({"run"});
   EXPECT_EQ(r.exitCode, 2);
@@ -55,6 +57,20 @@ TEST(Cli, CompileThenRunFactorialWithoutTheWasm) {
   EXPECT_EQ(run.out, "i64:2432902008176640000\n");
   auto iter = runWaot({"run", moved, "--invoke", "fac_iter", "20"});
   EXPECT_EQ(iter.out, "i64:2432902008176640000\n");
+}
+
+TEST(Cli, ThreadCountsGiveTheSameLibrary) {
+  // The soname is the output's file name: same name, different folders.
+  ScratchDir one, two, all;
+  ASSERT_EQ(runWaot({"compile", kFac, "-o", (one / "fac.so").string(), "-j", "1"}).exitCode, 0);
+  ASSERT_EQ(runWaot({"compile", kFac, "-o", (two / "fac.so").string(), "--jobs=2"}).exitCode, 0);
+  ASSERT_EQ(runWaot({"compile", kFac, "-o", (all / "fac.so").string(), "-j", "0"}).exitCode, 0);
+  const auto reference = readBytes(one / "fac.so");
+  EXPECT_FALSE(reference.empty());
+  EXPECT_EQ(readBytes(two / "fac.so"), reference);
+  EXPECT_EQ(readBytes(all / "fac.so"), reference);
+  auto run = runWaot({"run", (two / "fac.so").string(), "--invoke", "fac", "20"});
+  EXPECT_EQ(run.out, "i64:2432902008176640000\n");
 }
 
 TEST(Cli, RunCompilesWasmOnTheFly) {
