@@ -5,13 +5,10 @@
 // other outputs (one object, IR, assembly) are a single LLVM module.
 #include "waot/codegen/compiler.hpp"
 
-#include "diagnostics.hpp"
 #include "emit.hpp"
-#include "fatal_errors.hpp"
 #include "files.hpp"
 #include "link.hpp"
 #include "module_parts.hpp"
-#include "pipeline.hpp"
 #include "target.hpp"
 #include "task_pool.hpp"
 
@@ -86,22 +83,12 @@ struct OptimizedModule {
 OptimizedModule compileToOptimizedIR(std::span<const std::uint8_t> wasm,
                                      const CompileOptions &options, EmitKind kind) {
   FrontendResult input = decodeForTarget(wasm, options, kind);
+  const frontend::ModulePartition whole = frontend::wholeModulePartition(input.decoded);
+  const PartsBuild build{input.decoded, whole, input.target, input.lowerOptions, options.optLevel};
   OptimizedModule result;
   result.machine = std::move(input.machine);
   result.context = std::make_unique<llvm::LLVMContext>();
-  {
-    DiagnosticCapture diagnostics(*result.context);
-    runRecoveringFromFatalErrors("lowering", [&] {
-      result.module = frontend::lowerModule(input.decoded, *result.context,
-                                            result.machine->createDataLayout(), input.lowerOptions);
-    });
-    diagnostics.throwIfErrors("lowering");
-  }
-  if (!result.module) throw Error("internal compiler error: lowering produced no module");
-
-  bindModuleToTarget(*result.module, *result.machine);
-  verifyModuleOrThrow(*result.module, "after lowering");
-  optimizeModule(*result.module, *result.machine, options.optLevel);
+  result.module = lowerAndOptimizePart(build, 0, *result.context, *result.machine);
   return result;
 }
 

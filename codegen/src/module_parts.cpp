@@ -37,25 +37,32 @@ std::vector<std::size_t> schedulingOrder(const frontend::ModulePartition &partit
 
 } // namespace
 
+std::unique_ptr<llvm::Module> lowerAndOptimizePart(const PartsBuild &build, std::size_t partIndex,
+                                                   llvm::LLVMContext &context,
+                                                   llvm::TargetMachine &machine) {
+  std::unique_ptr<llvm::Module> module;
+  {
+    DiagnosticCapture diagnostics(context);
+    runRecoveringFromFatalErrors("lowering", [&] {
+      module = frontend::lowerModulePart(build.wasm, build.partition, partIndex, context,
+                                         machine.createDataLayout(), build.lowerOptions);
+    });
+    diagnostics.throwIfErrors("lowering");
+  }
+  if (!module) throw Error("internal compiler error: lowering produced no module");
+  bindModuleToTarget(*module, machine);
+  verifyModuleOrThrow(*module, "after lowering");
+  optimizeModule(*module, machine, build.optLevel);
+  return module;
+}
+
 std::vector<char> compilePartToObject(const PartsBuild &build, std::size_t partIndex) {
   // A machine per part, not per thread: nothing a machine caches can make an
   // object depend on which parts the same thread compiled before.
   std::unique_ptr<llvm::TargetMachine> machine = createTargetMachine(build.target, build.optLevel);
   // Declared before the module, so destroyed after it.
   llvm::LLVMContext context;
-  std::unique_ptr<llvm::Module> module;
-  {
-    DiagnosticCapture diagnostics(context);
-    runRecoveringFromFatalErrors("lowering", [&] {
-      module = frontend::lowerModulePart(build.wasm, build.partition, partIndex, context,
-                                         machine->createDataLayout(), build.lowerOptions);
-    });
-    diagnostics.throwIfErrors("lowering");
-  }
-  if (!module) throw Error("internal compiler error: lowering produced no module");
-  bindModuleToTarget(*module, *machine);
-  verifyModuleOrThrow(*module, "after lowering");
-  optimizeModule(*module, *machine, build.optLevel);
+  std::unique_ptr<llvm::Module> module = lowerAndOptimizePart(build, partIndex, context, *machine);
   return emitObject(*module, *machine);
 }
 

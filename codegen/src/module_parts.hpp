@@ -9,7 +9,14 @@
 #include "waot/frontend/module.hpp"
 
 #include <cstddef>
+#include <memory>
 #include <vector>
+
+namespace llvm {
+class LLVMContext;
+class Module;
+class TargetMachine;
+} // namespace llvm
 
 namespace waot::codegen {
 
@@ -20,6 +27,13 @@ struct PartsBuild {
   const frontend::LowerOptions &lowerOptions;
   unsigned optLevel = 2;
 };
+
+// Lowers part `partIndex` into `context`, verifies it and runs the optimizer
+// for `machine`: the one path from wasm to optimized IR, for a part of a split
+// module and for a whole module (a one-part partition) alike.
+std::unique_ptr<llvm::Module> lowerAndOptimizePart(const PartsBuild &build, std::size_t partIndex,
+                                                   llvm::LLVMContext &context,
+                                                   llvm::TargetMachine &machine);
 
 // Lowers, optimizes and emits part `partIndex` as a relocatable object. Uses
 // only objects of its own (context, module, machine), which it frees before

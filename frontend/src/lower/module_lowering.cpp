@@ -207,12 +207,16 @@ std::unique_ptr<llvm::Module> lowerModulePart(const Module &module,
   return llvmModule;
 }
 
+ModulePartition wholeModulePartition(const Module &module) {
+  ModulePartition whole;
+  whole.parts.push_back(ModulePart{0, module.numDefinedFunctions(), true, 0});
+  return whole;
+}
+
 std::unique_ptr<llvm::Module> lowerModule(const Module &module, llvm::LLVMContext &context,
                                           const llvm::DataLayout &dataLayout,
                                           const LowerOptions &options) {
-  ModulePartition whole;
-  whole.parts.push_back(ModulePart{0, module.numDefinedFunctions(), true, 0});
-  return lowerModulePart(module, whole, 0, context, dataLayout, options);
+  return lowerModulePart(module, wholeModulePartition(module), 0, context, dataLayout, options);
 }
 
 } // namespace waot::frontend

@@ -79,6 +79,9 @@ struct ModulePartition {
 ModulePartition partitionModule(const Module &module,
                                 std::uint64_t targetPartCodeBytes = kDefaultPartCodeBytes);
 
+// The partition of `module` as one part (what lowerModule() lowers).
+ModulePartition wholeModulePartition(const Module &module);
+
 // Lowers part `partIndex` of `partition` (made by partitionModule() for
 // `module`) into its own LLVM module: the bodies of its functions, a
 // declaration of every function of another part it calls, and, for the
