@@ -76,7 +76,7 @@ void builtinTableInit(void *ctx, std::uint32_t table, std::uint32_t segment, std
   const std::span<void *const> items = instance.elemSegment(segment);
   if (!inBounds(src, n, items.size()) || !inBounds(dst, n, target.size()))
     raiseTrap(WAOT_TRAP_TABLE_OUT_OF_BOUNDS);
-  std::copy_n(items.data() + src, n, target.elements() + dst);
+  target.store(dst, items.subspan(src, n));
 }
 
 void builtinElemDrop(void *ctx, std::uint32_t segment) {
@@ -89,8 +89,7 @@ void builtinTableCopy(void *ctx, std::uint32_t dstTable, std::uint32_t srcTable,
   TableImpl &from = tableOf(ctx, srcTable);
   if (!inBounds(src, n, from.size()) || !inBounds(dst, n, to.size()))
     raiseTrap(WAOT_TRAP_TABLE_OUT_OF_BOUNDS);
-  if (n != 0)
-    std::memmove(to.elements() + dst, from.elements() + src, std::size_t{n} * sizeof(void *));
+  to.copyFrom(from, dst, src, n);
 }
 
 std::uint32_t builtinTableGrow(void *ctx, std::uint32_t table, void *init, std::uint32_t delta) {
@@ -102,7 +101,13 @@ void builtinTableFill(void *ctx, std::uint32_t table, std::uint32_t dst, void *v
                       std::uint32_t n) {
   TableImpl &target = tableOf(ctx, table);
   if (!inBounds(dst, n, target.size())) raiseTrap(WAOT_TRAP_TABLE_OUT_OF_BOUNDS);
-  std::fill_n(target.elements() + dst, n, value);
+  target.fill(dst, n, value);
+}
+
+void builtinTableSet(void *ctx, std::uint32_t table, std::uint32_t index, void *value) {
+  TableImpl &target = tableOf(ctx, table);
+  if (index >= target.size()) raiseTrap(WAOT_TRAP_TABLE_OUT_OF_BOUNDS);
+  target.set(index, value);
 }
 
 const waot_func *builtinRefFunc(void *ctx, std::uint32_t function) {
@@ -112,9 +117,9 @@ const waot_func *builtinRefFunc(void *ctx, std::uint32_t function) {
 }
 
 constexpr waot_builtins kBuiltins = {
-    builtinTrap,       builtinMemoryGrow, builtinMemoryFill, builtinMemoryCopy,
-    builtinMemoryInit, builtinDataDrop,   builtinTableInit,  builtinElemDrop,
-    builtinTableCopy,  builtinTableGrow,  builtinTableFill,  builtinRefFunc,
+    builtinTrap,      builtinMemoryGrow, builtinMemoryFill, builtinMemoryCopy, builtinMemoryInit,
+    builtinDataDrop,  builtinTableInit,  builtinElemDrop,   builtinTableCopy,  builtinTableGrow,
+    builtinTableFill, builtinRefFunc,    builtinTableSet,
 };
 
 } // namespace

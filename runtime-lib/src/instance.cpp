@@ -84,6 +84,10 @@ void InstanceImpl::createTablesAndMemories() {
     if (limits.has_max) max = limits.max;
     memories_.push_back(std::make_shared<MemoryImpl>(limits.min, max));
   }
+  // Host functions stored before an artifact with their signature was
+  // loaded become callable now that ours is (waot_table_entry).
+  for (std::uint32_t i = 0; i < module_->numImportedTables; ++i)
+    tables_[i]->refreshUnboundEntries();
   auto **tableRecords = contextArray<waot_table *>(module_->layout.tables);
   for (std::size_t i = 0; i < tables_.size(); ++i)
     tableRecords[i] = tables_[i]->record();

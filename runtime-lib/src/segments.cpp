@@ -28,7 +28,7 @@ void InstanceImpl::applyElemSegments() {
       const auto offset = static_cast<std::uint32_t>(evaluate(desc.offset));
       if (std::uint64_t{offset} + items.size() > table.size())
         throw RuntimeError(TrapKind::TableOutOfBounds);
-      std::copy(items.begin(), items.end(), table.elements() + offset);
+      table.store(offset, items);
       const bool anyReference =
           std::any_of(items.begin(), items.end(), [](void *p) { return p != nullptr; });
       if (desc.table < module_->numImportedTables && anyReference)

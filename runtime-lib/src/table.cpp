@@ -5,6 +5,8 @@
 
 #include "waot/errors.hpp"
 
+#include <algorithm>
+#include <cstring>
 #include <new>
 #include <string>
 
@@ -17,7 +19,7 @@ TableImpl::TableImpl(ValType elemType, std::uint64_t minSize, std::optional<std:
     throw RuntimeError("table of " + std::to_string(minSize) +
                        " elements exceeds the implementation limit of " +
                        std::to_string(kMaxTableElements));
-  storage_.assign(static_cast<std::size_t>(minSize), init);
+  storage_.assign(static_cast<std::size_t>(minSize), entryFor(init));
   record_.elements = storage_.data();
   record_.size = static_cast<std::uint32_t>(minSize);
   record_.max =
@@ -31,13 +33,57 @@ std::uint32_t TableImpl::grow(std::uint32_t delta, void *init) noexcept {
   const std::uint64_t newSize = std::uint64_t{oldSize} + delta;
   if (newSize > record_.max || newSize > kMaxTableElements) return UINT32_MAX;
   try {
-    storage_.resize(static_cast<std::size_t>(newSize), init);
+    storage_.resize(static_cast<std::size_t>(newSize), entryFor(init));
   } catch (const std::bad_alloc &) {
     return UINT32_MAX;
   }
   record_.elements = storage_.data(); // may have moved: generated code reloads it
   record_.size = static_cast<std::uint32_t>(newSize);
   return oldSize;
+}
+
+static_assert(sizeof(waot_table_entry) == 32, "generated code scales table indices by 32");
+
+waot_table_entry TableImpl::entryFor(void *ref) noexcept {
+  waot_table_entry entry{};
+  entry.ref = ref;
+  if (ref == nullptr || elemType_ != ValType::FuncRef) return entry;
+  const auto *record = static_cast<const waot_func *>(ref);
+  entry.code = record->code;
+  entry.ctx = record->ctx;
+  entry.type_id = record->type_id;
+  if (entry.code == nullptr) {
+    // A host function no loaded artifact can call yet: keep it
+    // uncallable (type id 0 fails every call_indirect check) until
+    // refreshUnboundEntries() finds it bound.
+    entry.type_id = 0;
+    mayHoldUnbound_ = true;
+  }
+  return entry;
+}
+
+void TableImpl::refreshUnboundEntries() noexcept {
+  if (!mayHoldUnbound_) return;
+  mayHoldUnbound_ = false;
+  for (waot_table_entry &entry : storage_)
+    if (entry.ref != nullptr && entry.code == nullptr) entry = entryFor(entry.ref);
+}
+
+void TableImpl::store(std::uint32_t dst, std::span<void *const> refs) noexcept {
+  for (std::size_t i = 0; i < refs.size(); ++i)
+    storage_[dst + i] = entryFor(refs[i]);
+}
+
+void TableImpl::fill(std::uint32_t dst, std::uint32_t n, void *ref) noexcept {
+  std::fill_n(storage_.begin() + dst, n, entryFor(ref));
+}
+
+void TableImpl::copyFrom(const TableImpl &from, std::uint32_t dst, std::uint32_t src,
+                         std::uint32_t n) noexcept {
+  if (n == 0) return;
+  std::memmove(storage_.data() + dst, from.storage_.data() + src,
+               std::size_t{n} * sizeof(waot_table_entry));
+  mayHoldUnbound_ = mayHoldUnbound_ || from.mayHoldUnbound_;
 }
 
 void TableImpl::keepAlive(std::shared_ptr<const void> owner) {
@@ -86,15 +132,14 @@ std::uint32_t Table::size() const noexcept { return impl_->size(); }
 
 Value Table::get(std::uint32_t index) const {
   if (index >= impl_->size()) throw RuntimeError(TrapKind::TableOutOfBounds);
-  return detail::fromSlot(impl_->elemType(),
-                          reinterpret_cast<std::uintptr_t>(impl_->elements()[index]));
+  return detail::fromSlot(impl_->elemType(), reinterpret_cast<std::uintptr_t>(impl_->get(index)));
 }
 
 void Table::set(std::uint32_t index, const Value &value) {
   checkElement(impl_->elemType(), value);
   if (index >= impl_->size()) throw RuntimeError(TrapKind::TableOutOfBounds);
   impl_->keepAlive(detail::referenceOwner(value));
-  impl_->elements()[index] = reinterpret_cast<void *>(static_cast<std::uintptr_t>(value.bits()));
+  impl_->set(index, reinterpret_cast<void *>(static_cast<std::uintptr_t>(value.bits())));
 }
 
 std::uint32_t Table::grow(std::uint32_t delta, const Value &init) {

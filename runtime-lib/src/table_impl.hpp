@@ -1,5 +1,5 @@
-// A table: a waot_table record over a growable array of references
-// (waot_func* for funcref, opaque host pointers for externref).
+// A table: a waot_table record over a growable array of waot_table_entry
+// (the reference plus, for funcref, the callee's code, context and type id).
 #pragma once
 
 #include "owner_set.hpp"
@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <vector>
 
 namespace waot::detail {
@@ -27,8 +28,22 @@ public:
   waot_table *record() noexcept { return &record_; }
   ValType elemType() const noexcept { return elemType_; }
   std::uint32_t size() const noexcept { return record_.size; }
-  void **elements() noexcept { return record_.elements; }
   Limits limits() const noexcept { return {record_.size, declaredMax_}; }
+
+  // The reference at `index` (< size()).
+  void *get(std::uint32_t index) const noexcept { return storage_[index].ref; }
+  // Element writes; the caller has checked the bounds. References stored in
+  // a funcref table are waot_func records already filled (immutable).
+  void set(std::uint32_t index, void *ref) noexcept { storage_[index] = entryFor(ref); }
+  void store(std::uint32_t dst, std::span<void *const> refs) noexcept;
+  void fill(std::uint32_t dst, std::uint32_t n, void *ref) noexcept;
+  // table.copy (same element type, validated): overlapping ranges allowed.
+  void copyFrom(const TableImpl &from, std::uint32_t dst, std::uint32_t src,
+                std::uint32_t n) noexcept;
+  // Re-copies the entries of host functions that were not callable yet when
+  // stored (see waot_table_entry). An instance importing the table calls
+  // this: every signature it can call through is bound by then.
+  void refreshUnboundEntries() noexcept;
 
   // table.grow: the old size, or UINT32_MAX when the table cannot grow.
   std::uint32_t grow(std::uint32_t delta, void *init) noexcept;
@@ -40,10 +55,14 @@ public:
   void keepAlive(std::shared_ptr<const void> owner);
 
 private:
+  // Also notes whether the entry waits for its host function's adapter.
+  waot_table_entry entryFor(void *ref) noexcept;
+
   ValType elemType_;
   std::optional<std::uint64_t> declaredMax_;
-  std::vector<void *> storage_;
+  std::vector<waot_table_entry> storage_;
   waot_table record_{};
+  bool mayHoldUnbound_ = false;
   const void *definer_ = nullptr;
   OwnerSet owners_;
 };

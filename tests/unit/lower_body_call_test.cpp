@@ -125,16 +125,37 @@ TEST(LowerBodyCall, CallIndirectChecksBoundsNullAndSignature) {
     auto *field = llvm::dyn_cast<llvm::GetElementPtrInst>(actual->getPointerOperand());
     ASSERT_NE(field, nullptr);
     comparedWithEntryTypeId = llvm::cast<llvm::ConstantInt>(field->getOperand(1))->getZExtValue() ==
-                              offsetof(waot_func, type_id);
+                              offsetof(waot_table_entry, type_id);
   }
   EXPECT_TRUE(comparedWithEntryTypeId) << lowered.text(0);
+  // That one compare also rejects null entries (type id 0): the null test
+  // is only made on the cold path, to pick the trap's kind.
+  for (llvm::ICmpInst *cmp : instructions<llvm::ICmpInst>(f)) {
+    if (llvm::isa<llvm::ConstantPointerNull>(cmp->getOperand(1))) {
+      EXPECT_EQ(cmp->getParent()->getName(), "trap.call_indirect") << lowered.text(0);
+    }
+  }
 
   // Finally entry->code(entry->ctx, arg).
   const auto calls = plainCalls(f);
   ASSERT_EQ(calls.size(), 1u);
   EXPECT_EQ(calls[0]->getFunctionType(), lowered.env->functionTypes[unary]);
-  EXPECT_TRUE(llvm::isa<llvm::LoadInst>(calls[0]->getCalledOperand()));
-  EXPECT_TRUE(llvm::isa<llvm::LoadInst>(calls[0]->getArgOperand(0)));
+  // Code and callee context are read from the entry itself (one dependent
+  // load after the elements pointer), not through a record pointer.
+  const auto entryField = [&](llvm::Value *value) -> std::optional<std::uint64_t> {
+    auto *load = llvm::dyn_cast<llvm::LoadInst>(value);
+    if (load == nullptr) return std::nullopt;
+    auto *field = llvm::dyn_cast<llvm::GetElementPtrInst>(load->getPointerOperand());
+    if (field == nullptr) return std::nullopt;
+    auto *entry = llvm::dyn_cast<llvm::GetElementPtrInst>(field->getPointerOperand());
+    if (entry == nullptr || entry->getPointerOperand() != elements) return std::nullopt;
+    return llvm::cast<llvm::ConstantInt>(field->getOperand(1))->getZExtValue();
+  };
+  EXPECT_EQ(entryField(calls[0]->getCalledOperand()),
+            std::optional<std::uint64_t>(offsetof(waot_table_entry, code)))
+      << lowered.text(0);
+  EXPECT_EQ(entryField(calls[0]->getArgOperand(0)),
+            std::optional<std::uint64_t>(offsetof(waot_table_entry, ctx)));
   // Bounds check uses an unsigned comparison of the index with the size.
   bool unsignedBoundsCheck = false;
   for (llvm::ICmpInst *cmp : instructions<llvm::ICmpInst>(f))

@@ -64,7 +64,8 @@ public:
     }
   }
   Code &fixed(std::uint64_t bits, int count) {
-    for (int i = 0; i < count; ++i) bytes_.push_back(static_cast<std::uint8_t>(bits >> (8 * i)));
+    for (int i = 0; i < count; ++i)
+      bytes_.push_back(static_cast<std::uint8_t>(bits >> (8 * i)));
     return *this;
   }
   Code &op(Opcode o) {
@@ -165,12 +166,14 @@ public:
   }
   void dataSegments(std::size_t count) {
     wasm_.datas.resize(count);
-    for (auto &data : wasm_.datas) data.mode = frontend::SegmentMode::Passive;
+    for (auto &data : wasm_.datas)
+      data.mode = frontend::SegmentMode::Passive;
     wasm_.dataCount = static_cast<std::uint32_t>(count);
   }
   void elemSegments(std::size_t count) {
     wasm_.elems.resize(count);
-    for (auto &elem : wasm_.elems) elem.mode = frontend::SegmentMode::Passive;
+    for (auto &elem : wasm_.elems)
+      elem.mode = frontend::SegmentMode::Passive;
   }
 
   // Lays the bodies out in one byte buffer, declares every defined function
@@ -183,7 +186,8 @@ public:
     for (std::size_t i = 0; i < codes_.size(); ++i) {
       frontend::FunctionBody body;
       body.locals = locals_[i];
-      for (const LocalDecl &decl : body.locals) body.numLocals += decl.count;
+      for (const LocalDecl &decl : body.locals)
+        body.numLocals += decl.count;
       body.bodyOffset = bytes->size();
       body.codeOffset = bytes->size();
       bytes->insert(bytes->end(), codes_[i].begin(), codes_[i].end());
@@ -251,7 +255,8 @@ template <class T> std::vector<T *> instructions(llvm::Function &f) {
 
 inline std::size_t countOpcode(llvm::Function &f, unsigned opcode) {
   std::size_t n = 0;
-  for (llvm::Instruction &inst : llvm::instructions(f)) n += inst.getOpcode() == opcode;
+  for (llvm::Instruction &inst : llvm::instructions(f))
+    n += inst.getOpcode() == opcode;
   return n;
 }
 
@@ -285,9 +290,15 @@ inline std::vector<std::uint32_t> trapKinds(llvm::Function &f) {
   for (llvm::CallInst *call : instructions<llvm::CallInst>(f)) {
     if (call->getCalledFunction() != nullptr || call->isInlineAsm() || !call->doesNotReturn())
       continue;
-    if (call->arg_size() == 2)
-      if (auto *kind = llvm::dyn_cast<llvm::ConstantInt>(call->getArgOperand(1)))
-        kinds.push_back(static_cast<std::uint32_t>(kind->getZExtValue()));
+    if (call->arg_size() != 2) continue;
+    llvm::Value *kind = call->getArgOperand(1);
+    // A cold block shared by two kinds picks one with a select.
+    std::vector<llvm::Value *> candidates{kind};
+    if (auto *select = llvm::dyn_cast<llvm::SelectInst>(kind))
+      candidates = {select->getTrueValue(), select->getFalseValue()};
+    for (llvm::Value *candidate : candidates)
+      if (auto *constant = llvm::dyn_cast<llvm::ConstantInt>(candidate))
+        kinds.push_back(static_cast<std::uint32_t>(constant->getZExtValue()));
   }
   return kinds;
 }

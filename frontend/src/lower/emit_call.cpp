@@ -2,6 +2,8 @@
 // waot_func records, and call_indirect through a table (abi.h).
 #include "function_lowering.hpp"
 
+#include <llvm/IR/MDBuilder.h>
+
 namespace waot::frontend::lower {
 
 void FunctionLowering::emitCall(const Instr &in) {
@@ -36,21 +38,50 @@ void FunctionLowering::emitCallIndirect(const Instr &in) {
 
   consumeLoadSumsBeforeCall();
   llvm::Value *index = pop();
-  llvm::Value *slot = tableElementAddress(table, index, WAOT_TRAP_UNDEFINED_ELEMENT);
-  llvm::Value *entry = loadWithTag(env_.ptrType(), slot, env_.tbaaTable, false);
-  trapIf(builder_.CreateIsNull(entry), WAOT_TRAP_UNINITIALIZED_ELEMENT);
+  llvm::Value *entry = tableElementAddress(table, index, WAOT_TRAP_UNDEFINED_ELEMENT);
 
-  // Signatures are interned by the runtime across modules: one integer compare.
+  // Signatures are interned by the runtime across modules, and a null entry
+  // has type id 0, which no signature has: one compare checks both, and only
+  // the cold path tells the two traps apart. The code and context are copies
+  // in the entry itself, so the call needs no further dependent load.
   llvm::Value *actualType =
-      loadFuncRecordField(entry, offsetof(waot_func, type_id), i32Type(), false);
+      loadTableEntryField(entry, offsetof(waot_table_entry, type_id), i32Type());
   llvm::Value *expectedType = loadWithTag(
       i32Type(), contextAddress(env_.layout.type_ids + 4ull * typeIndex), env_.tbaaContext, true);
-  trapIf(builder_.CreateICmpNE(actualType, expectedType), WAOT_TRAP_INDIRECT_CALL_TYPE_MISMATCH);
+  llvm::BasicBlock *mismatch = indirectCallTrapBlock(entry);
+  llvm::BasicBlock *matches = newBlock("call_indirect.ok");
+  llvm::MDBuilder md(env_.context);
+  builder_.CreateCondBr(builder_.CreateICmpNE(actualType, expectedType), mismatch, matches,
+                        md.createUnlikelyBranchWeights());
+  builder_.SetInsertPoint(matches);
 
-  llvm::Value *code = loadFuncRecordField(entry, offsetof(waot_func, code), env_.ptrType(), false);
+  llvm::Value *code = loadTableEntryField(entry, offsetof(waot_table_entry, code), env_.ptrType());
   llvm::Value *calleeContext =
-      loadFuncRecordField(entry, offsetof(waot_func, ctx), env_.ptrType(), false);
+      loadTableEntryField(entry, offsetof(waot_table_entry, ctx), env_.ptrType());
   emitCallWithSignature(type, code, calleeContext, signature, wasmCallingConv());
+}
+
+llvm::BasicBlock *FunctionLowering::indirectCallTrapBlock(llvm::Value *entry) {
+  if (indirectCallTrap_ == nullptr) {
+    const llvm::IRBuilderBase::InsertPointGuard keepInsertPoint(builder_);
+    indirectCallTrap_ = newBlock("trap.call_indirect");
+    builder_.SetInsertPoint(indirectCallTrap_);
+    indirectCallTrapEntry_ = builder_.CreatePHI(env_.ptrType(), 2, "entry");
+    llvm::Value *ref = loadTableEntryField(indirectCallTrapEntry_, offsetof(waot_table_entry, ref),
+                                           env_.ptrType());
+    llvm::Value *kind =
+        builder_.CreateSelect(builder_.CreateIsNull(ref), i32Const(WAOT_TRAP_UNINITIALIZED_ELEMENT),
+                              i32Const(WAOT_TRAP_INDIRECT_CALL_TYPE_MISMATCH));
+    llvm::FunctionType *trapType =
+        llvm::FunctionType::get(builder_.getVoidTy(), {env_.ptrType(), i32Type()}, false);
+    llvm::CallInst *call =
+        callBuiltin(offsetof(waot_builtins, trap), trapType, std::span(&kind, 1));
+    call->setDoesNotReturn();
+    call->addFnAttr(llvm::Attribute::Cold);
+    builder_.CreateUnreachable();
+  }
+  indirectCallTrapEntry_->addIncoming(entry, builder_.GetInsertBlock());
+  return indirectCallTrap_;
 }
 
 llvm::Value *FunctionLowering::loadFuncRecordField(llvm::Value *record, std::size_t fieldOffset,

@@ -221,6 +221,8 @@ void FunctionLowering::consumeLoadSums() {
   // Trap blocks end in `call trap(...)` + `unreachable`.
   for (llvm::BasicBlock *block : trapBlocks_)
     if (block != nullptr) consumeLoadSumsBefore(block->getTerminator()->getPrevNode());
+  if (indirectCallTrap_ != nullptr)
+    consumeLoadSumsBefore(indirectCallTrap_->getTerminator()->getPrevNode());
   for (llvm::BasicBlock *header : loopsWithoutExit_)
     consumeLoadSumsBefore(&*header->getFirstInsertionPt());
 }

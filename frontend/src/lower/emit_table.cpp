@@ -1,4 +1,4 @@
-// Tables and references: table.get/set/size inline, table.grow/fill/copy/init
+// Tables and references: table.get/size inline, table.set/grow/fill/copy/init
 // and elem.drop through the runtime builtins, ref.null/is_null/func.
 #include "function_lowering.hpp"
 
@@ -46,8 +46,14 @@ llvm::Value *FunctionLowering::tableElementAddress(std::uint32_t table, llvm::Va
   llvm::Value *elements =
       loadWithTag(env_.ptrType(), byteOffset(record, offsetof(waot_table, elements)),
                   env_.tbaaRuntime, fixedSize.has_value());
-  return builder_.CreateInBoundsGEP(env_.ptrType(), elements,
-                                    builder_.CreateZExt(index, i64Type()));
+  llvm::Value *entryOffset = builder_.CreateNUWMul(builder_.CreateZExt(index, i64Type()),
+                                                   builder_.getInt64(sizeof(waot_table_entry)));
+  return builder_.CreateInBoundsGEP(builder_.getInt8Ty(), elements, entryOffset);
+}
+
+llvm::LoadInst *FunctionLowering::loadTableEntryField(llvm::Value *entry, std::size_t fieldOffset,
+                                                      llvm::Type *type) {
+  return loadWithTag(type, byteOffset(entry, fieldOffset), env_.tbaaTable, false);
 }
 
 void FunctionLowering::emitTable(const Instr &in) {
@@ -64,14 +70,17 @@ void FunctionLowering::emitTable(const Instr &in) {
 
   switch (in.op) {
   case Opcode::TableGet: {
-    llvm::Value *slot = tableElementAddress(in.index, pop(), WAOT_TRAP_TABLE_OUT_OF_BOUNDS);
-    push(loadWithTag(ptr, slot, env_.tbaaTable, false));
+    llvm::Value *entry = tableElementAddress(in.index, pop(), WAOT_TRAP_TABLE_OUT_OF_BOUNDS);
+    push(loadTableEntryField(entry, offsetof(waot_table_entry, ref), ptr));
     return;
   }
   case Opcode::TableSet: {
-    llvm::Value *value = pop();
-    llvm::Value *slot = tableElementAddress(in.index, pop(), WAOT_TRAP_TABLE_OUT_OF_BOUNDS);
-    storeWithTag(value, slot, env_.tbaaTable);
+    // Through the runtime: an entry holds copies of its function record's
+    // fields, and a host function's may not be final yet (waot_table_entry).
+    requireTable(in.index);
+    const std::vector<llvm::Value *> operands = popValues(2); // index, value
+    callTableBuiltin(offsetof(waot_builtins, table_set), voidType,
+                     {i32Const(in.index), operands[0], operands[1]});
     return;
   }
   case Opcode::TableSize: {

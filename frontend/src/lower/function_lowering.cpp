@@ -154,6 +154,7 @@ void FunctionLowering::dispatch(const Instr &in) {
 void FunctionLowering::moveColdBlocksToEnd() {
   for (llvm::BasicBlock *block : trapBlocks_)
     if (block != nullptr) block->moveAfter(&function_->back());
+  if (indirectCallTrap_ != nullptr) indirectCallTrap_->moveAfter(&function_->back());
 }
 
 // ---- value stack ----------------------------------------------------------

@@ -170,9 +170,15 @@ private:
   std::optional<std::uint32_t> fixedTableSize(std::uint32_t table) const;
   llvm::Value *tableRecord(std::uint32_t table);
   // Bounds-checks `index` (trapping with `outOfBounds`) and returns the
-  // address of the element slot.
+  // address of its waot_table_entry.
   llvm::Value *tableElementAddress(std::uint32_t table, llvm::Value *index,
                                    waot_trap_kind outOfBounds);
+  llvm::LoadInst *loadTableEntryField(llvm::Value *entry, std::size_t fieldOffset,
+                                      llvm::Type *type);
+  // The function's cold block for a failed call_indirect type check at
+  // `entry`: it traps "uninitialized element" when the entry is null,
+  // "indirect call type mismatch" otherwise.
+  llvm::BasicBlock *indirectCallTrapBlock(llvm::Value *entry);
 
   // ---- variables (emit_variable.cpp)
   llvm::Value *globalCellAddress(std::uint32_t global);
@@ -261,6 +267,9 @@ private:
   llvm::BasicBlock *entryBlock_ = nullptr;
   llvm::Value *memoryBase_ = nullptr; // loaded in the entry block on first use
   std::array<llvm::BasicBlock *, WAOT_TRAP_KIND_COUNT> trapBlocks_{};
+  // call_indirect's shared cold block and the failing entry's address in it.
+  llvm::BasicBlock *indirectCallTrap_ = nullptr;
+  llvm::PHINode *indirectCallTrapEntry_ = nullptr;
   // Keeping loads trapping (emit_load_keepalive.cpp): per loop, in the order
   // of their `loop` instructions, how it keeps its loads; the running
   // sums of the loaded bits (i32 for accesses of up to 4 bytes, i64 for 8);

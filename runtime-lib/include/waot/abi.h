@@ -22,7 +22,7 @@
 extern "C" {
 #endif
 
-#define WAOT_ABI_VERSION 2u
+#define WAOT_ABI_VERSION 3u
 #define WAOT_ARTIFACT_MAGIC 0x544F4157u /* "WAOT" little endian */
 /* The one exported data symbol of a compiled artifact: a waot_artifact. */
 #define WAOT_ARTIFACT_SYMBOL "waot_artifact_v1"
@@ -87,10 +87,28 @@ typedef struct waot_memory {
   void *owner;        /* runtime-private */
 } waot_memory;
 
-/* A table. `elements` may move on table.grow: always reload it. funcref
- * tables hold `waot_func *`, externref tables hold `void *`; NULL is ref.null. */
+/* One table element. `ref` is the element's value: a `waot_func *` in a
+ * funcref table, an opaque host pointer in an externref table; NULL is
+ * ref.null. A funcref entry also holds copies of its record's code, context
+ * and type id, so that call_indirect reaches the callee with one dependent
+ * load (the entry) and one type compare: a null entry has type_id 0, which no
+ * signature has, so the compare also rejects it. Externref entries leave
+ * those fields zero. Only the runtime writes entries (table.set is a
+ * builtin). A host function's record may not be callable yet when it is
+ * stored (code NULL until an artifact with its signature is loaded); such
+ * entries are refreshed when an instance that could call them imports the
+ * table (the runtime tracks whether a table holds any). */
+typedef struct waot_table_entry {
+  void *ref;
+  void *code;
+  void *ctx;
+  uint32_t type_id;
+  uint32_t reserved;
+} waot_table_entry;
+
+/* A table. `elements` may move on table.grow: always reload it. */
 typedef struct waot_table {
-  void **elements;
+  waot_table_entry *elements;
   uint32_t size;
   uint32_t max; /* effective maximum (UINT32_MAX when unbounded) */
   uint8_t elem_type;
@@ -148,6 +166,8 @@ typedef struct waot_builtins {
    * Defined functions' records are filled on first use, not at
    * instantiation, so that instantiating costs nothing per function. */
   const waot_func *(*ref_func)(void *ctx, uint32_t function);
+  /* table.set: writes the whole entry (see waot_table_entry). */
+  void (*table_set)(void *ctx, uint32_t table, uint32_t index, void *value);
 } waot_builtins;
 
 /* ---- the instance context ----------------------------------------------- */

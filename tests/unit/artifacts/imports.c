@@ -40,10 +40,10 @@ static int64_t f_bump_g_mut(void *ctx) {
 static int32_t f_call_tab(void *ctx, int32_t index) {
   waot_table *table = CTX_ARRAY(ctx, COUNTS, tables, waot_table *)[0];
   if ((uint32_t)index >= table->size) TRAP(ctx, WAOT_TRAP_UNDEFINED_ELEMENT);
-  waot_func *callee = (waot_func *)table->elements[(uint32_t)index];
-  if (!callee) TRAP(ctx, WAOT_TRAP_UNINITIALIZED_ELEMENT);
+  const waot_table_entry *callee = &table->elements[(uint32_t)index];
   if (callee->type_id != CTX_ARRAY(ctx, COUNTS, type_ids, uint32_t)[3])
-    TRAP(ctx, WAOT_TRAP_INDIRECT_CALL_TYPE_MISMATCH);
+    TRAP(ctx,
+         callee->ref ? WAOT_TRAP_INDIRECT_CALL_TYPE_MISMATCH : WAOT_TRAP_UNINITIALIZED_ELEMENT);
   return ((int32_t(*)(void *))callee->code)(callee->ctx);
 }
 static int32_t f_nest(void *ctx, int32_t depth) {

@@ -10,10 +10,10 @@ static const waot_ctx_counts COUNTS = {1, 0, 1, 0, 0, 0, 1};
 static double f_call0(void *ctx, int64_t x, double y) {
   waot_table *table = CTX_ARRAY(ctx, COUNTS, tables, waot_table *)[0];
   if (table->size == 0) TRAP(ctx, WAOT_TRAP_UNDEFINED_ELEMENT);
-  waot_func *callee = (waot_func *)table->elements[0];
-  if (!callee) TRAP(ctx, WAOT_TRAP_UNINITIALIZED_ELEMENT);
+  const waot_table_entry *callee = &table->elements[0];
   if (callee->type_id != CTX_ARRAY(ctx, COUNTS, type_ids, uint32_t)[0])
-    TRAP(ctx, WAOT_TRAP_INDIRECT_CALL_TYPE_MISMATCH);
+    TRAP(ctx,
+         callee->ref ? WAOT_TRAP_INDIRECT_CALL_TYPE_MISMATCH : WAOT_TRAP_UNINITIALIZED_ELEMENT);
   return ((double (*)(void *, int64_t, double))callee->code)(callee->ctx, x, y);
 }
 

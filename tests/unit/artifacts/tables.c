@@ -32,10 +32,10 @@ static int32_t f_three(void *ctx) {
 static int32_t f_call_indirect(void *ctx, int32_t index) {
   waot_table *table = table0(ctx);
   if ((uint32_t)index >= table->size) TRAP(ctx, WAOT_TRAP_UNDEFINED_ELEMENT);
-  waot_func *callee = (waot_func *)table->elements[(uint32_t)index];
-  if (!callee) TRAP(ctx, WAOT_TRAP_UNINITIALIZED_ELEMENT);
+  const waot_table_entry *callee = &table->elements[(uint32_t)index];
   if (callee->type_id != CTX_ARRAY(ctx, COUNTS, type_ids, uint32_t)[0])
-    TRAP(ctx, WAOT_TRAP_INDIRECT_CALL_TYPE_MISMATCH);
+    TRAP(ctx,
+         callee->ref ? WAOT_TRAP_INDIRECT_CALL_TYPE_MISMATCH : WAOT_TRAP_UNINITIALIZED_ELEMENT);
   return ((int32_t(*)(void *))callee->code)(callee->ctx);
 }
 static void f_table_init(void *ctx, int32_t segment, int32_t dst, int32_t src, int32_t n) {
@@ -57,7 +57,7 @@ static void f_table_fill(void *ctx, int32_t dst, void *value, int32_t n) {
 static void *f_table_get(void *ctx, int32_t index) {
   waot_table *table = table0(ctx);
   if ((uint32_t)index >= table->size) TRAP(ctx, WAOT_TRAP_TABLE_OUT_OF_BOUNDS);
-  return table->elements[(uint32_t)index];
+  return table->elements[(uint32_t)index].ref;
 }
 static int32_t f_table_size(void *ctx) { return (int32_t)table0(ctx)->size; }
 static int32_t f_wrong_type(void *ctx, int32_t x) {
