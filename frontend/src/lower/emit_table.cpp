@@ -34,21 +34,37 @@ std::optional<std::uint32_t> FunctionLowering::fixedTableSize(std::uint32_t tabl
 
 llvm::Value *FunctionLowering::tableElementAddress(std::uint32_t table, llvm::Value *index,
                                                    waot_trap_kind outOfBounds) {
-  llvm::Value *record = tableRecord(table);
   const std::optional<std::uint32_t> fixedSize = fixedTableSize(table);
-  // A table that cannot grow has a constant size and an element array that
-  // never moves: no reloads after calls, and LLVM may hoist the load.
-  llvm::Value *size = fixedSize
-                          ? i32Const(*fixedSize)
-                          : loadWithTag(i32Type(), byteOffset(record, offsetof(waot_table, size)),
-                                        env_.tbaaRuntime, false);
-  trapIf(builder_.CreateICmpUGE(index, size), outOfBounds);
-  llvm::Value *elements =
-      loadWithTag(env_.ptrType(), byteOffset(record, offsetof(waot_table, elements)),
-                  env_.tbaaRuntime, fixedSize.has_value());
+  llvm::Value *elements = nullptr;
+  if (fixedSize) {
+    // A table that cannot grow has a constant size and an element array that
+    // never moves: one load in the entry block serves the whole function
+    // (LLVM cannot hoist it there itself once a call might free memory).
+    trapIf(builder_.CreateICmpUGE(index, i32Const(*fixedSize)), outOfBounds);
+    elements = fixedTableElements(table);
+  } else {
+    llvm::Value *record = tableRecord(table);
+    llvm::Value *size = loadWithTag(i32Type(), byteOffset(record, offsetof(waot_table, size)),
+                                    env_.tbaaRuntime, false);
+    trapIf(builder_.CreateICmpUGE(index, size), outOfBounds);
+    elements = loadWithTag(env_.ptrType(), byteOffset(record, offsetof(waot_table, elements)),
+                           env_.tbaaRuntime, false);
+  }
   llvm::Value *entryOffset = builder_.CreateNUWMul(builder_.CreateZExt(index, i64Type()),
                                                    builder_.getInt64(sizeof(waot_table_entry)));
   return builder_.CreateInBoundsGEP(builder_.getInt8Ty(), elements, entryOffset);
+}
+
+llvm::Value *FunctionLowering::fixedTableElements(std::uint32_t table) {
+  if (fixedTableElements_.size() <= table) fixedTableElements_.resize(table + 1, nullptr);
+  llvm::Value *&elements = fixedTableElements_[table];
+  if (elements != nullptr) return elements;
+  const llvm::IRBuilderBase::InsertPointGuard keepInsertPoint(builder_);
+  builder_.SetInsertPoint(entryBlock_->getTerminator());
+  llvm::Value *record = tableRecord(table);
+  elements = loadWithTag(env_.ptrType(), byteOffset(record, offsetof(waot_table, elements)),
+                         env_.tbaaRuntime, true);
+  return elements;
 }
 
 llvm::LoadInst *FunctionLowering::loadTableEntryField(llvm::Value *entry, std::size_t fieldOffset,

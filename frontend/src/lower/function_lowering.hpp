@@ -169,6 +169,8 @@ private:
   // The size of a table that can never change size (declared max == min).
   std::optional<std::uint32_t> fixedTableSize(std::uint32_t table) const;
   llvm::Value *tableRecord(std::uint32_t table);
+  // The element array of a table that can never grow (entry block, cached).
+  llvm::Value *fixedTableElements(std::uint32_t table);
   // Bounds-checks `index` (trapping with `outOfBounds`) and returns the
   // address of its waot_table_entry.
   llvm::Value *tableElementAddress(std::uint32_t table, llvm::Value *index,
@@ -266,6 +268,9 @@ private:
 
   llvm::BasicBlock *entryBlock_ = nullptr;
   llvm::Value *memoryBase_ = nullptr; // loaded in the entry block on first use
+  // Element arrays of tables that can never grow (they never move), loaded
+  // in the entry block on first use, by table index.
+  std::vector<llvm::Value *> fixedTableElements_;
   std::array<llvm::BasicBlock *, WAOT_TRAP_KIND_COUNT> trapBlocks_{};
   // call_indirect's shared cold block and the failing entry's address in it.
   llvm::BasicBlock *indirectCallTrap_ = nullptr;
