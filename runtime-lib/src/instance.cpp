@@ -22,18 +22,7 @@ InstanceImpl::InstanceImpl(Token, std::shared_ptr<const ModuleData> module, Reso
       memories_(std::move(imports.memories)), tables_(std::move(imports.tables)),
       importedGlobals_(std::move(imports.globals)) {
   const waot_ctx_layout &layout = module_->layout;
-  static_assert(alignof(std::max_align_t) >= 16, "the context needs 16-byte alignment");
-  context_.reset(static_cast<std::byte *>(std::malloc(layout.total_size)));
-  if (!context_) throw std::bad_alloc();
-  // Everything but the defined functions' records starts zeroed. The records
-  // (32 bytes per function, most of a large module's context) are written
-  // when first used (functionRecord), tracked by one bit each, so that
-  // instantiating costs nothing per function.
-  const std::size_t recordsBegin = layout.defined_funcs;
-  const std::size_t recordsEnd =
-      recordsBegin + std::size_t{module_->artifact->num_functions} * sizeof(waot_func);
-  std::memset(context_.get(), 0, recordsBegin);
-  std::memset(context_.get() + recordsEnd, 0, layout.total_size - recordsEnd);
+  allocateContext();
   recordsFilled_ = std::make_unique<std::atomic<std::uint64_t>[]>(
       (std::size_t{module_->artifact->num_functions} + 63) / 64);
 
@@ -49,7 +38,37 @@ InstanceImpl::InstanceImpl(Token, std::shared_ptr<const ModuleData> module, Reso
 }
 
 InstanceImpl::~InstanceImpl() {
-  if (registered_) unregisterContext(context_.get());
+  if (registered_) unregisterContext(context_);
+}
+
+void InstanceImpl::allocateContext() {
+  const waot_ctx_layout &layout = module_->layout;
+  const waot_artifact &artifact = *module_->artifact;
+  if (module_->numImportedMemories == 0 && artifact.num_memories > 0) {
+    // Generated code addresses memory 0 from the context (abi.h): the
+    // context goes in fresh, zeroed pages just below the memory's base.
+    const waot_limits_desc &limits = artifact.memories[0].limits;
+    std::optional<std::uint64_t> max;
+    if (limits.has_max) max = limits.max;
+    const std::uint64_t offset = waot_ctx_memory0_offset(&layout);
+    memories_.push_back(
+        std::make_shared<MemoryImpl>(limits.min, max, static_cast<std::size_t>(offset)));
+    context_ = reinterpret_cast<std::byte *>(memories_.back()->prefix());
+    return;
+  }
+  static_assert(alignof(std::max_align_t) >= 16, "the context needs 16-byte alignment");
+  ownedContext_.reset(static_cast<std::byte *>(std::malloc(layout.total_size)));
+  if (!ownedContext_) throw std::bad_alloc();
+  context_ = ownedContext_.get();
+  // Everything but the defined functions' records starts zeroed. The records
+  // (32 bytes per function, most of a large module's context) are written
+  // when first used (functionRecord), tracked by one bit each, so that
+  // instantiating costs nothing per function.
+  const std::size_t recordsBegin = layout.defined_funcs;
+  const std::size_t recordsEnd =
+      recordsBegin + std::size_t{artifact.num_functions} * sizeof(waot_func);
+  std::memset(context_, 0, recordsBegin);
+  std::memset(context_ + recordsEnd, 0, layout.total_size - recordsEnd);
 }
 
 void InstanceImpl::bindImportedFunctions() {
@@ -78,7 +97,10 @@ void InstanceImpl::createTablesAndMemories() {
     table->setDefiner(this);
     tables_.push_back(std::move(table));
   }
-  for (std::uint32_t i = 0; i < artifact.num_memories; ++i) {
+  // A defined memory 0 already exists: it holds the context (allocateContext).
+  for (std::uint32_t i =
+           static_cast<std::uint32_t>(memories_.size()) - module_->numImportedMemories;
+       i < artifact.num_memories; ++i) {
     const waot_limits_desc &limits = artifact.memories[i].limits;
     std::optional<std::uint64_t> max;
     if (limits.has_max) max = limits.max;
@@ -124,7 +146,7 @@ const waot_func *InstanceImpl::functionRecord(std::uint32_t functionIndex) const
     // a concurrent update of its word only means filling that record again.
     const waot_function_desc &function = artifact.functions[defined];
     std::atomic_ref<void *>(record.code).store(function.code, std::memory_order_relaxed);
-    std::atomic_ref<void *>(record.ctx).store(context_.get(), std::memory_order_relaxed);
+    std::atomic_ref<void *>(record.ctx).store(context_, std::memory_order_relaxed);
     std::atomic_ref<std::uint32_t>(record.type_id)
         .store(module_->typeIds[function.type_index], std::memory_order_relaxed);
     std::atomic_ref<std::uint32_t>(record.reserved).store(0, std::memory_order_relaxed);
@@ -203,7 +225,7 @@ std::shared_ptr<const ExportsData> InstanceImpl::buildExports() {
 InstanceImpl::Created InstanceImpl::instantiate(std::shared_ptr<const ModuleData> module,
                                                 ResolvedImports imports) {
   auto instance = std::make_shared<InstanceImpl>(Token{}, std::move(module), std::move(imports));
-  registerContext(instance->context_.get(), instance->module_->layout.total_size, instance);
+  registerContext(instance->context_, instance->module_->layout.total_size, instance);
   instance->registered_ = true;
   instance->createTablesAndMemories();
   instance->initializeGlobals();

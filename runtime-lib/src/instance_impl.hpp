@@ -98,7 +98,7 @@ public:
 
 private:
   template <class T> T *contextArray(std::uint32_t offset) const noexcept {
-    return reinterpret_cast<T *>(context_.get() + offset);
+    return reinterpret_cast<T *>(context_ + offset);
   }
   waot_ctx_header &header() const noexcept { return *contextArray<waot_ctx_header>(0); }
   waot_func *definedFunctionRecords() const noexcept {
@@ -109,6 +109,7 @@ private:
   }
 
   void bindImportedFunctions();
+  void allocateContext();
   void createTablesAndMemories();
   void initializeGlobals();
   void applyElemSegments();
@@ -129,7 +130,10 @@ private:
   };
 
   std::shared_ptr<const ModuleData> module_;
-  std::unique_ptr<std::byte, FreeDeleter> context_;
+  // The context: in the pages below a defined memory 0 (abi.h,
+  // waot_ctx_memory0_offset; owned by that memory), else malloc'd here.
+  std::unique_ptr<std::byte, FreeDeleter> ownedContext_;
+  std::byte *context_ = nullptr;
   // One bit per defined function: its record in the context is filled.
   std::unique_ptr<std::atomic<std::uint64_t>[]> recordsFilled_;
   std::vector<Function> importedFunctions_;

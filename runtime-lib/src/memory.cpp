@@ -38,17 +38,24 @@ std::optional<std::uint64_t> checkedMax(std::uint64_t minPages,
 
 } // namespace
 
-MemoryImpl::MemoryImpl(std::uint64_t minPages, std::optional<std::uint64_t> maxPages)
-    : declaredMax_(checkedMax(minPages, maxPages)), reservation_(WAOT_MEMORY32_RESERVATION),
-      guard_(RangeKind::Memory, reinterpret_cast<std::uintptr_t>(reservation_.base()),
+MemoryImpl::MemoryImpl(std::uint64_t minPages, std::optional<std::uint64_t> maxPages,
+                       std::size_t prefixBytes)
+    : declaredMax_(checkedMax(minPages, maxPages)),
+      reservation_(prefixBytes + WAOT_MEMORY32_RESERVATION),
+      guard_(RangeKind::Memory, reinterpret_cast<std::uintptr_t>(reservation_.base()) + prefixBytes,
              reinterpret_cast<std::uintptr_t>(reservation_.base()) + reservation_.size()) {
-  record_.base = reservation_.base();
+  record_.base = reservation_.base() + prefixBytes;
   record_.size = 0;
   record_.max_pages = declaredMax_.value_or(WAOT_MAX_PAGES32);
   record_.owner = this;
-  if (grow(minPages) == UINT32_MAX)
+  // One mprotect for the prefix and the initial pages (they are adjacent).
+  const std::uint64_t initialBytes = minPages * WAOT_PAGE_SIZE;
+  if (minPages > record_.max_pages ||
+      (prefixBytes + initialBytes != 0 &&
+       mprotect(reservation_.base(), prefixBytes + initialBytes, PROT_READ | PROT_WRITE) != 0))
     throw RuntimeError("cannot allocate the " + std::to_string(minPages) +
                        " initial pages of a linear memory: " + std::strerror(errno));
+  record_.size = initialBytes;
 }
 
 std::uint32_t MemoryImpl::grow(std::uint64_t deltaPages) noexcept {

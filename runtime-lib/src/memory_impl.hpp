@@ -36,12 +36,17 @@ class MemoryImpl {
 public:
   // TypeError for limits no 32-bit memory can have, RuntimeError when the
   // address space or the initial pages cannot be had.
-  MemoryImpl(std::uint64_t minPages, std::optional<std::uint64_t> maxPages);
+  // `prefixBytes` (a multiple of WAOT_PAGE_SIZE) are mapped read/write,
+  // zeroed, just below the base: an instance's context (abi.h,
+  // waot_ctx_memory0_offset). They are not part of the linear memory.
+  MemoryImpl(std::uint64_t minPages, std::optional<std::uint64_t> maxPages,
+             std::size_t prefixBytes = 0);
   MemoryImpl(const MemoryImpl &) = delete;
   MemoryImpl &operator=(const MemoryImpl &) = delete;
 
   waot_memory *record() noexcept { return &record_; }
   std::uint8_t *base() const noexcept { return record_.base; }
+  std::uint8_t *prefix() const noexcept { return reservation_.base(); }
   std::uint64_t sizeInBytes() const noexcept { return record_.size; }
   std::uint64_t pages() const noexcept { return record_.size / WAOT_PAGE_SIZE; }
   Limits limits() const noexcept { return {pages(), declaredMax_}; }

@@ -9,14 +9,21 @@ constexpr ValType I = ValType::I32;
 constexpr ValType L = ValType::I64;
 constexpr ValType F = ValType::F32;
 
+// The memory base: ctx + a page-aligned offset past the context for a defined
+// memory (abi.h, waot_ctx_memory0_offset), a load of ctx->memory0_base for an
+// imported one.
+bool isMemoryBase(llvm::Function &f, llvm::Value *base) {
+  if (auto *load = llvm::dyn_cast<llvm::LoadInst>(base))
+    return contextOffset(f, load->getPointerOperand()) ==
+           std::optional<std::uint64_t>(offsetof(waot_ctx_header, memory0_base));
+  const std::optional<std::uint64_t> offset = contextOffset(f, base);
+  return offset && *offset != 0 && *offset % WAOT_PAGE_SIZE == 0;
+}
+
 // Linear-memory accesses: loads/stores whose address is a GEP from the memory base.
 bool isLinearMemoryAccess(llvm::Function &f, llvm::Value *address) {
   auto *gep = llvm::dyn_cast<llvm::GetElementPtrInst>(address);
-  if (gep == nullptr) return false;
-  auto *base = llvm::dyn_cast<llvm::LoadInst>(gep->getPointerOperand());
-  return base != nullptr &&
-         contextOffset(f, base->getPointerOperand()) ==
-             std::optional<std::uint64_t>(offsetof(waot_ctx_header, memory0_base));
+  return gep != nullptr && isMemoryBase(f, gep->getPointerOperand());
 }
 
 // (func (param i32 i64) (result i32)
@@ -51,17 +58,8 @@ Code mixedAccesses() {
       .end();
 }
 
-TEST(LowerBodyMemory, BaseIsLoadedOnceInTheEntryBlockAsInvariant) {
-  const Lowered lowered = lowerSingle({I, L}, {I}, mixedAccesses());
-  ASSERT_EQ(lowered.verifierErrors, "");
-  llvm::Function &f = lowered.function(0);
-  const auto baseLoads = contextLoads(f, offsetof(waot_ctx_header, memory0_base));
-  ASSERT_EQ(baseLoads.size(), 1u) << lowered.text(0);
-  llvm::LoadInst *base = baseLoads[0];
-  EXPECT_EQ(base->getParent(), &f.getEntryBlock());
-  EXPECT_TRUE(isInvariantLoad(base));
-  EXPECT_EQ(base->getMetadata(llvm::LLVMContext::MD_tbaa), lowered.env->tbaaContext);
-  // Every access (4) addresses memory from that one base.
+// Every access of mixedAccesses() (4) addresses memory from `base`.
+void expectAllAccessesFrom(llvm::Function &f, llvm::Value *base) {
   std::size_t accesses = 0;
   for (llvm::Instruction &inst : llvm::instructions(f)) {
     llvm::Value *address = nullptr;
@@ -73,6 +71,38 @@ TEST(LowerBodyMemory, BaseIsLoadedOnceInTheEntryBlockAsInvariant) {
     }
   }
   EXPECT_EQ(accesses, 4u);
+}
+
+TEST(LowerBodyMemory, DefinedMemoryIsAddressedFromTheContextWithoutALoad) {
+  const Lowered lowered = lowerSingle({I, L}, {I}, mixedAccesses());
+  ASSERT_EQ(lowered.verifierErrors, "");
+  llvm::Function &f = lowered.function(0);
+  EXPECT_TRUE(contextLoads(f, offsetof(waot_ctx_header, memory0_base)).empty());
+  // The base is ctx + waot_ctx_memory0_offset (the runtime puts the context
+  // just below the memory), computed once in the entry block.
+  llvm::Value *base = nullptr;
+  for (llvm::GetElementPtrInst *gep : instructions<llvm::GetElementPtrInst>(f))
+    if (contextOffset(f, gep) == waot_ctx_memory0_offset(&lowered.env->layout)) base = gep;
+  ASSERT_NE(base, nullptr) << lowered.text(0);
+  EXPECT_EQ(llvm::cast<llvm::Instruction>(base)->getParent(), &f.getEntryBlock());
+  EXPECT_GE(waot_ctx_memory0_offset(&lowered.env->layout), lowered.env->layout.total_size);
+  expectAllAccessesFrom(f, base);
+}
+
+TEST(LowerBodyMemory, ImportedMemoryBaseIsLoadedOnceInTheEntryBlockAsInvariant) {
+  ModuleBuilder builder;
+  builder.importMemory();
+  builder.function(builder.type({I, L}, {I}), mixedAccesses());
+  const Lowered lowered = builder.lower();
+  ASSERT_EQ(lowered.verifierErrors, "");
+  llvm::Function &f = lowered.function(0);
+  const auto baseLoads = contextLoads(f, offsetof(waot_ctx_header, memory0_base));
+  ASSERT_EQ(baseLoads.size(), 1u) << lowered.text(0);
+  llvm::LoadInst *base = baseLoads[0];
+  EXPECT_EQ(base->getParent(), &f.getEntryBlock());
+  EXPECT_TRUE(isInvariantLoad(base));
+  EXPECT_EQ(base->getMetadata(llvm::LLVMContext::MD_tbaa), lowered.env->tbaaContext);
+  expectAllAccessesFrom(f, base);
 }
 
 TEST(LowerBodyMemory, AccessesArePlainUnalignedTaggedAndUnchecked) {
@@ -104,7 +134,9 @@ TEST(LowerBodyMemory, EffectiveAddressIsBasePlusZeroExtendedIndexPlusOffset) {
       lowerSingle({I}, {L}, Code().get(0).op(Opcode::I64Load).memArg(0xfffffff0u).end());
   ASSERT_EQ(lowered.verifierErrors, "");
   llvm::Function &f = lowered.function(0);
-  const auto geps = instructions<llvm::GetElementPtrInst>(f);
+  std::vector<llvm::GetElementPtrInst *> geps;
+  for (llvm::GetElementPtrInst *gep : instructions<llvm::GetElementPtrInst>(f))
+    if (isLinearMemoryAccess(f, gep)) geps.push_back(gep);
   ASSERT_EQ(geps.size(), 1u);
   auto *sum = llvm::dyn_cast<llvm::BinaryOperator>(geps[0]->getOperand(1));
   ASSERT_NE(sum, nullptr);

@@ -143,6 +143,16 @@ public:
     return static_cast<std::uint32_t>(wasm_.functionTypes.size() - 1);
   }
   void memory() { wasm_.memories.push_back(frontend::MemoryType{frontend::Limits{1, 2}}); }
+  void importMemory() {
+    frontend::Import import;
+    import.module = "env";
+    import.name = "memory";
+    import.kind = frontend::ExternKind::Memory;
+    import.memory = frontend::MemoryType{frontend::Limits { 1, 2 }};
+    wasm_.imports.push_back(import);
+    wasm_.memories.push_back(import.memory);
+    ++wasm_.numImportedMemories;
+  }
   std::uint32_t table(ValType elemType = ValType::FuncRef) {
     wasm_.tables.push_back(frontend::TableType{elemType, frontend::Limits{4, std::nullopt}});
     return static_cast<std::uint32_t>(wasm_.tables.size() - 1);

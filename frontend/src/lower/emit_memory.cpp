@@ -154,11 +154,19 @@ void FunctionLowering::requireMemoryZero(const Instr &in, std::uint32_t memory) 
 
 llvm::Value *FunctionLowering::memoryBase() {
   if (memoryBase_ != nullptr) return memoryBase_;
-  // The base never moves (the whole maximum is reserved up front), so one
-  // load in the entry block serves the whole function, across calls and
-  // memory.grow alike.
   const llvm::IRBuilderBase::InsertPointGuard keepInsertPoint(builder_);
   builder_.SetInsertPoint(entryBlock_->getTerminator());
+  if (wasm_.numImportedMemories == 0) {
+    // A defined memory 0 starts at a fixed distance after the context
+    // (abi.h, waot_ctx_memory0_offset): the context register addresses it,
+    // so no other register has to hold the base across calls.
+    memoryBase_ = builder_.CreateConstInBoundsGEP1_64(
+        builder_.getInt8Ty(), ctx_, waot_ctx_memory0_offset(&env_.layout), "memory0");
+    return memoryBase_;
+  }
+  // An imported base never moves either (the whole maximum is reserved up
+  // front), so one load in the entry block serves the whole function, across
+  // calls and memory.grow alike.
   memoryBase_ = loadContextPointer(offsetof(waot_ctx_header, memory0_base));
   return memoryBase_;
 }

@@ -22,7 +22,7 @@
 extern "C" {
 #endif
 
-#define WAOT_ABI_VERSION 3u
+#define WAOT_ABI_VERSION 4u
 #define WAOT_ARTIFACT_MAGIC 0x544F4157u /* "WAOT" little endian */
 /* The one exported data symbol of a compiled artifact: a waot_artifact. */
 #define WAOT_ARTIFACT_SYMBOL "waot_artifact_v1"
@@ -235,6 +235,17 @@ static inline waot_ctx_layout waot_compute_ctx_layout(const waot_ctx_counts *c) 
   at += (uint64_t)c->num_defined_funcs * sizeof(waot_func);
   l.total_size = waot_align8(at);
   return l;
+}
+
+/* Where the context lives when the module defines its memory 0 (imports no
+ * memory): in the pages just below that memory's base, so that
+ *   memory0_base == (uint8_t *)ctx + waot_ctx_memory0_offset(&layout).
+ * Generated code then addresses linear memory from the context pointer it
+ * keeps anyway (one register fewer live across calls, no base load). The
+ * offset is a multiple of WAOT_PAGE_SIZE, at least the context's size. A
+ * module that imports its memory 0 finds the base in ctx->memory0_base. */
+static inline uint64_t waot_ctx_memory0_offset(const waot_ctx_layout *l) {
+  return ((uint64_t)l->total_size + WAOT_PAGE_SIZE - 1u) & ~(uint64_t)(WAOT_PAGE_SIZE - 1u);
 }
 
 /* ---- the artifact descriptor -------------------------------------------- */
