@@ -5,13 +5,59 @@
 
 #include <sys/mman.h>
 
+#include <array>
 #include <cerrno>
 #include <cstring>
+#include <mutex>
 #include <string>
 
 namespace waot::detail {
 
+namespace {
+
+// Recycled reservations, reset to PROT_NONE with no pages. A few are enough
+// to make create/destroy cycles cheap; each costs only address space.
+class ReservationPool {
+public:
+  static constexpr std::size_t kCapacity = 16;
+
+  std::uint8_t *take(std::size_t size) noexcept {
+    std::lock_guard lock(mutex_);
+    for (std::size_t i = 0; i < count_; ++i)
+      if (entries_[i].size == size) {
+        std::uint8_t *base = entries_[i].base;
+        entries_[i] = entries_[--count_];
+        return base;
+      }
+    return nullptr;
+  }
+  bool give(std::uint8_t *base, std::size_t size) noexcept {
+    std::lock_guard lock(mutex_);
+    if (count_ == kCapacity) return false;
+    entries_[count_++] = {base, size};
+    return true;
+  }
+
+private:
+  struct Entry {
+    std::uint8_t *base;
+    std::size_t size;
+  };
+  std::mutex mutex_;
+  std::array<Entry, kCapacity> entries_{};
+  std::size_t count_ = 0;
+};
+
+ReservationPool &reservationPool() {
+  static ReservationPool pool; // leaked ranges at exit are the process's to unmap
+  return pool;
+}
+
+} // namespace
+
 AddressReservation::AddressReservation(std::size_t size) : size_(size) {
+  base_ = reservationPool().take(size);
+  if (base_ != nullptr) return;
   void *mapping =
       mmap(nullptr, size, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
   if (mapping == MAP_FAILED)
@@ -20,7 +66,17 @@ AddressReservation::AddressReservation(std::size_t size) : size_(size) {
   base_ = static_cast<std::uint8_t *>(mapping);
 }
 
-AddressReservation::~AddressReservation() { munmap(base_, size_); }
+AddressReservation::~AddressReservation() {
+  if (base_ != nullptr) munmap(base_, size_);
+}
+
+void AddressReservation::recycle(std::size_t touched) noexcept {
+  if (touched > size_) return;
+  if (touched != 0 &&
+      (madvise(base_, touched, MADV_DONTNEED) != 0 || mprotect(base_, touched, PROT_NONE) != 0))
+    return;
+  if (reservationPool().give(base_, size_)) base_ = nullptr;
+}
 
 namespace {
 
@@ -56,6 +112,12 @@ MemoryImpl::MemoryImpl(std::uint64_t minPages, std::optional<std::uint64_t> maxP
     throw RuntimeError("cannot allocate the " + std::to_string(minPages) +
                        " initial pages of a linear memory: " + std::strerror(errno));
   record_.size = initialBytes;
+}
+
+MemoryImpl::~MemoryImpl() {
+  // The prefix (an instance's context) and the accessible pages were touched.
+  reservation_.recycle(static_cast<std::size_t>(record_.base - reservation_.base()) +
+                       static_cast<std::size_t>(record_.size));
 }
 
 std::uint32_t MemoryImpl::grow(std::uint64_t deltaPages) noexcept {

@@ -15,12 +15,21 @@
 
 namespace waot::detail {
 
-// An mmap()ed address range, unmapped on destruction.
+// An mmap()ed address range, unmapped on destruction unless recycled.
 class AddressReservation {
 public:
-  // PROT_NONE, MAP_NORESERVE: costs address space only. RuntimeError on failure.
+  // PROT_NONE, MAP_NORESERVE: costs address space only. Taken from the
+  // process-wide pool of recycled ranges of this size when there is one.
+  // RuntimeError on failure.
   explicit AddressReservation(std::size_t size);
   ~AddressReservation();
+  // Hands the range to the pool instead of unmapping it: its first `touched`
+  // bytes become inaccessible again and their pages are dropped (they read
+  // as zeros when next mapped). Reusing a range keeps the kernel's page
+  // tables for it, which a fresh mapping pays for on first touch and again
+  // on munmap. No-op (plain unmap later) when the pool is full or the reset
+  // fails.
+  void recycle(std::size_t touched) noexcept;
   AddressReservation(const AddressReservation &) = delete;
   AddressReservation &operator=(const AddressReservation &) = delete;
 
@@ -43,6 +52,7 @@ public:
              std::size_t prefixBytes = 0);
   MemoryImpl(const MemoryImpl &) = delete;
   MemoryImpl &operator=(const MemoryImpl &) = delete;
+  ~MemoryImpl();
 
   waot_memory *record() noexcept { return &record_; }
   std::uint8_t *base() const noexcept { return record_.base; }
