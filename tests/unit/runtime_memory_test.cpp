@@ -177,6 +177,31 @@ TEST(RuntimeHostMemory, CreateAndGrow) {
   EXPECT_EQ(memory.limits(), (waot::Limits{2, 2}));
 }
 
+TEST_F(MemoryInstance, ARecycledReservationStartsZeroedAndInaccessibleBeyondItsSize) {
+  // Reservations of released memories are reused (a pool): nothing written
+  // by an earlier instance or host memory may show, and pages the earlier
+  // owner grew into must be inaccessible again.
+  for (int round = 0; round < 3; ++round) {
+    {
+      waot::Memory scratch({1, 4});
+      scratch.grow(3);
+      std::memset(scratch.data(), 0xAB, scratch.size());
+    }
+    {
+      waot::Instance dirty(module);
+      dirty.exports().function<void(int32_t, int32_t)>("store_i32")(1000, 77);
+      dirty.exports().memory("mem").grow(2);
+      dirty.exports().function<void(int32_t, int32_t)>("store_i32")(2 * kPage, 5);
+    }
+    waot::Instance fresh(module);
+    EXPECT_EQ(fresh.exports().function<int32_t(int32_t)>("load_i32")(1000), 0) << round;
+    waot::Memory host({1, 4});
+    for (std::size_t i = 0; i < host.size(); i += 4096)
+      ASSERT_EQ(host.data()[i], 0) << "round " << round << ", byte " << i;
+    EXPECT_THROW(fresh.exports().function<int32_t(int32_t)>("load_i32")(2 * kPage), RuntimeError);
+  }
+}
+
 TEST(RuntimeHostMemory, ImpossibleLimitsAreTypeErrors) {
   EXPECT_THROW(waot::Memory(waot::Limits{65537}), waot::TypeError);
   EXPECT_THROW(waot::Memory({2, 1}), waot::TypeError);
