@@ -47,12 +47,7 @@ void InstanceImpl::allocateContext() {
   if (module_->numImportedMemories == 0 && artifact.num_memories > 0) {
     // Generated code addresses memory 0 from the context (abi.h): the
     // context goes in fresh, zeroed pages just below the memory's base.
-    const waot_limits_desc &limits = artifact.memories[0].limits;
-    std::optional<std::uint64_t> max;
-    if (limits.has_max) max = limits.max;
-    const std::uint64_t offset = waot_ctx_memory0_offset(&layout);
-    memories_.push_back(
-        std::make_shared<MemoryImpl>(limits.min, max, static_cast<std::size_t>(offset)));
+    createDefinedMemory(0, static_cast<std::size_t>(waot_ctx_memory0_offset(&layout)));
     context_ = reinterpret_cast<std::byte *>(memories_.back()->prefix());
     return;
   }
@@ -86,6 +81,13 @@ void InstanceImpl::bindImportedFunctions() {
   }
 }
 
+void InstanceImpl::createDefinedMemory(std::uint32_t definedIndex, std::size_t prefixBytes) {
+  const waot_limits_desc &limits = module_->artifact->memories[definedIndex].limits;
+  std::optional<std::uint64_t> max;
+  if (limits.has_max) max = limits.max;
+  memories_.push_back(std::make_shared<MemoryImpl>(limits.min, max, prefixBytes));
+}
+
 void InstanceImpl::createTablesAndMemories() {
   const waot_artifact &artifact = *module_->artifact;
   for (std::uint32_t i = 0; i < artifact.num_tables; ++i) {
@@ -100,12 +102,8 @@ void InstanceImpl::createTablesAndMemories() {
   // A defined memory 0 already exists: it holds the context (allocateContext).
   for (std::uint32_t i =
            static_cast<std::uint32_t>(memories_.size()) - module_->numImportedMemories;
-       i < artifact.num_memories; ++i) {
-    const waot_limits_desc &limits = artifact.memories[i].limits;
-    std::optional<std::uint64_t> max;
-    if (limits.has_max) max = limits.max;
-    memories_.push_back(std::make_shared<MemoryImpl>(limits.min, max));
-  }
+       i < artifact.num_memories; ++i)
+    createDefinedMemory(i, 0);
   // Host functions stored before an artifact with their signature was
   // loaded become callable now that ours is (waot_table_entry).
   for (std::uint32_t i = 0; i < module_->numImportedTables; ++i)

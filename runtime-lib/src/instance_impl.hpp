@@ -110,6 +110,9 @@ private:
 
   void bindImportedFunctions();
   void allocateContext();
+  // Appends defined memory `definedIndex` to memories_ (see MemoryImpl for
+  // `prefixBytes`).
+  void createDefinedMemory(std::uint32_t definedIndex, std::size_t prefixBytes);
   void createTablesAndMemories();
   void initializeGlobals();
   void applyElemSegments();

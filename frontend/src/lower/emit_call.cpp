@@ -2,8 +2,6 @@
 // waot_func records, and call_indirect through a table (abi.h).
 #include "function_lowering.hpp"
 
-#include <llvm/IR/MDBuilder.h>
-
 namespace waot::frontend::lower {
 
 void FunctionLowering::emitCall(const Instr &in) {
@@ -48,12 +46,7 @@ void FunctionLowering::emitCallIndirect(const Instr &in) {
       loadTableEntryField(entry, offsetof(waot_table_entry, type_id), i32Type());
   llvm::Value *expectedType = loadWithTag(
       i32Type(), contextAddress(env_.layout.type_ids + 4ull * typeIndex), env_.tbaaContext, true);
-  llvm::BasicBlock *mismatch = indirectCallTrapBlock(entry);
-  llvm::BasicBlock *matches = newBlock("call_indirect.ok");
-  llvm::MDBuilder md(env_.context);
-  builder_.CreateCondBr(builder_.CreateICmpNE(actualType, expectedType), mismatch, matches,
-                        md.createUnlikelyBranchWeights());
-  builder_.SetInsertPoint(matches);
+  branchToTrapIf(builder_.CreateICmpNE(actualType, expectedType), indirectCallTrapBlock(entry));
 
   llvm::Value *code = loadTableEntryField(entry, offsetof(waot_table_entry, code), env_.ptrType());
   llvm::Value *calleeContext =
@@ -69,16 +62,9 @@ llvm::BasicBlock *FunctionLowering::indirectCallTrapBlock(llvm::Value *entry) {
     indirectCallTrapEntry_ = builder_.CreatePHI(env_.ptrType(), 2, "entry");
     llvm::Value *ref = loadTableEntryField(indirectCallTrapEntry_, offsetof(waot_table_entry, ref),
                                            env_.ptrType());
-    llvm::Value *kind =
-        builder_.CreateSelect(builder_.CreateIsNull(ref), i32Const(WAOT_TRAP_UNINITIALIZED_ELEMENT),
-                              i32Const(WAOT_TRAP_INDIRECT_CALL_TYPE_MISMATCH));
-    llvm::FunctionType *trapType =
-        llvm::FunctionType::get(builder_.getVoidTy(), {env_.ptrType(), i32Type()}, false);
-    llvm::CallInst *call =
-        callBuiltin(offsetof(waot_builtins, trap), trapType, std::span(&kind, 1));
-    call->setDoesNotReturn();
-    call->addFnAttr(llvm::Attribute::Cold);
-    builder_.CreateUnreachable();
+    emitTrapCall(builder_.CreateSelect(builder_.CreateIsNull(ref),
+                                       i32Const(WAOT_TRAP_UNINITIALIZED_ELEMENT),
+                                       i32Const(WAOT_TRAP_INDIRECT_CALL_TYPE_MISMATCH)));
   }
   indirectCallTrapEntry_->addIncoming(entry, builder_.GetInsertBlock());
   return indirectCallTrap_;

@@ -219,10 +219,8 @@ void FunctionLowering::consumeLoadSums() {
     if (auto *ret = llvm::dyn_cast<llvm::ReturnInst>(block.getTerminator()))
       consumeLoadSumsBefore(ret);
   // Trap blocks end in `call trap(...)` + `unreachable`.
-  for (llvm::BasicBlock *block : trapBlocks_)
-    if (block != nullptr) consumeLoadSumsBefore(block->getTerminator()->getPrevNode());
-  if (indirectCallTrap_ != nullptr)
-    consumeLoadSumsBefore(indirectCallTrap_->getTerminator()->getPrevNode());
+  for (llvm::BasicBlock *block : coldTrapBlocks_)
+    consumeLoadSumsBefore(block->getTerminator()->getPrevNode());
   for (llvm::BasicBlock *header : loopsWithoutExit_)
     consumeLoadSumsBefore(&*header->getFirstInsertionPt());
 }

@@ -152,9 +152,8 @@ void FunctionLowering::dispatch(const Instr &in) {
 }
 
 void FunctionLowering::moveColdBlocksToEnd() {
-  for (llvm::BasicBlock *block : trapBlocks_)
-    if (block != nullptr) block->moveAfter(&function_->back());
-  if (indirectCallTrap_ != nullptr) indirectCallTrap_->moveAfter(&function_->back());
+  for (llvm::BasicBlock *block : coldTrapBlocks_)
+    block->moveAfter(&function_->back());
 }
 
 // ---- value stack ----------------------------------------------------------
@@ -281,22 +280,28 @@ llvm::BasicBlock *FunctionLowering::trapBlock(waot_trap_kind kind) {
   const llvm::IRBuilderBase::InsertPointGuard keepInsertPoint(builder_);
   block = newBlock(trapBlockName(kind));
   builder_.SetInsertPoint(block);
+  emitTrapCall(i32Const(static_cast<std::uint32_t>(kind)));
+  return block;
+}
+
+void FunctionLowering::emitTrapCall(llvm::Value *kind) {
   llvm::FunctionType *trapType =
       llvm::FunctionType::get(builder_.getVoidTy(), {env_.ptrType(), i32Type()}, false);
-  llvm::Value *kindValue = i32Const(static_cast<std::uint32_t>(kind));
-  llvm::CallInst *call =
-      callBuiltin(offsetof(waot_builtins, trap), trapType, std::span(&kindValue, 1));
+  llvm::CallInst *call = callBuiltin(offsetof(waot_builtins, trap), trapType, std::span(&kind, 1));
   call->setDoesNotReturn();
   call->addFnAttr(llvm::Attribute::Cold);
   builder_.CreateUnreachable();
-  return block;
+  coldTrapBlocks_.push_back(builder_.GetInsertBlock());
 }
 
 void FunctionLowering::trapIf(llvm::Value *condition, waot_trap_kind kind) {
   // Checks that fold away (e.g. a division by a non-zero constant) cost no block.
   if (auto *constant = llvm::dyn_cast<llvm::ConstantInt>(condition); constant && constant->isZero())
     return;
-  llvm::BasicBlock *trap = trapBlock(kind);
+  branchToTrapIf(condition, trapBlock(kind));
+}
+
+void FunctionLowering::branchToTrapIf(llvm::Value *condition, llvm::BasicBlock *trap) {
   llvm::BasicBlock *continuation = newBlock("ok");
   llvm::MDBuilder md(env_.context);
   builder_.CreateCondBr(condition, trap, continuation, md.createUnlikelyBranchWeights());

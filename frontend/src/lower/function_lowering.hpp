@@ -220,6 +220,10 @@ private:
   llvm::BasicBlock *trapBlock(waot_trap_kind kind);
   // Traps when `condition` holds (marked unlikely); continues on the false edge.
   void trapIf(llvm::Value *condition, waot_trap_kind kind);
+  // The same towards a given cold block.
+  void branchToTrapIf(llvm::Value *condition, llvm::BasicBlock *trap);
+  // Ends the current (cold) block with the noreturn trap builtin for `kind`.
+  void emitTrapCall(llvm::Value *kind);
   // Unconditional trap: the rest of the current block is dead.
   void trapAlways(waot_trap_kind kind);
   llvm::Value *toCondition(llvm::Value *i32Value);
@@ -272,6 +276,9 @@ private:
   // in the entry block on first use, by table index.
   std::vector<llvm::Value *> fixedTableElements_;
   std::array<llvm::BasicBlock *, WAOT_TRAP_KIND_COUNT> trapBlocks_{};
+  // Every block that ends in the trap builtin (the ones above and
+  // call_indirect's), for the load sums and to move them to the end.
+  std::vector<llvm::BasicBlock *> coldTrapBlocks_;
   // call_indirect's shared cold block and the failing entry's address in it.
   llvm::BasicBlock *indirectCallTrap_ = nullptr;
   llvm::PHINode *indirectCallTrapEntry_ = nullptr;
