@@ -21,6 +21,11 @@ constexpr std::uint32_t kLeafCount = 24;    // functions after the chain
 constexpr std::uint32_t kDispatch = kChainLength + kLeafCount;
 constexpr std::uint32_t kCount = kDispatch + 1;
 constexpr std::uint32_t kLoad = kDispatch + 2;
+constexpr std::uint32_t kDispatchFew = kDispatch + 3;
+// The elements of a second, small table: chain functions from parts all over
+// the module and one leaf. Nothing writes or exports it, so call_indirect
+// through it calls these directly, each declared in the caller's part.
+constexpr std::uint32_t kFewTargets[] = {10, 150, kChainLength + 3, kChainLength - 10};
 // About 35 bytes per chain function: parts of 1 KiB give ten or more parts.
 constexpr std::uint64_t kSmallPartBytes = 1024;
 
@@ -58,8 +63,9 @@ Bytes exportFunction(const char *exportName, std::uint32_t function) {
   return cat({name(exportName), {0x00}, uleb(function)});
 }
 
-// The chain, the leaves, a table holding every chain function, and
-//   dispatch(i, x) = table[i](x), count() = counter, load(a) = memory[a].
+// The chain, the leaves, a table holding every chain function, a table of
+// kFewTargets, and dispatch(i, x) = table[i](x), count() = counter,
+// load(a) = memory[a], dispatch_few(i, x) = few[i](x).
 Bytes chainModule() {
   ModuleBuilder builder;
   const std::uint32_t unary = builder.addType({kI32}, {kI32});
@@ -73,6 +79,7 @@ Bytes chainModule() {
   builder.addFunction(binary, cat({{0x20, 0x01, 0x20, 0x00, 0x11}, uleb(unary), {0x00, kEnd}}));
   builder.addFunction(nullary, {0x23, 0x00, kEnd});
   builder.addFunction(unary, {0x20, 0x00, 0x28, 0x02, 0x00, kEnd});
+  builder.addFunction(binary, cat({{0x20, 0x01, 0x20, 0x00, 0x11}, uleb(unary), {0x01, kEnd}}));
 
   builder.memories.push_back({0x00, 0x01});
   builder.globals.push_back({kI32, 0x01, 0x41, 0x00, kEnd});
@@ -81,8 +88,14 @@ Bytes chainModule() {
   for (std::uint32_t i = 0; i < kChainLength; ++i)
     entries.push_back(uleb(i));
   builder.elems.push_back(cat({{0x00, 0x41, 0x00, kEnd}, vec(entries)}));
+  builder.tables.push_back(cat({{kFuncRef, 0x00}, uleb(std::size(kFewTargets))}));
+  std::vector<Bytes> few;
+  for (std::uint32_t target : kFewTargets)
+    few.push_back(uleb(target));
+  builder.elems.push_back(cat({{0x02, 0x01, 0x41, 0x00, kEnd, 0x00}, vec(few)}));
   builder.exports = {exportFunction("run", kChainLength - 1), exportFunction("dispatch", kDispatch),
-                     exportFunction("count", kCount), exportFunction("load", kLoad)};
+                     exportFunction("count", kCount), exportFunction("load", kLoad),
+                     exportFunction("dispatch_few", kDispatchFew)};
   return builder.build();
 }
 
@@ -130,6 +143,7 @@ void expectComputesTheChain(const Module &module) {
   auto dispatch = exports.function<std::int32_t(std::int32_t, std::int32_t)>("dispatch");
   auto count = exports.function<std::int32_t()>("count");
   auto load = exports.function<std::int32_t(std::int32_t)>("load");
+  auto dispatchFew = exports.function<std::int32_t(std::int32_t, std::int32_t)>("dispatch_few");
 
   Expected expected;
   for (std::uint32_t x : {0u, 1u, 12345u, 0xdeadbeefu})
@@ -140,6 +154,15 @@ void expectComputesTheChain(const Module &module) {
     EXPECT_EQ(static_cast<std::uint32_t>(dispatch(static_cast<std::int32_t>(i), 99)),
               expected.chain(i, 99))
         << "dispatch(" << i << ", 99)";
+  for (std::uint32_t slot = 0; slot < std::size(kFewTargets); ++slot) {
+    const std::uint32_t target = kFewTargets[slot];
+    const std::uint32_t leaf = target - kChainLength;
+    const std::uint32_t want = target < kChainLength
+                                   ? expected.chain(target, 5)
+                                   : std::rotl(5u, static_cast<int>(leaf + 1)) + leaf;
+    EXPECT_EQ(static_cast<std::uint32_t>(dispatchFew(static_cast<std::int32_t>(slot), 5)), want)
+        << "dispatch_few(" << slot << ", 5)";
+  }
   EXPECT_EQ(static_cast<std::uint32_t>(count()), expected.counter);
   for (std::uint32_t i = 0; i < kChainLength; i += 13)
     EXPECT_EQ(static_cast<std::uint32_t>(load(static_cast<std::int32_t>(4 * i))),

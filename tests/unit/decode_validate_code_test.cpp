@@ -266,6 +266,29 @@ TEST(DecodeValidateCode, StructureErrorsAreMalformed) {
   EXPECT_TRUE(failsWith(b.build(), Kind::Malformed, "zero byte expected"));
 }
 
+TEST(DecodeValidateCode, CodeFactsRecordWhichTablesInstructionsWrite) {
+  // Six funcref tables of 2 elements: table t is written by function t's
+  // instruction below, table 5 only read (table.get, table.size, call_indirect).
+  ModuleBuilder b = codeModule();
+  for (int t = 1; t < 6; ++t)
+    b.tables.push_back({kFuncRef, 0x00, 0x02});
+  b.elems.push_back({0x05, kFuncRef, 0x01, 0xD2, 0x00, 0x0B}); // passive: ref.func 0
+  const Bytes i0 = {0x41, 0x00};
+  b.addFunction(0, cat({i0, {0xD0, kFuncRef, 0x26, 0x00, 0x0B}}));               // table.set 0
+  b.addFunction(0, cat({{0xD0, kFuncRef}, i0, {0xFC, 0x0F, 0x01, 0x1A, 0x0B}})); // table.grow 1
+  b.addFunction(0, cat({i0, {0xD0, kFuncRef}, i0, {0xFC, 0x11, 0x02, 0x0B}}));   // table.fill 2
+  b.addFunction(0, cat({i0, i0, i0, {0xFC, 0x0E, 0x03, 0x05, 0x0B}})); // table.copy 3 <- 5
+  b.addFunction(0, cat({i0, i0, i0, {0xFC, 0x0C, 0x00, 0x04, 0x0B}})); // table.init 4
+  b.addFunction(
+      0, cat({i0, {0x25, 0x05, 0x1A, 0xFC, 0x10, 0x05, 0x1A}, i0, {0x11, 0x00, 0x05, 0x0B}}));
+  const Module module = decodeAndValidate(b.build());
+  ASSERT_TRUE(module.codeFacts);
+  EXPECT_EQ(module.codeFacts->tablesWrittenByCode,
+            (std::vector<bool>{true, true, true, true, true, false}));
+  // decodeModule alone knows nothing about the code.
+  EXPECT_FALSE(decodeModule(b.build()).codeFacts);
+}
+
 TEST(DecodeValidateCode, LaterFeaturesAreUnsupportedAndNamed) {
   ModuleBuilder b = codeModule();
   b.addFunction(0, {0xFD, 0x0C, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x1A, kEnd});

@@ -153,8 +153,8 @@ public:
     wasm_.memories.push_back(import.memory);
     ++wasm_.numImportedMemories;
   }
-  std::uint32_t table(ValType elemType = ValType::FuncRef) {
-    wasm_.tables.push_back(frontend::TableType{elemType, frontend::Limits{4, std::nullopt}});
+  std::uint32_t table(ValType elemType = ValType::FuncRef, std::uint32_t size = 4) {
+    wasm_.tables.push_back(frontend::TableType{elemType, frontend::Limits{size, std::nullopt}});
     return static_cast<std::uint32_t>(wasm_.tables.size() - 1);
   }
   std::uint32_t importGlobal(ValType type, bool isMutable) {
@@ -179,6 +179,28 @@ public:
     for (auto &data : wasm_.datas)
       data.mode = frontend::SegmentMode::Passive;
     wasm_.dataCount = static_cast<std::uint32_t>(count);
+  }
+  // An active segment putting `functions` into `table` from `offset`.
+  void activeElems(std::uint32_t table, std::uint32_t offset,
+                   const std::vector<std::uint32_t> &functions) {
+    frontend::ElemSegment segment;
+    segment.table = table;
+    segment.offset.kind = frontend::ConstExpr::Kind::I32;
+    segment.offset.bits = offset;
+    for (std::uint32_t function : functions) {
+      frontend::ConstExpr item;
+      item.kind = frontend::ConstExpr::Kind::RefFunc;
+      item.index = function;
+      segment.items.push_back(item);
+    }
+    wasm_.elems.push_back(segment);
+  }
+  void exportTable(std::uint32_t table) {
+    wasm_.exports.push_back(frontend::Export{"table", frontend::ExternKind::Table, table, 0});
+  }
+  // What validation would have found: which tables instructions write.
+  void codeFacts(std::vector<bool> tablesWrittenByCode) {
+    wasm_.codeFacts = frontend::CodeFacts{std::move(tablesWrittenByCode)};
   }
   void elemSegments(std::size_t count) {
     wasm_.elems.resize(count);

@@ -50,8 +50,8 @@ std::span<const ValType> singleValueType(ValType type) {
 
 FunctionValidator::FunctionValidator(const Module &module,
                                      const std::vector<bool> &declaredFunctions,
-                                     std::uint32_t definedIndex)
-    : module_(module), declaredFunctions_(declaredFunctions),
+                                     std::uint32_t definedIndex, CodeFacts &facts)
+    : module_(module), declaredFunctions_(declaredFunctions), facts_(facts),
       function_(module.functionIndex(definedIndex)), signature_(module.functionType(function_)),
       locals_(expandLocals(signature_, module.bodies[definedIndex], function_)),
       reader_(module.view(), module.bodies[definedIndex].codeOffset,

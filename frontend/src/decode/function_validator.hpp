@@ -22,9 +22,10 @@ namespace waot::frontend::detail {
 class FunctionValidator {
 public:
   // `declaredFunctions[f]`: whether `ref.func f` is allowed (the function is
-  // referenced outside function bodies: elements, exports, globals).
+  // referenced outside function bodies: elements, exports, globals). What
+  // the body does that the lowering cares about is added to `facts`.
   FunctionValidator(const Module &module, const std::vector<bool> &declaredFunctions,
-                    std::uint32_t definedIndex);
+                    std::uint32_t definedIndex, CodeFacts &facts);
 
   // Throws CompileError: Invalid for typing errors, Malformed for encoding
   // and structure errors, Unsupported for later features.
@@ -74,6 +75,7 @@ private:
   void checkUniformImmediates(const Instr &in);
   void validateVariable(const Instr &in);
   void validateTable(const Instr &in);
+  void noteTableWrite(std::uint32_t table);
   void validateReference(const Instr &in);
   void validateSelect(const Instr &in);
 
@@ -91,6 +93,7 @@ private:
 
   const Module &module_;
   const std::vector<bool> &declaredFunctions_;
+  CodeFacts &facts_;
   const std::uint32_t function_;
   const FuncType &signature_;
   std::vector<ValType> locals_; // parameters, then declared locals

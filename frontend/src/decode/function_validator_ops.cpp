@@ -142,6 +142,7 @@ void FunctionValidator::checkUniformImmediates(const Instr &in) {
     if (elem.elemType != table.elemType)
       fail(std::string("type mismatch: table.init of ") + toString(elem.elemType) +
            " elements into a " + toString(table.elemType) + " table");
+    noteTableWrite(in.index2);
     break;
   }
   case ImmKind::ElemIdx: elemAt(in.index); break;
@@ -151,6 +152,7 @@ void FunctionValidator::checkUniformImmediates(const Instr &in) {
     if (source.elemType != destination.elemType)
       fail(std::string("type mismatch: table.copy from a ") + toString(source.elemType) +
            " table into a " + toString(destination.elemType) + " table");
+    noteTableWrite(in.index);
     break;
   }
   case ImmKind::TableIdx: tableAt(in.index); break;
@@ -182,8 +184,13 @@ void FunctionValidator::validateVariable(const Instr &in) {
   }
 }
 
+void FunctionValidator::noteTableWrite(std::uint32_t table) {
+  facts_.tablesWrittenByCode.at(table) = true;
+}
+
 void FunctionValidator::validateTable(const Instr &in) {
   const ValType element = tableAt(in.index).elemType;
+  if (in.op != Opcode::TableGet) noteTableWrite(in.index);
   switch (in.op) {
   case Opcode::TableGet:
     pop(ValType::I32);

@@ -27,7 +27,7 @@ class ModuleValidator {
 public:
   explicit ModuleValidator(const Module &module) : m_(module) {}
 
-  void run() {
+  CodeFacts run() {
     checkModelConsistency();
     validateImports();
     validateFunctionTypes();
@@ -37,7 +37,7 @@ public:
     validateStart();
     validateElems();
     validateDatas();
-    validateBodies();
+    return validateBodies();
   }
 
 private:
@@ -233,10 +233,13 @@ private:
     return declared;
   }
 
-  void validateBodies() const {
+  CodeFacts validateBodies() const {
     const std::vector<bool> declared = declaredFunctions();
+    CodeFacts facts;
+    facts.tablesWrittenByCode.assign(m_.tables.size(), false);
     for (std::uint32_t i = 0; i < m_.numDefinedFunctions(); ++i)
-      detail::FunctionValidator(m_, declared, i).run();
+      detail::FunctionValidator(m_, declared, i, facts).run();
+    return facts;
   }
 
   const Module &m_;
@@ -244,9 +247,9 @@ private:
 
 } // namespace
 
-void validateModule(const Module &module) {
+CodeFacts validateModule(const Module &module) {
   try {
-    ModuleValidator(module).run();
+    return ModuleValidator(module).run();
   } catch (const CompileError &e) {
     // The spec decodes the whole module before validating it: an encoding
     // error in any body outranks a validation error found first here.
@@ -257,7 +260,7 @@ void validateModule(const Module &module) {
 
 Module decodeAndValidate(std::span<const std::uint8_t> bytes) {
   Module module = decodeModule(bytes);
-  validateModule(module);
+  module.codeFacts = validateModule(module);
   return module;
 }
 

@@ -2,30 +2,44 @@
 // waot_func records, and call_indirect through a table (abi.h).
 #include "function_lowering.hpp"
 
+#include <llvm/IR/MDBuilder.h>
+
+#include <map>
+
 namespace waot::frontend::lower {
 
 void FunctionLowering::emitCall(const Instr &in) {
-  const std::uint32_t callee = in.index;
-  const std::uint32_t typeIndex = checkedAt(wasm_.functionTypes, callee, "function");
-  const FuncType &signature = checkedAt(wasm_.types, typeIndex, "type");
-  llvm::FunctionType *type = env_.functionTypes[typeIndex];
+  const FuncType &signature = wasm_.functionType(checkedFunction(in.index));
+  consumeLoadSumsBeforeCall();
+  const std::vector<llvm::Value *> args = popValues(signature.params.size());
+  pushCallResults(callFunction(in.index, args), signature);
+}
 
+std::uint32_t FunctionLowering::checkedFunction(std::uint32_t function) const {
+  const std::uint32_t typeIndex = checkedAt(wasm_.functionTypes, function, "function");
+  checkedAt(wasm_.types, typeIndex, "type");
+  return function;
+}
+
+llvm::CallInst *FunctionLowering::callFunction(std::uint32_t callee,
+                                               std::span<llvm::Value *const> args) {
+  llvm::FunctionType *type = env_.functionTypes[wasm_.functionTypes[callee]];
   if (!wasm_.isImportedFunction(callee)) {
     // Same instance: a direct call sharing our context.
     llvm::Function *target =
         checkedAt(env_.functions, wasm_.definedIndex(callee), "defined function");
-    consumeLoadSumsBeforeCall();
-    emitCallWithSignature(type, target, ctx_, signature, target->getCallingConv());
-    return;
+    if (target == nullptr)
+      throw Error("internal compiler error: function " + std::to_string(callee) +
+                  " is called but not declared in this module part");
+    return createWasmCall(type, target, ctx_, args, target->getCallingConv());
   }
-  consumeLoadSumsBeforeCall();
   // An import is bound at instantiation: its record pointer never changes.
   llvm::Value *record = loadRecordPointer(env_.layout.imported_funcs + 8ull * callee,
                                           sizeof(waot_func), alignof(waot_func));
   llvm::Value *code = loadFuncRecordField(record, offsetof(waot_func, code), env_.ptrType(), true);
   llvm::Value *calleeContext =
       loadFuncRecordField(record, offsetof(waot_func, ctx), env_.ptrType(), true);
-  emitCallWithSignature(type, code, calleeContext, signature, wasmCallingConv());
+  return createWasmCall(type, code, calleeContext, args, wasmCallingConv());
 }
 
 void FunctionLowering::emitCallIndirect(const Instr &in) {
@@ -36,6 +50,8 @@ void FunctionLowering::emitCallIndirect(const Instr &in) {
 
   consumeLoadSumsBeforeCall();
   llvm::Value *index = pop();
+  const std::vector<llvm::Value *> args = popValues(signature.params.size());
+  if (emitKnownTargetsCall(typeIndex, table, index, args)) return;
   llvm::Value *entry = tableElementAddress(table, index, WAOT_TRAP_UNDEFINED_ELEMENT);
 
   // Signatures are interned by the runtime across modules, and a null entry
@@ -51,7 +67,62 @@ void FunctionLowering::emitCallIndirect(const Instr &in) {
   llvm::Value *code = loadTableEntryField(entry, offsetof(waot_table_entry, code), env_.ptrType());
   llvm::Value *calleeContext =
       loadTableEntryField(entry, offsetof(waot_table_entry, ctx), env_.ptrType());
-  emitCallWithSignature(type, code, calleeContext, signature, wasmCallingConv());
+  pushCallResults(createWasmCall(type, code, calleeContext, args, wasmCallingConv()), signature);
+}
+
+bool FunctionLowering::emitKnownTargetsCall(std::uint32_t typeIndex, std::uint32_t table,
+                                            llvm::Value *index,
+                                            std::span<llvm::Value *const> args) {
+  // A table nothing can change after instantiation holds the same functions
+  // at run time as at compile time: a call through it can only reach the
+  // elements whose function has the call's signature. With few of them, a
+  // switch on the index calls them directly (and LLVM may inline them);
+  // every other index traps, as the generic check would.
+  // (module_lowering.cpp declares the targets in every part that calls them.)
+  const std::vector<std::uint32_t> *elements =
+      env_.constantTables.knownCallTargets(table, typeIndex);
+  if (elements == nullptr) return false;
+  const ConstantTable &contents = *env_.constantTables.tables[table];
+
+  llvm::BasicBlock *otherIndex = newBlock("call_indirect.other");
+  llvm::BasicBlock *done = newBlock("call_indirect.done");
+  // Weights: the default edge only traps.
+  std::vector<std::uint32_t> weights(elements->size() + 1, 1u << 20);
+  weights[0] = 1;
+  llvm::SwitchInst *dispatch =
+      builder_.CreateSwitch(index, otherIndex, static_cast<unsigned>(elements->size()),
+                            llvm::MDBuilder(env_.context).createBranchWeights(weights));
+
+  llvm::Type *resultType = env_.functionTypes[typeIndex]->getReturnType();
+  llvm::PHINode *result = nullptr;
+  if (!resultType->isVoidTy()) {
+    const llvm::IRBuilderBase::InsertPointGuard keepInsertPoint(builder_);
+    builder_.SetInsertPoint(done);
+    result = builder_.CreatePHI(resultType, static_cast<unsigned>(elements->size()));
+  }
+  std::map<std::uint32_t, llvm::BasicBlock *> callBlocks; // per target function
+  for (std::uint32_t element : *elements) {
+    const std::uint32_t function = *contents.elements[element];
+    auto [position, added] = callBlocks.try_emplace(function, nullptr);
+    if (added) {
+      position->second = newBlock("call_indirect.target");
+      builder_.SetInsertPoint(position->second);
+      llvm::CallInst *call = callFunction(function, args);
+      if (result != nullptr) result->addIncoming(call, builder_.GetInsertBlock());
+      builder_.CreateBr(done);
+    }
+    dispatch->addCase(builder_.getInt32(element), position->second);
+  }
+
+  // Any other index is out of bounds, null or of another signature: the
+  // generic checks on the (identical) run-time table pick the trap.
+  builder_.SetInsertPoint(otherIndex);
+  llvm::Value *entry = tableElementAddress(table, index, WAOT_TRAP_UNDEFINED_ELEMENT);
+  builder_.CreateBr(indirectCallTrapBlock(entry));
+
+  builder_.SetInsertPoint(done);
+  if (result != nullptr) pushCallResults(result, wasm_.types[typeIndex]);
+  return true;
 }
 
 llvm::BasicBlock *FunctionLowering::indirectCallTrapBlock(llvm::Value *entry) {
@@ -77,23 +148,26 @@ llvm::Value *FunctionLowering::loadFuncRecordField(llvm::Value *record, std::siz
   return loadWithTag(type, byteOffset(record, fieldOffset), env_.tbaaContext, invariant);
 }
 
-void FunctionLowering::emitCallWithSignature(llvm::FunctionType *type, llvm::Value *callee,
-                                             llvm::Value *calleeContext, const FuncType &signature,
-                                             llvm::CallingConv::ID callingConv) {
-  const std::vector<llvm::Value *> args = popValues(signature.params.size());
+llvm::CallInst *FunctionLowering::createWasmCall(llvm::FunctionType *type, llvm::Value *callee,
+                                                 llvm::Value *calleeContext,
+                                                 std::span<llvm::Value *const> args,
+                                                 llvm::CallingConv::ID callingConv) {
   std::vector<llvm::Value *> callArgs;
   callArgs.reserve(args.size() + 1);
   callArgs.push_back(calleeContext);
   callArgs.insert(callArgs.end(), args.begin(), args.end());
   llvm::CallInst *call = builder_.CreateCall(type, callee, callArgs);
   call->setCallingConv(callingConv);
+  return call;
+}
 
+void FunctionLowering::pushCallResults(llvm::Value *result, const FuncType &signature) {
   if (signature.results.size() == 1) {
-    push(call);
+    push(result);
     return;
   }
   for (std::size_t i = 0; i < signature.results.size(); ++i)
-    push(builder_.CreateExtractValue(call, {static_cast<unsigned>(i)}));
+    push(builder_.CreateExtractValue(result, {static_cast<unsigned>(i)}));
 }
 
 } // namespace waot::frontend::lower

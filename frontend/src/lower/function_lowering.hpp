@@ -115,9 +115,21 @@ private:
   void noteLoopsLeftByBranchTo(std::uint32_t depth);
 
   // ---- calls (emit_call.cpp)
-  void emitCallWithSignature(llvm::FunctionType *type, llvm::Value *callee,
-                             llvm::Value *calleeContext, const FuncType &signature,
-                             llvm::CallingConv::ID callingConv);
+  // `function` after checking that it and its type exist.
+  std::uint32_t checkedFunction(std::uint32_t function) const;
+  // Calls function `callee` of the module: a defined one directly, an
+  // imported one through its record.
+  llvm::CallInst *callFunction(std::uint32_t callee, std::span<llvm::Value *const> args);
+  // call_indirect through a table with constant contents: a switch over the
+  // few elements of the call's signature, calling each directly. False (and
+  // nothing emitted) when the table is not constant or has too many.
+  bool emitKnownTargetsCall(std::uint32_t typeIndex, std::uint32_t table, llvm::Value *index,
+                            std::span<llvm::Value *const> args);
+  llvm::CallInst *createWasmCall(llvm::FunctionType *type, llvm::Value *callee,
+                                 llvm::Value *calleeContext, std::span<llvm::Value *const> args,
+                                 llvm::CallingConv::ID callingConv);
+  // Pushes a call's results (a struct of several is split into its fields).
+  void pushCallResults(llvm::Value *result, const FuncType &signature);
   llvm::Value *loadFuncRecordField(llvm::Value *record, std::size_t fieldOffset, llvm::Type *type,
                                    bool invariant);
 

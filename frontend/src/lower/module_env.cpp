@@ -28,7 +28,7 @@ waot_ctx_layout computeContextLayout(const Module &wasm) {
 
 ModuleEnv::ModuleEnv(const Module &wasmModule, llvm::Module &llvmModule)
     : wasm(wasmModule), llvm(llvmModule), context(llvmModule.getContext()),
-      layout(computeContextLayout(wasmModule)) {
+      layout(computeContextLayout(wasmModule)), constantTables(findConstantTables(wasmModule)) {
   functionTypes.reserve(wasm.types.size());
   for (const FuncType &signature : wasm.types) {
     std::vector<llvm::Type *> params;

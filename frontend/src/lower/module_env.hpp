@@ -3,6 +3,8 @@
 // Internal to the frontend's lowering library.
 #pragma once
 
+#include "constant_tables.hpp"
+
 #include "waot/abi.h"
 #include "waot/frontend/module.hpp"
 
@@ -22,6 +24,7 @@ struct ModuleEnv {
   llvm::Module &llvm;
   llvm::LLVMContext &context;
   waot_ctx_layout layout{};      // instance-context layout (abi.h)
+  ConstantTables constantTables; // tables whose contents never change
 
   // Wasm calling convention type of each module type: (ptr ctx, params...) ->
   // void | T | {T...}. Indexed by type index.

@@ -92,15 +92,24 @@ void declareDefinedFunction(lower::ModuleEnv &env, std::uint32_t defined, bool s
 // Marks in `called` every defined function that the body of `defined` names
 // (calls it; ref.func needs no symbol but is harmless to include). Only those
 // need a declaration in a part that does not hold all bodies.
-void markCalledFunctions(const Module &wasm, std::uint32_t defined, std::vector<bool> &called) {
+void markCalledFunctions(const lower::ModuleEnv &env, std::uint32_t defined,
+                         std::vector<bool> &called) {
+  const Module &wasm = env.wasm;
+  const auto mark = [&](std::uint32_t function) {
+    if (function < wasm.numImportedFunctions || function >= wasm.numFunctions())
+      return; // imports are called through the context; out of range fails in lowering
+    called[wasm.definedIndex(function)] = true;
+  };
   const FunctionBody &body = wasm.bodies[defined];
   InstrReader reader(wasm.view(), body.codeOffset, body.endOffset, wasm.functionIndex(defined));
   while (!reader.atEnd()) {
     const Instr in = reader.next();
-    if (info(in.op).imm != ImmKind::FuncIdx) continue;
-    if (in.index < wasm.numImportedFunctions || in.index >= wasm.numFunctions())
-      continue; // imports are called through the context; out of range fails in lowering
-    called[wasm.definedIndex(in.index)] = true;
+    if (info(in.op).imm == ImmKind::FuncIdx) mark(in.index);
+    // call_indirect through a constant table calls its few targets directly.
+    if (in.op == Opcode::CallIndirect)
+      if (const auto *elements = env.constantTables.knownCallTargets(in.index2, in.index))
+        for (std::uint32_t element : *elements)
+          mark(*env.constantTables.tables[in.index2]->elements[element]);
   }
 }
 
@@ -114,7 +123,7 @@ void declarePartFunctions(lower::ModuleEnv &env, const ModulePart &part, bool sp
   std::vector<bool> needed(count, part.carriesArtifact);
   for (std::uint32_t defined = part.firstDefined; defined < part.endDefined; ++defined) {
     needed[defined] = true;
-    if (!part.carriesArtifact) markCalledFunctions(env.wasm, defined, needed);
+    if (!part.carriesArtifact) markCalledFunctions(env, defined, needed);
   }
   for (std::uint32_t defined = 0; defined < count; ++defined)
     if (needed[defined]) declareDefinedFunction(env, defined, split);

@@ -21,9 +21,10 @@ Module decodeModule(std::span<const std::uint8_t> bytes);
 // every instruction, indices, limits, constant expressions, exports, start.
 // Throws CompileError (Invalid; Malformed where the spec says so, e.g. a
 // missing data count section) carrying the byte offset and function index.
-void validateModule(const Module &module);
+// Returns what it learned about the code on the way (see CodeFacts).
+CodeFacts validateModule(const Module &module);
 
-// decodeModule + validateModule.
+// decodeModule + validateModule, with the module's codeFacts set.
 Module decodeAndValidate(std::span<const std::uint8_t> bytes);
 
 } // namespace waot::frontend

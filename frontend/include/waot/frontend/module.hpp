@@ -131,6 +131,13 @@ struct CustomSection {
 
 // Everything decoded from one module. Index spaces follow the spec: imports
 // come first in the function, table, memory and global index spaces.
+// What validation learned about the function bodies, for the lowering.
+struct CodeFacts {
+  // Per table: whether any instruction may change its elements or size
+  // (table.set, table.grow, table.fill, table.copy or table.init into it).
+  std::vector<bool> tablesWrittenByCode;
+};
+
 struct Module {
   std::shared_ptr<const std::vector<std::uint8_t>> bytes; // the module binary
 
@@ -148,6 +155,8 @@ struct Module {
   std::optional<std::uint32_t> dataCount;
   std::vector<FunctionBody> bodies; // defined functions only
   std::vector<CustomSection> customSections;
+  // Set by decodeAndValidate(); absent, the lowering assumes the worst.
+  std::optional<CodeFacts> codeFacts;
 
   // From the `name` custom section, when present and well formed.
   std::optional<std::string> moduleName;
