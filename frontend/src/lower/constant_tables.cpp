@@ -58,21 +58,13 @@ std::vector<std::uint32_t> canonicalTypes(const Module &wasm) {
 
 } // namespace
 
-const std::vector<std::uint32_t> *ConstantTables::elementsOfType(std::uint32_t table,
-                                                                 std::uint32_t typeIndex) const {
-  if (table >= tables.size() || !tables[table]) return nullptr;
-  static const std::vector<std::uint32_t> none;
-  const auto &bySignature = tables[table]->elementsBySignature;
-  const auto found = bySignature.find(canonicalType.at(typeIndex));
-  return found == bySignature.end() ? &none : &found->second;
-}
-
 const std::vector<std::uint32_t> *ConstantTables::knownCallTargets(std::uint32_t table,
                                                                    std::uint32_t typeIndex) const {
-  const std::vector<std::uint32_t> *elements = elementsOfType(table, typeIndex);
-  if (elements == nullptr || elements->empty() || elements->size() > kMaxKnownCallTargets)
-    return nullptr;
-  return elements;
+  if (table >= tables.size() || !tables[table]) return nullptr;
+  const auto &bySignature = tables[table]->elementsBySignature;
+  const auto found = bySignature.find(canonicalType.at(typeIndex));
+  if (found == bySignature.end() || found->second.size() > kMaxKnownCallTargets) return nullptr;
+  return &found->second; // never empty: only present signatures have entries
 }
 
 ConstantTables findConstantTables(const Module &wasm) {

@@ -35,13 +35,10 @@ struct ConstantTables {
   // types are equal when structurally equal). Empty when no table is constant.
   std::vector<std::uint32_t> canonicalType;
 
-  // The elements of constant table `table` referring to a function of type
-  // `typeIndex`; nullptr when the table is not constant.
-  const std::vector<std::uint32_t> *elementsOfType(std::uint32_t table,
-                                                   std::uint32_t typeIndex) const;
   // The elements a call_indirect of `typeIndex` through `table` calls
-  // directly: those of elementsOfType when there are 1 to
-  // kMaxKnownCallTargets of them, else nullptr (the generic path).
+  // directly: the elements of constant table `table` referring to a function
+  // of that signature, when there are 1 to kMaxKnownCallTargets of them; else
+  // nullptr (the generic path).
   const std::vector<std::uint32_t> *knownCallTargets(std::uint32_t table,
                                                      std::uint32_t typeIndex) const;
 };
