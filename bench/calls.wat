@@ -3,10 +3,12 @@
 ;;   add              (i32, i32) -> i32   host -> wasm with arguments and a result
 ;;   call_host n      calls the imported host function `host.nop` n times
 ;;   call_wasm n      calls the defined (not inlinable) `$callee` n times
-;;                    through a table, the wasm -> wasm baseline for call_host
+;;                    through a table, the wasm -> wasm baseline for call_host;
+;;                    the table is exported so that the compiler cannot treat
+;;                    it as constant and turn the call_indirect into a direct one
 (module
   (import "host" "nop" (func $host_nop))
-  (table 1 1 funcref)
+  (table (export "table") 1 1 funcref)
   (elem (i32.const 0) $callee)
   (type $void (func))
   (func $callee)
