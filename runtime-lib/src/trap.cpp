@@ -59,8 +59,26 @@ constexpr std::uintptr_t kStackGuardZoneBelow = 1u << 20;
 constexpr std::uintptr_t kEntryStackHeadroom = 64u << 10;
 constexpr std::size_t kAltStackSize = 64u << 10;
 
+// The non-local return of a trap. On x86-64 the compiler's own setjmp: it
+// saves only the frame and stack pointers and the resume address (the
+// compiler saves the callee-saved registers of the function that calls it in
+// that function's frame), which makes every host->wasm call about 1 ns
+// cheaper than glibc's sigsetjmp (pointer mangling, shadow-stack and mask
+// bookkeeping). Jumping out of the fault handler is the same for both: the
+// handler runs with SA_NODEFER, so no signal mask has to be restored.
+// Elsewhere: sigsetjmp without the mask.
+#if defined(__x86_64__)
+using JumpBuffer = void *[5];
+#define WAOT_SET_JUMP(buffer) __builtin_setjmp(buffer)
+#define WAOT_LONG_JUMP(buffer) __builtin_longjmp(buffer, 1)
+#else
+using JumpBuffer = sigjmp_buf;
+#define WAOT_SET_JUMP(buffer) sigsetjmp(buffer, 0)
+#define WAOT_LONG_JUMP(buffer) siglongjmp(buffer, 1)
+#endif
+
 struct Activation {
-  sigjmp_buf env;
+  JumpBuffer env;
   Activation *previous = nullptr;
   volatile std::uint32_t trapKind = WAOT_TRAP_NONE;
   std::exception_ptr hostException;
@@ -222,7 +240,7 @@ void handleFault(int signal, siginfo_t *info, void *context) {
       kind = WAOT_TRAP_CALL_STACK_EXHAUSTED;
     if (kind != WAOT_TRAP_NONE) {
       activation->trapKind = kind;
-      siglongjmp(activation->env, 1);
+      WAOT_LONG_JUMP(activation->env);
     }
   }
   forwardFault(signal, info, context);
@@ -230,14 +248,12 @@ void handleFault(int signal, siginfo_t *info, void *context) {
 
 // Runs thunk(frame) as the innermost activation. Returns the trap kind, or
 // WAOT_TRAP_NONE when it returned normally. Kept out of line so that the
-// frame sigsetjmp saves is this small one.
+// frame the jump returns to is this small one.
 [[gnu::noinline]] std::uint32_t runActivation(void (*thunk)(void *), void *frame,
-                                              std::exception_ptr &hostException) noexcept {
-  Activation activation;
+                                              Activation &activation) noexcept {
   activation.previous = innermostActivation;
-  if (sigsetjmp(activation.env, 0) != 0) {
+  if (WAOT_SET_JUMP(activation.env) != 0) {
     innermostActivation = activation.previous;
-    hostException = std::move(activation.hostException);
     return activation.trapKind;
   }
   innermostActivation = &activation;
@@ -264,7 +280,7 @@ void installFaultHandlers() {
   std::call_once(once, [] {
     struct sigaction action {};
     action.sa_sigaction = handleFault;
-    // SA_NODEFER: siglongjmp leaves the handler without restoring the mask,
+    // SA_NODEFER: the jump leaves the handler without restoring the mask,
     // so the signal must not be blocked while it runs. sa_mask stays empty
     // for the same reason.
     action.sa_flags = SA_SIGINFO | SA_ONSTACK | SA_NODEFER;
@@ -283,7 +299,7 @@ void raiseTrap(std::uint32_t kind) noexcept {
   }
   activation->trapKind =
       (kind == WAOT_TRAP_NONE || kind >= WAOT_TRAP_KIND_COUNT) ? kInvalidTrapKind : kind;
-  siglongjmp(activation->env, 1);
+  WAOT_LONG_JUMP(activation->env);
 }
 
 void storeHostException(std::exception_ptr exception) noexcept {
@@ -294,9 +310,9 @@ void storeHostException(std::exception_ptr exception) noexcept {
 void callGuarded(void (*thunk)(void *frame), void *frame) {
   const ThreadState &thread = ThreadState::current();
   if (thread.stackNearlyExhausted()) throw RuntimeError(TrapKind::CallStackExhausted);
-  std::exception_ptr hostException;
-  const std::uint32_t kind = runActivation(thunk, frame, hostException);
-  if (kind != WAOT_TRAP_NONE) throwTrap(kind, hostException);
+  Activation activation;
+  const std::uint32_t kind = runActivation(thunk, frame, activation);
+  if (kind != WAOT_TRAP_NONE) throwTrap(kind, activation.hostException);
 }
 
 } // namespace waot::detail
