@@ -16,6 +16,8 @@
 #include <exception>
 #include <string>
 
+static_assert(std::is_same_v<waot_slot, std::uint64_t>, "SlotCallback reads waot_slots");
+
 namespace waot::detail {
 namespace {
 
@@ -72,16 +74,18 @@ std::vector<Value> WasmFunctionData::call(std::span<const Value> args) {
   return results;
 }
 
-std::shared_ptr<HostFunctionData> HostFunctionData::create(FuncType type,
-                                                           Function::HostCallback callback) {
+std::shared_ptr<HostFunctionData>
+HostFunctionData::create(FuncType type, Function::HostCallback callback, SlotCallback fromWasm) {
   if (!callback) throw TypeError("a host function needs a callback");
-  auto function = std::make_shared<HostFunctionData>(Token{}, std::move(type), std::move(callback));
+  auto function = std::make_shared<HostFunctionData>(Token{}, std::move(type), std::move(callback),
+                                                     std::move(fromWasm));
   registerHostRecord(&function->record_, function);
   return function;
 }
 
-HostFunctionData::HostFunctionData(Token, FuncType type, Function::HostCallback callback)
-    : type_(std::move(type)), callback_(std::move(callback)) {
+HostFunctionData::HostFunctionData(Token, FuncType type, Function::HostCallback callback,
+                                   SlotCallback fromWasm)
+    : type_(std::move(type)), callback_(std::move(callback)), fromWasm_(std::move(fromWasm)) {
   binding_.base.invoke = &HostFunctionData::invokeFromWasm;
   binding_.function = this;
   record_.ctx = &binding_;
@@ -132,6 +136,10 @@ std::vector<Value> HostFunctionData::runCallback(std::span<const Value> args) {
 
 bool HostFunctionData::runFromWasm(waot_slot *slots) noexcept {
   try {
+    if (fromWasm_) {
+      fromWasm_(slots); // scalars only: no references to keep alive
+      return true;
+    }
     std::vector<Value> args;
     args.reserve(type_.params.size());
     for (std::size_t i = 0; i < type_.params.size(); ++i)
@@ -173,6 +181,12 @@ namespace waot {
 
 Function::Function(FuncType type, HostCallback host)
     : data_(detail::HostFunctionData::create(std::move(type), std::move(host))) {}
+
+Function detail::makeHostFunction(FuncType type, Function::HostCallback callback,
+                                  SlotCallback fromWasm) {
+  return detail::ApiAccess::function(
+      detail::HostFunctionData::create(std::move(type), std::move(callback), std::move(fromWasm)));
+}
 
 Function::Function(detail::InternalTag, std::shared_ptr<detail::FunctionData> data) noexcept
     : data_(std::move(data)) {}

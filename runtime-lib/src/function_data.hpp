@@ -74,8 +74,11 @@ class HostFunctionData final : public FunctionData {
   struct Token {};
 
 public:
-  static std::shared_ptr<HostFunctionData> create(FuncType type, Function::HostCallback callback);
-  HostFunctionData(Token, FuncType type, Function::HostCallback callback);
+  // `fromWasm`, when given, serves calls from generated code (it must do what
+  // `callback` does, on raw slots).
+  static std::shared_ptr<HostFunctionData> create(FuncType type, Function::HostCallback callback,
+                                                  SlotCallback fromWasm = {});
+  HostFunctionData(Token, FuncType type, Function::HostCallback callback, SlotCallback fromWasm);
   ~HostFunctionData() override;
 
   const FuncType &type() const noexcept override { return type_; }
@@ -97,6 +100,7 @@ private:
 
   FuncType type_;
   Function::HostCallback callback_;
+  SlotCallback fromWasm_;
   std::mutex bindMutex_;
   waot_func record_{};
   HostBinding binding_{};

@@ -6,6 +6,7 @@
 #include "waot/types.hpp"
 #include "waot/value.hpp"
 
+#include <bit>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -54,23 +55,35 @@ private:
 
 namespace detail {
 
-// The scalar C++ types that map to wasm value types in wrap/TypedFunction.
+// The scalar C++ types that map to wasm value types in wrap/TypedFunction,
+// with their Value accessors and their raw slots (waot_slot in waot/abi.h:
+// i32/f32 bits in the low 4 bytes, i64/f64 bits in all 8).
 template <class T> struct Scalar;
 template <> struct Scalar<std::int32_t> {
   static constexpr ValType type = ValType::I32;
   static std::int32_t from(const Value &v) { return v.i32(); }
+  static std::int32_t fromSlot(std::uint64_t slot) { return static_cast<std::int32_t>(slot); }
+  static std::uint64_t toSlot(std::int32_t x) { return static_cast<std::uint32_t>(x); }
 };
 template <> struct Scalar<std::int64_t> {
   static constexpr ValType type = ValType::I64;
   static std::int64_t from(const Value &v) { return v.i64(); }
+  static std::int64_t fromSlot(std::uint64_t slot) { return static_cast<std::int64_t>(slot); }
+  static std::uint64_t toSlot(std::int64_t x) { return static_cast<std::uint64_t>(x); }
 };
 template <> struct Scalar<float> {
   static constexpr ValType type = ValType::F32;
   static float from(const Value &v) { return v.f32(); }
+  static float fromSlot(std::uint64_t slot) {
+    return std::bit_cast<float>(static_cast<std::uint32_t>(slot));
+  }
+  static std::uint64_t toSlot(float x) { return std::bit_cast<std::uint32_t>(x); }
 };
 template <> struct Scalar<double> {
   static constexpr ValType type = ValType::F64;
   static double from(const Value &v) { return v.f64(); }
+  static double fromSlot(std::uint64_t slot) { return std::bit_cast<double>(slot); }
+  static std::uint64_t toSlot(double x) { return std::bit_cast<std::uint64_t>(x); }
 };
 
 template <class T>
@@ -105,23 +118,42 @@ template <class R, class... A> FuncType signatureOf() {
   return type;
 }
 
+// A host callback on raw slots: parameters in slots[0..], results written
+// back to slots[0..] (the layout generated host adapters use). Function::wrap
+// provides one beside the Value callback so that calls from wasm skip the
+// Value vectors and the type checks of results (the C++ types fix them).
+using SlotCallback = std::function<void(std::uint64_t *slots)>;
+
+// A host function with both callbacks; they must do the same thing.
+Function makeHostFunction(FuncType type, Function::HostCallback callback, SlotCallback fromWasm);
+
 template <class R, class... A, class F>
 Function wrapCallable(F &&callable, std::type_identity<R(A...)>) {
   static_assert((ScalarType<std::remove_cvref_t<A>> && ...),
                 "Function::wrap: parameters must be int32_t, int64_t, float or double");
   static_assert(ScalarOrVoid<R>,
                 "Function::wrap: the result must be void, int32_t, int64_t, float or double");
-  return Function(signatureOf<R, A...>(),
-                  [fn = std::forward<F>(callable)](std::span<const Value> args,
-                                                   std::span<Value> results) mutable {
-                    [&]<std::size_t... I>(std::index_sequence<I...>) {
-                      if constexpr (std::is_void_v<R>)
-                        fn(Scalar<std::remove_cvref_t<A>>::from(args[I])...);
-                      else
-                        results[0] = Value(fn(Scalar<std::remove_cvref_t<A>>::from(args[I])...));
-                    }
-                    (std::index_sequence_for<A...>{});
-                  });
+  // One callable behind both callbacks, so that its state is shared.
+  auto fn = std::make_shared<std::decay_t<F>>(std::forward<F>(callable));
+  Function::HostCallback generic = [fn](std::span<const Value> args, std::span<Value> results) {
+    [&]<std::size_t... I>(std::index_sequence<I...>) {
+      if constexpr (std::is_void_v<R>)
+        (*fn)(Scalar<std::remove_cvref_t<A>>::from(args[I])...);
+      else
+        results[0] = Value((*fn)(Scalar<std::remove_cvref_t<A>>::from(args[I])...));
+    }
+    (std::index_sequence_for<A...>{});
+  };
+  SlotCallback fromWasm = [fn](std::uint64_t *slots) {
+    [&]<std::size_t... I>(std::index_sequence<I...>) {
+      if constexpr (std::is_void_v<R>)
+        (*fn)(Scalar<std::remove_cvref_t<A>>::fromSlot(slots[I])...);
+      else
+        slots[0] = Scalar<R>::toSlot((*fn)(Scalar<std::remove_cvref_t<A>>::fromSlot(slots[I])...));
+    }
+    (std::index_sequence_for<A...>{});
+  };
+  return makeHostFunction(signatureOf<R, A...>(), std::move(generic), std::move(fromWasm));
 }
 
 // Where a function's native code is: `code` has the wasm calling convention
