@@ -2,6 +2,7 @@
 
 #include "diagnostics.hpp"
 #include "fatal_errors.hpp"
+#include "inert_asm.hpp"
 #include "target.hpp"
 
 #include "waot/errors.hpp"
@@ -40,7 +41,8 @@ llvm::PipelineTuningOptions tuningOptions(unsigned optLevel) {
   return tuning;
 }
 
-// Builds and runs the default pipeline. Everything here is LLVM's: on an LLVM
+// Builds and runs the default pipeline, with DropInertAsmPass at its end.
+// Everything here is LLVM's: on an LLVM
 // fatal error this frame is abandoned (see runRecoveringFromFatalErrors).
 void runDefaultPipeline(llvm::Module &module, llvm::TargetMachine &machine, unsigned optLevel) {
   // The analysis managers must be destroyed in reverse order of their
@@ -56,6 +58,11 @@ void runDefaultPipeline(llvm::Module &module, llvm::TargetMachine &machine, unsi
   builder.registerFunctionAnalyses(functionAnalyses);
   builder.registerLoopAnalyses(loopAnalyses);
   builder.crossRegisterProxies(loopAnalyses, functionAnalyses, sccAnalyses, moduleAnalyses);
+
+  builder.registerOptimizerLastEPCallback(
+      [](llvm::ModulePassManager &passes, llvm::OptimizationLevel) {
+        passes.addPass(llvm::createModuleToFunctionPassAdaptor(DropInertAsmPass()));
+      });
 
   llvm::OptimizationLevel level = optimizationLevel(optLevel);
   llvm::ModulePassManager passes = level == llvm::OptimizationLevel::O0

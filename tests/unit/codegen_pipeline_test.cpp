@@ -11,6 +11,8 @@
 #include <llvm/TargetParser/Triple.h>
 
 #include <cstring>
+#include <string>
+#include <vector>
 
 namespace waot::codegen {
 namespace {
@@ -67,6 +69,54 @@ TEST(CodegenPipeline, O0KeepsCodeAsLoweredAndHigherLevelsOptimize) {
     EXPECT_NE(module->getFunction("add"), nullptr)
         << "an exported function must survive O" << level;
   }
+}
+
+// The empty side-effecting asm calls left in `function` after the pipeline,
+// as "constraints(operands)".
+std::vector<std::string> emptyAsmCalls(const llvm::Function &function) {
+  std::vector<std::string> calls;
+  for (const llvm::BasicBlock &block : function)
+    for (const llvm::Instruction &instruction : block)
+      if (const auto *call = llvm::dyn_cast<llvm::CallInst>(&instruction))
+        if (const auto *inlineAsm = llvm::dyn_cast<llvm::InlineAsm>(call->getCalledOperand())) {
+          std::string text = inlineAsm->getConstraintString() + "(";
+          for (const llvm::Use &arg : call->args())
+            text += llvm::isa<llvm::Constant>(arg.get()) ? "const," : "value,";
+          calls.push_back(text + ")");
+        }
+  return calls;
+}
+
+TEST(CodegenPipeline, EmptyAsmOfConstantsIsDroppedAfterOptimization) {
+  // void keep(i32 %x): the asm uses the frontend emits to keep values computed.
+  llvm::LLVMContext context;
+  auto module = std::make_unique<llvm::Module>("asm", context);
+  llvm::Type *i32 = llvm::Type::getInt32Ty(context);
+  llvm::Type *voidType = llvm::Type::getVoidTy(context);
+  auto *function = llvm::Function::Create(llvm::FunctionType::get(voidType, {i32}, false),
+                                          llvm::Function::ExternalLinkage, "keep", *module);
+  llvm::IRBuilder<> builder(llvm::BasicBlock::Create(context, "entry", function));
+  const auto emptyAsm = [&](std::vector<llvm::Value *> operands, const char *constraints) {
+    std::vector<llvm::Type *> types;
+    for (llvm::Value *operand : operands)
+      types.push_back(operand->getType());
+    auto *type = llvm::FunctionType::get(voidType, types, false);
+    builder.CreateCall(type, llvm::InlineAsm::get(type, "", constraints, true), operands);
+  };
+  // Load sums the optimizer proved zero: nothing left to keep alive.
+  emptyAsm({builder.getInt32(0), builder.getInt64(0)}, "r,r");
+  // A value that still has to be computed.
+  emptyAsm({builder.CreateAdd(function->getArg(0), builder.getInt32(1))}, "r");
+  // A constant, but the asm clobbers memory: a barrier, kept.
+  emptyAsm({builder.getInt32(7)}, "r,~{memory}");
+  builder.CreateRetVoid();
+
+  auto machine = machineFor(hostTarget());
+  bindModuleToTarget(*module, *machine);
+  optimizeModule(*module, *machine, 2);
+  verifyModuleOrThrow(*module, "after optimization");
+  EXPECT_EQ(emptyAsmCalls(*module->getFunction("keep")),
+            (std::vector<std::string>{"r(value,)", "r,~{memory}(const,)"}));
 }
 
 TEST(CodegenPipeline, BrokenIrIsAnInternalCompilerError) {

@@ -1,0 +1,24 @@
+// Removing empty inline asm that can no longer keep anything alive.
+#pragma once
+
+#include <llvm/IR/PassManager.h>
+
+namespace llvm {
+class Function;
+} // namespace llvm
+
+namespace waot::codegen {
+
+// Deletes calls of empty, side-effecting inline asm whose operands are all
+// constants and that has no outputs and no clobbers. The frontend emits such
+// asm only to use values that must stay computed (a load that must trap, the
+// load sums before a call); once the optimizer has folded those values to
+// constants (a sum that is provably zero at a call, because the function's
+// summing loops cannot reach it), the asm does nothing but stand in the back
+// end's way as a scheduling barrier and an instruction to select. Run after
+// the optimizer, so that nothing it keeps alive can still disappear.
+struct DropInertAsmPass : llvm::PassInfoMixin<DropInertAsmPass> {
+  llvm::PreservedAnalyses run(llvm::Function &function, llvm::FunctionAnalysisManager &analyses);
+};
+
+} // namespace waot::codegen
