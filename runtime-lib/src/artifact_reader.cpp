@@ -226,7 +226,8 @@ private:
     for (std::uint32_t i = 0; i < a_.num_functions; ++i) {
       const waot_function_desc &desc = a_.functions[i];
       const std::string what = indexed("function", i + data_->numImportedFunctions);
-      if (!desc.code) fail("corrupt descriptor: " + what + " has no code");
+      // No code: a function only ever called directly by other functions
+      // (checked below: nothing may make a reference to it).
       data_->functionTypes.push_back(typeIndex(desc.type_index, what));
     }
   }
@@ -246,6 +247,17 @@ private:
     data_->numMemories = data_->numImportedMemories + a_.num_memories;
   }
 
+  // Function `index` exists and, if defined, has its code address recorded:
+  // it may become a reference (an export, a table element, a global's value).
+  void requireReferenceable(std::uint32_t index, const std::string &what) const {
+    if (index >= data_->functionTypes.size())
+      fail("corrupt descriptor: " + what + " refers to function " + std::to_string(index));
+    if (index >= data_->numImportedFunctions &&
+        !a_.functions[index - data_->numImportedFunctions].code)
+      fail("corrupt descriptor: " + what + " refers to function " + std::to_string(index) +
+           ", which has no code address");
+  }
+
   // The type of a constant expression that may read globals [0, visibleGlobals).
   ValType constType(const waot_const_expr &expr, std::size_t visibleGlobals,
                     const std::string &what) const {
@@ -256,10 +268,7 @@ private:
     case WAOT_CONST_F64: return ValType::F64;
     case WAOT_CONST_REF_NULL:
       return referenceType(static_cast<std::uint8_t>(expr.index), what + " ref.null");
-    case WAOT_CONST_REF_FUNC:
-      if (expr.index >= data_->functionTypes.size())
-        fail("corrupt descriptor: " + what + " refers to function " + std::to_string(expr.index));
-      return ValType::FuncRef;
+    case WAOT_CONST_REF_FUNC: requireReferenceable(expr.index, what); return ValType::FuncRef;
     case WAOT_CONST_GLOBAL_GET:
       if (expr.index >= visibleGlobals)
         fail("corrupt descriptor: " + what + " reads global " + std::to_string(expr.index));
@@ -318,6 +327,8 @@ private:
         fail("corrupt descriptor: export \"" + exported.name + "\" refers to " +
              std::string(toString(exported.kind)) + " " + std::to_string(desc.index) +
              ", which does not exist");
+      if (exported.kind == ExternKind::Function)
+        requireReferenceable(desc.index, "export \"" + exported.name + "\"");
       if (!names.insert(exported.name).second)
         fail("corrupt descriptor: duplicate export \"" + exported.name + "\"");
       describeExport(exported, desc.index);
@@ -346,6 +357,7 @@ private:
     if (a_.start_function >= data_->functionTypes.size())
       fail("corrupt descriptor: start function " + std::to_string(a_.start_function) +
            " does not exist");
+    requireReferenceable(a_.start_function, "the start function");
     const FuncType &type = data_->types[data_->functionTypes[a_.start_function]];
     if (!type.params.empty() || !type.results.empty())
       fail("corrupt descriptor: start function has type " + toString(type));

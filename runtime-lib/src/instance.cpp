@@ -143,6 +143,8 @@ const waot_func *InstanceImpl::functionRecord(std::uint32_t functionIndex) const
     // (a locked instruction per table entry at instantiation): a bit lost to
     // a concurrent update of its word only means filling that record again.
     const waot_function_desc &function = artifact.functions[defined];
+    // Only a corrupt artifact names a function no reference can reach.
+    if (function.code == nullptr) return nullptr;
     std::atomic_ref<void *>(record.code).store(function.code, std::memory_order_relaxed);
     std::atomic_ref<void *>(record.ctx).store(context_, std::memory_order_relaxed);
     std::atomic_ref<std::uint32_t>(record.type_id)

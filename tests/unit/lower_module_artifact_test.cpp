@@ -384,6 +384,53 @@ TEST_F(LowerModuleTest, FunctionTableMemoryGlobalDescriptors) {
   EXPECT_EQ(intField(global, 2), 0u);
 }
 
+// Function 1 is exported, an element and the start function; each of these
+// alone keeps its code address in the descriptor. Without any, no reference
+// can ever name it: the address is null and the function is not address-taken.
+TEST_F(LowerModuleTest, OnlyFunctionsAReferenceCanNameHaveACodeAddress) {
+  const Module original = wasm;
+  const auto codeAddress = [&](const char *variant) -> const llvm::Value * {
+    lower();
+    const llvm::Constant *code = field(field(pointee(descriptor, kFunctions), 0), 0);
+    const llvm::Function *function = llvmModule->getFunction("waot_f1_run_me_");
+    EXPECT_NE(function, nullptr) << variant;
+    if (function) {
+      EXPECT_EQ(function->hasAddressTaken(), code == function) << variant;
+    }
+    return code;
+  };
+  const auto expectRecorded = [&](const char *variant) {
+    const llvm::Value *code = codeAddress(variant);
+    EXPECT_EQ(code, llvmModule->getFunction("waot_f1_run_me_")) << variant;
+    wasm = original;
+  };
+
+  wasm.exports.erase(wasm.exports.begin());
+  wasm.elems[0].items[0] = refNull(ValType::FuncRef);
+  wasm.start.reset();
+  EXPECT_TRUE(llvm::isa<llvm::ConstantPointerNull>(codeAddress("no reference")));
+  wasm = original;
+
+  wasm.elems[0].items[0] = refNull(ValType::FuncRef);
+  wasm.start.reset();
+  expectRecorded("exported");
+
+  wasm.exports.erase(wasm.exports.begin());
+  wasm.start.reset();
+  expectRecorded("an element");
+
+  wasm.exports.erase(wasm.exports.begin());
+  wasm.elems[0].items[0] = refNull(ValType::FuncRef);
+  expectRecorded("the start function");
+
+  wasm.exports.erase(wasm.exports.begin());
+  wasm.elems[0].items[0] = refNull(ValType::FuncRef);
+  wasm.start.reset();
+  wasm.globals.push_back(Global{{ValType::FuncRef, false}, refFunc(1)});
+  wasm.globalTypes.push_back({ValType::FuncRef, false});
+  expectRecorded("a global's initializer");
+}
+
 TEST_F(LowerModuleTest, ExportDescriptors) {
   lower();
   const llvm::Constant *exports = pointee(descriptor, kExports);

@@ -23,7 +23,7 @@ namespace {
 // t0: [i32 i64 f32 f64] -> [f64]
 // t1: [funcref externref] -> [externref i32 i64]
 // t2: [] -> []
-// t3: [i32 i32] -> [i32], with one defined function of that type:
+// t3: [i32 i32] -> [i32], with one defined, exported function of that type:
 //     local.get 0, local.get 1, i32.sub, end
 Module makeSignatureModule() {
   Module m;
@@ -40,6 +40,8 @@ Module makeSignatureModule() {
   body.endOffset = 8;
   m.bodies = {body};
   m.functionNames = {{0, "sub"}};
+  // Exported, so that the descriptor records its code address.
+  m.exports = {{.name = "sub", .kind = ExternKind::Func, .index = 0}};
   return m;
 }
 

@@ -231,9 +231,23 @@ TEST_F(CorruptDescriptor, InvalidImportKind) {
   EXPECT_NE(error().find("import 0 has invalid kind 7"), std::string::npos);
 }
 
-TEST_F(CorruptDescriptor, FunctionWithoutCode) {
+// A function without a code address may only be called directly; anything
+// that could make a reference to it needs the address.
+TEST_F(CorruptDescriptor, ExportedFunctionWithoutCode) {
   patch(descriptor_->functions[0].code, nullptr);
-  EXPECT_NE(error().find("function 1 has no code"), std::string::npos);
+  const std::string message = error();
+  EXPECT_NE(message.find("export \"id\" refers to function 1, which has no code address"),
+            std::string::npos)
+      << message;
+}
+
+TEST_F(CorruptDescriptor, TableElementWithoutCode) {
+  patch(descriptor_->functions[0].code, nullptr);
+  patch(descriptor_->num_exports, 0u); // function 1 stays in element segment 0
+  const std::string message = error();
+  EXPECT_NE(message.find("element segment 0"), std::string::npos) << message;
+  EXPECT_NE(message.find("refers to function 1, which has no code address"), std::string::npos)
+      << message;
 }
 
 TEST_F(CorruptDescriptor, MissingEntryTrampoline) {

@@ -216,25 +216,8 @@ private:
     }
   }
 
-  // Functions `ref.func` may name in code: those referenced by element
-  // segments, exports and global initializers (C.refs in the spec).
-  std::vector<bool> declaredFunctions() const {
-    std::vector<bool> declared(m_.numFunctions(), false);
-    auto mark = [&](const ConstExpr &e) {
-      if (e.kind == ConstExpr::Kind::RefFunc && e.index < declared.size()) declared[e.index] = true;
-    };
-    for (const Global &global : m_.globals)
-      mark(global.init);
-    for (const ElemSegment &seg : m_.elems)
-      for (const ConstExpr &item : seg.items)
-        mark(item);
-    for (const Export &ex : m_.exports)
-      if (ex.kind == ExternKind::Func && ex.index < declared.size()) declared[ex.index] = true;
-    return declared;
-  }
-
   CodeFacts validateBodies() const {
-    const std::vector<bool> declared = declaredFunctions();
+    const std::vector<bool> declared = referenceableFunctions(m_);
     CodeFacts facts;
     facts.tablesWrittenByCode.assign(m_.tables.size(), false);
     for (std::uint32_t i = 0; i < m_.numDefinedFunctions(); ++i)
@@ -262,6 +245,23 @@ Module decodeAndValidate(std::span<const std::uint8_t> bytes) {
   Module module = decodeModule(bytes);
   module.codeFacts = validateModule(module);
   return module;
+}
+
+std::vector<bool> referenceableFunctions(const Module &module) {
+  std::vector<bool> referenceable(module.numFunctions(), false);
+  auto mark = [&](const ConstExpr &e) {
+    if (e.kind == ConstExpr::Kind::RefFunc && e.index < referenceable.size())
+      referenceable[e.index] = true;
+  };
+  for (const Global &global : module.globals)
+    mark(global.init);
+  for (const ElemSegment &seg : module.elems)
+    for (const ConstExpr &item : seg.items)
+      mark(item);
+  for (const Export &ex : module.exports)
+    if (ex.kind == ExternKind::Func && ex.index < referenceable.size())
+      referenceable[ex.index] = true;
+  return referenceable;
 }
 
 } // namespace waot::frontend

@@ -228,9 +228,14 @@ llvm::Constant *ArtifactEmitter::functions() {
       name = internedBytes(it->second);
       nameLength = count32(it->second.size());
     }
+    // A function no reference can name is only ever called directly: no code
+    // address, so that it is not address-taken (LLVM may drop its unused
+    // parameters, its context included, or delete it once inlined).
+    llvm::Constant *code = env_.addressRecorded[defined]
+                               ? static_cast<llvm::Constant *>(env_.functions[defined])
+                               : nullPointer();
     descs.push_back(llvm::ConstantStruct::get(
-        abi_.functionDesc,
-        {env_.functions[defined], name, u32(nameLength), u32(wasm_.functionTypes[functionIndex])}));
+        abi_.functionDesc, {code, name, u32(nameLength), u32(wasm_.functionTypes[functionIndex])}));
   }
   return array(abi_.functionDesc, descs, "waot.functions");
 }

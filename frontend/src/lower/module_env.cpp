@@ -29,6 +29,12 @@ waot_ctx_layout computeContextLayout(const Module &wasm) {
 ModuleEnv::ModuleEnv(const Module &wasmModule, llvm::Module &llvmModule)
     : wasm(wasmModule), llvm(llvmModule), context(llvmModule.getContext()),
       layout(computeContextLayout(wasmModule)), constantTables(findConstantTables(wasmModule)) {
+  const std::vector<bool> referenceable = referenceableFunctions(wasm);
+  addressRecorded.resize(wasm.numDefinedFunctions());
+  for (std::uint32_t defined = 0; defined < wasm.numDefinedFunctions(); ++defined) {
+    const std::uint32_t function = wasm.functionIndex(defined);
+    addressRecorded[defined] = referenceable[function] || wasm.start == function;
+  }
   functionTypes.reserve(wasm.types.size());
   for (const FuncType &signature : wasm.types) {
     std::vector<llvm::Type *> params;

@@ -31,6 +31,10 @@ struct ModuleEnv {
   std::vector<llvm::FunctionType *> functionTypes;
   // The LLVM function of each *defined* function, indexed by defined index.
   std::vector<llvm::Function *> functions;
+  // Per defined function: whether the artifact records its code address (it
+  // can become a reference, or it is the start function). No other function's
+  // address is ever taken, so LLVM may change its signature or delete it.
+  std::vector<bool> addressRecorded;
 
   // TBAA access tags: linear memory never aliases the context, globals or tables.
   llvm::MDNode *tbaaLinearMemory = nullptr;

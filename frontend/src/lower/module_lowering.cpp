@@ -114,16 +114,17 @@ void markCalledFunctions(const lower::ModuleEnv &env, std::uint32_t defined,
 }
 
 // Declares the functions part `part` needs, in defined-index order (so that
-// the IR does not depend on the order calls are found in): every function for
-// the artifact part (the descriptor refers to all of them), else its own
+// the IR does not depend on the order calls are found in): for the artifact
+// part those whose address the descriptor records, and every part its own
 // functions and those they call.
 void declarePartFunctions(lower::ModuleEnv &env, const ModulePart &part, bool split) {
   const std::uint32_t count = env.wasm.numDefinedFunctions();
   env.functions.assign(count, nullptr);
-  std::vector<bool> needed(count, part.carriesArtifact);
+  std::vector<bool> needed =
+      part.carriesArtifact ? env.addressRecorded : std::vector<bool>(count, false);
   for (std::uint32_t defined = part.firstDefined; defined < part.endDefined; ++defined) {
     needed[defined] = true;
-    if (!part.carriesArtifact) markCalledFunctions(env, defined, needed);
+    markCalledFunctions(env, defined, needed);
   }
   for (std::uint32_t defined = 0; defined < count; ++defined)
     if (needed[defined]) declareDefinedFunction(env, defined, split);

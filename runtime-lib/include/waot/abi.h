@@ -22,7 +22,7 @@
 extern "C" {
 #endif
 
-#define WAOT_ABI_VERSION 4u
+#define WAOT_ABI_VERSION 5u
 #define WAOT_ARTIFACT_MAGIC 0x544F4157u /* "WAOT" little endian */
 /* The one exported data symbol of a compiled artifact: a waot_artifact. */
 #define WAOT_ARTIFACT_SYMBOL "waot_artifact_v1"
@@ -312,7 +312,11 @@ typedef struct waot_export_desc {
 } waot_export_desc;
 
 typedef struct waot_function_desc {
-  void *code;       /* wasm calling convention, see waot_func */
+  /* Wasm calling convention, see waot_func. NULL for a function that can
+   * never become a reference (not exported, in no element segment or global
+   * initializer, not the start function): generated code only calls it
+   * directly, and the compiler may change its signature. (ABI 5) */
+  void *code;
   const char *name; /* from the name section, may be NULL */
   uint32_t name_len;
   uint32_t type_index;

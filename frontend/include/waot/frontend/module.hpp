@@ -183,4 +183,10 @@ struct Module {
   std::span<const std::uint8_t> view() const { return {bytes->data(), bytes->size()}; }
 };
 
+// Functions that can become references (C.refs in the spec): those named by
+// an element segment, an export or a global initializer. `ref.func` may name
+// only these, so no other function's address can ever reach the runtime.
+// Indexed by function index (imports first).
+std::vector<bool> referenceableFunctions(const Module &module);
+
 } // namespace waot::frontend
