@@ -26,15 +26,20 @@ waot_ctx_layout computeContextLayout(const Module &wasm) {
 
 } // namespace
 
+std::vector<bool> addressRecordedFunctions(const Module &wasm) {
+  const std::vector<bool> referenceable = referenceableFunctions(wasm);
+  std::vector<bool> recorded(wasm.numDefinedFunctions());
+  for (std::uint32_t defined = 0; defined < wasm.numDefinedFunctions(); ++defined) {
+    const std::uint32_t function = wasm.functionIndex(defined);
+    recorded[defined] = referenceable[function] || wasm.start == function;
+  }
+  return recorded;
+}
+
 ModuleEnv::ModuleEnv(const Module &wasmModule, llvm::Module &llvmModule)
     : wasm(wasmModule), llvm(llvmModule), context(llvmModule.getContext()),
       layout(computeContextLayout(wasmModule)), constantTables(findConstantTables(wasmModule)) {
-  const std::vector<bool> referenceable = referenceableFunctions(wasm);
-  addressRecorded.resize(wasm.numDefinedFunctions());
-  for (std::uint32_t defined = 0; defined < wasm.numDefinedFunctions(); ++defined) {
-    const std::uint32_t function = wasm.functionIndex(defined);
-    addressRecorded[defined] = referenceable[function] || wasm.start == function;
-  }
+  addressRecorded = addressRecordedFunctions(wasm);
   functionTypes.reserve(wasm.types.size());
   for (const FuncType &signature : wasm.types) {
     std::vector<llvm::Type *> params;

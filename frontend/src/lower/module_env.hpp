@@ -50,6 +50,10 @@ struct ModuleEnv {
   llvm::PointerType *ptrType() const { return llvm::PointerType::get(context, 0); }
 };
 
+// Per defined function: whether the artifact records its code address (see
+// ModuleEnv::addressRecorded).
+std::vector<bool> addressRecordedFunctions(const Module &wasm);
+
 // Lowers the body of defined function `definedIndex` into
 // env.functions[definedIndex] (declared, empty). Implemented by emit_*.cpp.
 void lowerFunctionBody(ModuleEnv &env, std::uint32_t definedIndex);

@@ -89,45 +89,67 @@ void declareDefinedFunction(lower::ModuleEnv &env, std::uint32_t defined, bool s
   env.functions[defined] = function;
 }
 
-// Marks in `called` every defined function that the body of `defined` names
-// (calls it; ref.func needs no symbol but is harmless to include). Only those
-// need a declaration in a part that does not hold all bodies.
-void markCalledFunctions(const lower::ModuleEnv &env, std::uint32_t defined,
-                         std::vector<bool> &called) {
-  const Module &wasm = env.wasm;
-  const auto mark = [&](std::uint32_t function) {
+// Calls visit(callee) for every defined function the body of `defined` names
+// (calls; ref.func needs no symbol but is harmless to include), including the
+// targets a call_indirect through a constant table calls directly.
+template <class Visit>
+void forEachNamedFunction(const Module &wasm, const lower::ConstantTables &constantTables,
+                          std::uint32_t defined, Visit &&visit) {
+  const auto named = [&](std::uint32_t function) {
     if (function < wasm.numImportedFunctions || function >= wasm.numFunctions())
       return; // imports are called through the context; out of range fails in lowering
-    called[wasm.definedIndex(function)] = true;
+    visit(wasm.definedIndex(function));
   };
   const FunctionBody &body = wasm.bodies[defined];
   InstrReader reader(wasm.view(), body.codeOffset, body.endOffset, wasm.functionIndex(defined));
   while (!reader.atEnd()) {
     const Instr in = reader.next();
-    if (info(in.op).imm == ImmKind::FuncIdx) mark(in.index);
-    // call_indirect through a constant table calls its few targets directly.
+    if (info(in.op).imm == ImmKind::FuncIdx) named(in.index);
     if (in.op == Opcode::CallIndirect)
-      if (const auto *elements = env.constantTables.knownCallTargets(in.index2, in.index))
+      if (const auto *elements = constantTables.knownCallTargets(in.index2, in.index))
         for (std::uint32_t element : *elements)
-          mark(*env.constantTables.tables[in.index2]->elements[element]);
+          named(*constantTables.tables[in.index2]->elements[element]);
   }
+}
+
+// Per defined function of a split module: whether anything outside its own
+// part refers to it (see ModulePartition::sharedFunctions).
+std::vector<bool> functionsSharedBetweenParts(const Module &module,
+                                              const std::vector<ModulePart> &parts) {
+  const std::uint32_t count = module.numDefinedFunctions();
+  std::vector<std::size_t> partOf(count);
+  for (std::size_t p = 0; p < parts.size(); ++p)
+    for (std::uint32_t defined = parts[p].firstDefined; defined < parts[p].endDefined; ++defined)
+      partOf[defined] = p;
+  std::vector<bool> shared = lower::addressRecordedFunctions(module); // the artifact part's
+  const lower::ConstantTables constantTables = lower::findConstantTables(module);
+  for (std::uint32_t caller = 0; caller < count; ++caller)
+    forEachNamedFunction(module, constantTables, caller, [&](std::uint32_t callee) {
+      if (partOf[callee] != partOf[caller]) shared[callee] = true;
+    });
+  return shared;
 }
 
 // Declares the functions part `part` needs, in defined-index order (so that
 // the IR does not depend on the order calls are found in): for the artifact
 // part those whose address the descriptor records, and every part its own
 // functions and those they call.
-void declarePartFunctions(lower::ModuleEnv &env, const ModulePart &part, bool split) {
+void declarePartFunctions(lower::ModuleEnv &env, const ModulePartition &partition,
+                          const ModulePart &part) {
   const std::uint32_t count = env.wasm.numDefinedFunctions();
   env.functions.assign(count, nullptr);
   std::vector<bool> needed =
       part.carriesArtifact ? env.addressRecorded : std::vector<bool>(count, false);
   for (std::uint32_t defined = part.firstDefined; defined < part.endDefined; ++defined) {
     needed[defined] = true;
-    markCalledFunctions(env, defined, needed);
+    forEachNamedFunction(env.wasm, env.constantTables, defined,
+                         [&](std::uint32_t callee) { needed[callee] = true; });
   }
+  const bool allShared = partition.sharedFunctions.size() != count;
   for (std::uint32_t defined = 0; defined < count; ++defined)
-    if (needed[defined]) declareDefinedFunction(env, defined, split);
+    if (needed[defined])
+      declareDefinedFunction(
+          env, defined, partition.isSplit() && (allShared || partition.sharedFunctions[defined]));
 }
 
 const ModulePart &checkedPart(const Module &module, const ModulePartition &partition,
@@ -185,6 +207,7 @@ ModulePartition partitionModule(const Module &module, std::uint64_t targetPartCo
     partition.parts.push_back(ModulePart{0, count, true, totalCodeBytes});
     return partition;
   }
+  partition.sharedFunctions = functionsSharedBetweenParts(module, functionParts);
   partition.parts = std::move(functionParts);
   partition.parts.push_back(ModulePart{count, count, true, 0});
   return partition;
@@ -207,7 +230,7 @@ std::unique_ptr<llvm::Module> lowerModulePart(const Module &module,
   llvmModule->setDataLayout(dataLayout);
 
   lower::ModuleEnv env(module, *llvmModule);
-  declarePartFunctions(env, part, split);
+  declarePartFunctions(env, partition, part);
   for (std::uint32_t defined = part.firstDefined; defined < part.endDefined; ++defined)
     lower::lowerFunctionBody(env, defined);
   if (part.carriesArtifact) {

@@ -64,9 +64,14 @@ struct ModulePartition {
   // artifact part. A module that is not split has one part holding everything.
   std::vector<ModulePart> parts;
 
-  // When split, every defined function is an external symbol with hidden
-  // visibility, defined in one part and declared where it is called; when
-  // not, all of them have internal linkage (as lowerModule() emits them).
+  // When split: per defined function, whether a symbol outside its own part
+  // refers to it (a call from another part, or the descriptor's code address
+  // in the artifact part). Those are external symbols with hidden visibility,
+  // defined in one part and declared where used; the others, like every
+  // function of a module that is not split, have internal linkage. (Empty:
+  // all are shared.)
+  std::vector<bool> sharedFunctions;
+
   bool isSplit() const { return parts.size() > 1; }
 };
 
@@ -85,8 +90,8 @@ ModulePartition wholeModulePartition(const Module &module);
 // Lowers part `partIndex` of `partition` (made by partitionModule() for
 // `module`) into its own LLVM module: the bodies of its functions, a
 // declaration of every function of another part it calls, and, for the
-// artifact part, the trampolines and the descriptor (which refers to every
-// function). Lowering a one-part partition is lowerModule(). Parts of the
+// artifact part, the trampolines and the descriptor (which refers to the
+// functions whose code address it records). Lowering a one-part partition is lowerModule(). Parts of the
 // same partition may be lowered concurrently, each into its own context.
 std::unique_ptr<llvm::Module> lowerModulePart(const Module &module,
                                               const ModulePartition &partition,
