@@ -51,6 +51,7 @@ public:
     checkDatas();
     computeLayout();
     checkCpuFeatures(data_->path(), a_.cpu_features);
+    data_->dataImage = DataImage::create(a_);
     return data_;
   }
 

@@ -2,6 +2,7 @@
 
 #include "artifact_file.hpp"
 #include "trap.hpp"
+#include "unique_fd.hpp"
 
 #include "waot/errors.hpp"
 
@@ -85,27 +86,6 @@ int collectExecutableSegments(dl_phdr_info *info, std::size_t, void *data) {
   }
   return 1; // found: stop iterating
 }
-
-// An owned file descriptor.
-class UniqueFd {
-public:
-  explicit UniqueFd(int fd) noexcept : fd_(fd) {}
-  ~UniqueFd() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  UniqueFd(UniqueFd &&other) noexcept : fd_(other.release()) {}
-  UniqueFd(const UniqueFd &) = delete;
-  UniqueFd &operator=(const UniqueFd &) = delete;
-  int get() const noexcept { return fd_; }
-  int release() noexcept { return std::exchange(fd_, -1); }
-  void reset(int fd) noexcept {
-    if (fd_ >= 0) ::close(fd_);
-    fd_ = fd;
-  }
-
-private:
-  int fd_;
-};
 
 // A sealed in-memory file holding `image`: once sealed nobody (not even
 // another process of the same user opening /proc/PID/fd/N) can change the

@@ -70,11 +70,16 @@ AddressReservation::~AddressReservation() {
   if (base_ != nullptr) munmap(base_, size_);
 }
 
-void AddressReservation::recycle(std::size_t touched) noexcept {
+void AddressReservation::recycle(std::size_t touched, bool remap) noexcept {
   if (touched > size_) return;
-  if (touched != 0 &&
-      (madvise(base_, touched, MADV_DONTNEED) != 0 || mprotect(base_, touched, PROT_NONE) != 0))
+  if (remap && touched != 0) {
+    if (mmap(base_, touched, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED | MAP_NORESERVE, -1,
+             0) == MAP_FAILED)
+      return;
+  } else if (touched != 0 && (madvise(base_, touched, MADV_DONTNEED) != 0 ||
+                              mprotect(base_, touched, PROT_NONE) != 0)) {
     return;
+  }
   if (reservationPool().give(base_, size_)) base_ = nullptr;
 }
 
@@ -117,7 +122,23 @@ MemoryImpl::MemoryImpl(std::uint64_t minPages, std::optional<std::uint64_t> maxP
 MemoryImpl::~MemoryImpl() {
   // The prefix (an instance's context) and the accessible pages were touched.
   reservation_.recycle(static_cast<std::size_t>(record_.base - reservation_.base()) +
-                       static_cast<std::size_t>(record_.size));
+                           static_cast<std::size_t>(record_.size),
+                       fileMapped_);
+}
+
+bool MemoryImpl::mapCopyOnWrite(std::uint64_t offset, std::uint64_t length, int file,
+                                std::uint64_t fileOffset) noexcept {
+  if (offset > record_.size || length > record_.size - offset) return false;
+  void *at = record_.base + offset;
+  if (mmap(at, length, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_FIXED, file,
+           static_cast<off_t>(fileOffset)) == MAP_FAILED) {
+    // MAP_FIXED may have unmapped the range before failing: make it fresh
+    // read/write memory again (the caller then copies the bytes).
+    mmap(at, length, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+    return false;
+  }
+  fileMapped_ = true;
+  return true;
 }
 
 std::uint32_t MemoryImpl::grow(std::uint64_t deltaPages) noexcept {

@@ -29,7 +29,10 @@ public:
   // tables for it, which a fresh mapping pays for on first touch and again
   // on munmap. No-op (plain unmap later) when the pool is full or the reset
   // fails.
-  void recycle(std::size_t touched) noexcept;
+  // `remap`: parts of the range were mapped from a file, which dropping
+  // pages would bring back; replace the touched range by fresh anonymous
+  // pages instead.
+  void recycle(std::size_t touched, bool remap = false) noexcept;
   AddressReservation(const AddressReservation &) = delete;
   AddressReservation &operator=(const AddressReservation &) = delete;
 
@@ -65,11 +68,18 @@ public:
   // grow by `deltaPages`. The base never moves.
   std::uint32_t grow(std::uint64_t deltaPages) noexcept;
 
+  // Maps `length` bytes of `file` from `fileOffset` privately (copy on write)
+  // at `offset` of the accessible memory; all three page-aligned and in
+  // bounds. False (memory unchanged) when the mapping fails.
+  bool mapCopyOnWrite(std::uint64_t offset, std::uint64_t length, int file,
+                      std::uint64_t fileOffset) noexcept;
+
 private:
   std::optional<std::uint64_t> declaredMax_;
   AddressReservation reservation_;
   RangeRegistration guard_; // declared after the reservation: unregistered before unmapping
   waot_memory record_{};
+  bool fileMapped_ = false; // some pages come from mapCopyOnWrite
 };
 
 } // namespace waot::detail

@@ -2,6 +2,7 @@
 // been checked: decoded types, imports, exports and index-space facts.
 #pragma once
 
+#include "data_image.hpp"
 #include "library.hpp"
 
 #include "waot/abi.h"
@@ -22,6 +23,9 @@ struct GlobalTypeInfo {
 struct ModuleData {
   std::shared_ptr<const Library> library;
   const waot_artifact *artifact = nullptr; // points into the library
+  // The large data segments, mapped copy-on-write at instantiation (null:
+  // every segment is copied).
+  std::unique_ptr<const DataImage> dataImage;
 
   std::vector<FuncType> types;
   std::vector<std::uint32_t> typeIds; // interned id of each type

@@ -3,10 +3,12 @@
 // then the start function.
 #include "instance_impl.hpp"
 
+#include "data_image.hpp"
+#include "memory_impl.hpp"
+
 #include "waot/errors.hpp"
 
 #include <algorithm>
-#include <cstring>
 
 namespace waot::detail {
 
@@ -52,8 +54,7 @@ void InstanceImpl::applyDataSegments() {
     const auto offset = static_cast<std::uint32_t>(evaluate(desc.offset));
     if (std::uint64_t{offset} + desc.size > memory.sizeInBytes())
       throw RuntimeError(TrapKind::MemoryOutOfBounds);
-    if (desc.size != 0)
-      std::memcpy(memory.base() + offset, desc.bytes, static_cast<std::size_t>(desc.size));
+    writeDataSegment(module_->dataImage.get(), memory, i, offset, desc.bytes, desc.size);
   }
 }
 
