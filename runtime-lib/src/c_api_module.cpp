@@ -127,6 +127,8 @@ static_assert(static_cast<int>(ExternKind::Table) == WAOT_EXTERN_TABLE);
 static_assert(static_cast<int>(ExternKind::Memory) == WAOT_EXTERN_MEMORY);
 static_assert(static_cast<int>(ExternKind::Global) == WAOT_EXTERN_GLOBAL);
 
+} // namespace
+
 waot_module_t *newModuleHandle(Module module) {
   auto reflection = std::make_shared<WaotModuleReflection>();
   reflection->imports = module.imports();
@@ -138,7 +140,6 @@ waot_module_t *newModuleHandle(Module module) {
   return new waot_module_t{std::move(module), std::move(reflection)};
 }
 
-} // namespace
 } // namespace waot::capi
 
 using waot::capi::guarded;

@@ -78,6 +78,9 @@ template <class Body> waot_status guarded(Body &&body) noexcept {
 // TypeError naming `what` when `pointer` is NULL.
 void require(const void *pointer, const char *what);
 
+// A new handle on `module` (also used by the compiler library's waot_compile).
+waot_module_t *newModuleHandle(Module module);
+
 Value toValue(const waot_value_t &value);
 waot_value_t fromValue(const Value &value);
 
