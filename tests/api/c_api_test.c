@@ -5,28 +5,11 @@
  * Prints every failed check and exits with 1 if there was one. */
 #include <waot/waot.h>
 
+#include "c_check.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static int failures = 0;
-static int checks = 0;
-
-#define CHECK(condition)                                                                           \
-  do {                                                                                             \
-    ++checks;                                                                                      \
-    if (!(condition)) {                                                                            \
-      ++failures;                                                                                  \
-      fprintf(stderr, "%s:%d: check failed: %s (last error: %s)\n", __FILE__, __LINE__,            \
-              #condition, waot_last_error_message());                                              \
-    }                                                                                              \
-  } while (0)
-
-#define CHECK_OK(call) CHECK((call) == WAOT_OK)
-
-static int contains(const char *text, const char *part) {
-  return text && strstr(text, part) != NULL;
-}
 
 static char directory[4096];
 
@@ -374,6 +357,5 @@ int main(int argc, char **argv) {
   test_exports();
   test_cross_instance();
   test_host_objects();
-  printf("%d checks, %d failed\n", checks, failures);
-  return failures == 0 ? 0 : 1;
+  return c_check_result();
 }

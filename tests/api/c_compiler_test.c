@@ -4,25 +4,7 @@
  * with 1 if there was one. */
 #include <waot/compiler.h>
 
-#include <stdio.h>
-#include <string.h>
-
-static int failures = 0;
-static int checks = 0;
-
-#define CHECK(condition)                                                                           \
-  do {                                                                                             \
-    ++checks;                                                                                      \
-    if (!(condition)) {                                                                            \
-      ++failures;                                                                                  \
-      fprintf(stderr, "%s:%d: check failed: %s (last error: %s)\n", __FILE__, __LINE__,            \
-              #condition, waot_last_error_message());                                              \
-    }                                                                                              \
-  } while (0)
-
-static int contains(const char *text, const char *part) {
-  return text && strstr(text, part) != NULL;
-}
+#include "c_check.h"
 
 /* (func (export "add") (param i32 i32) (result i32) local.get 0 local.get 1 i32.add) */
 static const uint8_t kAdd[] = {
@@ -100,6 +82,5 @@ int main(void) {
   takesOptions();
   reportsBadInput();
   validates();
-  printf("%d checks, %d failed\n", checks, failures);
-  return failures == 0 ? 0 : 1;
+  return c_check_result();
 }
