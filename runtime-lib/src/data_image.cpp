@@ -60,31 +60,29 @@ std::unique_ptr<const DataImage> DataImage::create(const waot_artifact &artifact
   return std::make_unique<const DataImage>(std::move(file), std::move(fileOffsets));
 }
 
-void DataImage::write(MemoryImpl &memory, std::uint32_t index, std::uint64_t offset,
-                      const std::uint8_t *bytes, std::uint64_t size) const noexcept {
+bool DataImage::map(MemoryImpl &memory, std::uint32_t index, std::uint64_t offset,
+                    const std::uint8_t *bytes, std::uint64_t size) const noexcept {
+  if (index >= fileOffsets_.size() || !fileOffsets_[index]) return false;
+  const std::uint64_t fileOffset = *fileOffsets_[index];
   const std::uint64_t page = pageSize();
   const std::uint64_t end = offset + size;
   const std::uint64_t firstPage = (offset + page - 1) / page * page;
   const std::uint64_t endPage = end / page * page;
-  const std::optional<std::uint64_t> fileOffset =
-      index < fileOffsets_.size() ? fileOffsets_[index] : std::nullopt;
   // The placement assumed the segment's constant offset; map only when the
   // page phases agree and at least one whole page is covered.
-  if (fileOffset && *fileOffset % page == offset % page && firstPage < endPage &&
-      memory.mapCopyOnWrite(firstPage, endPage - firstPage, file_.get(),
-                            *fileOffset + (firstPage - offset))) {
-    std::memcpy(memory.base() + offset, bytes, firstPage - offset);
-    std::memcpy(memory.base() + endPage, bytes + (endPage - offset), end - endPage);
-    return;
-  }
-  std::memcpy(memory.base() + offset, bytes, size);
+  if (fileOffset % page != offset % page || firstPage >= endPage ||
+      !memory.mapCopyOnWrite(firstPage, endPage - firstPage, file_.get(),
+                             fileOffset + (firstPage - offset)))
+    return false;
+  std::memcpy(memory.base() + offset, bytes, firstPage - offset);
+  std::memcpy(memory.base() + endPage, bytes + (endPage - offset), end - endPage);
+  return true;
 }
 
 void writeDataSegment(const DataImage *image, MemoryImpl &memory, std::uint32_t index,
                       std::uint64_t offset, const std::uint8_t *bytes,
                       std::uint64_t size) noexcept {
-  if (size == 0) return;
-  if (image) return image->write(memory, index, offset, bytes, size);
+  if (size == 0 || (image && image->map(memory, index, offset, bytes, size))) return;
   std::memcpy(memory.base() + offset, bytes, size);
 }
 

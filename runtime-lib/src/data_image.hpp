@@ -33,10 +33,11 @@ public:
   static std::unique_ptr<const DataImage> create(const waot_artifact &artifact);
 
   // Writes data segment `index` (`bytes`, `size` bytes) at `offset` of
-  // `memory` (checked in bounds by the caller): maps it when it is in the
-  // image, else copies it.
-  void write(MemoryImpl &memory, std::uint32_t index, std::uint64_t offset,
-             const std::uint8_t *bytes, std::uint64_t size) const noexcept;
+  // `memory` (checked in bounds by the caller) by mapping its whole pages and
+  // copying its partial end pages; false, with nothing written, when it is
+  // not in the image or cannot be mapped there.
+  bool map(MemoryImpl &memory, std::uint32_t index, std::uint64_t offset, const std::uint8_t *bytes,
+           std::uint64_t size) const noexcept;
 
   DataImage(UniqueFd file, std::vector<std::optional<std::uint64_t>> fileOffsets) noexcept
       : file_(std::move(file)), fileOffsets_(std::move(fileOffsets)) {}
@@ -47,8 +48,8 @@ private:
   std::vector<std::optional<std::uint64_t>> fileOffsets_;
 };
 
-// Writes data segment `index` of a module into `memory`, through `image`
-// when there is one.
+// Writes data segment `index` of a module into `memory`: mapped through
+// `image` when it can be, else copied.
 void writeDataSegment(const DataImage *image, MemoryImpl &memory, std::uint32_t index,
                       std::uint64_t offset, const std::uint8_t *bytes, std::uint64_t size) noexcept;
 

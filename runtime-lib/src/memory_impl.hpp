@@ -70,7 +70,9 @@ public:
 
   // Maps `length` bytes of `file` from `fileOffset` privately (copy on write)
   // at `offset` of the accessible memory; all three page-aligned and in
-  // bounds. False (memory unchanged) when the mapping fails.
+  // bounds. False when the mapping fails; the range then reads as zeros
+  // (a failed MAP_FIXED may already have dropped what was there), which the
+  // caller overwrites anyway.
   bool mapCopyOnWrite(std::uint64_t offset, std::uint64_t length, int file,
                       std::uint64_t fileOffset) noexcept;
 
