@@ -7,16 +7,23 @@
 #include <llvm/IR/Instructions.h>
 
 namespace waot::codegen {
-namespace {
 
-bool isInertAsmCall(const llvm::Instruction &instruction) {
+bool isKeepAliveAsm(const llvm::Instruction &instruction) {
   const auto *call = llvm::dyn_cast<llvm::CallInst>(&instruction);
   if (call == nullptr || !call->getType()->isVoidTy()) return false;
   const auto *inlineAsm = llvm::dyn_cast<llvm::InlineAsm>(call->getCalledOperand());
   if (inlineAsm == nullptr || !inlineAsm->getAsmString().empty()) return false;
+  if (!inlineAsm->hasSideEffects()) return false;
   // Inputs only: no outputs ('='), no clobbers ('~'), no indirect operands ('*').
-  if (inlineAsm->getConstraintString().find_first_of("=~*") != std::string::npos) return false;
-  return llvm::all_of(call->args(), [](const llvm::Use &arg) {
+  return inlineAsm->getConstraintString().find_first_of("=~*") == std::string::npos;
+}
+
+namespace {
+
+bool isInertAsmCall(const llvm::Instruction &instruction) {
+  if (!isKeepAliveAsm(instruction)) return false;
+  const auto &call = llvm::cast<llvm::CallInst>(instruction);
+  return llvm::all_of(call.args(), [](const llvm::Use &arg) {
     return llvm::isa<llvm::ConstantInt, llvm::ConstantFP>(arg.get());
   });
 }

@@ -4,10 +4,17 @@
 #include <llvm/IR/PassManager.h>
 
 namespace llvm {
+class CallBase;
 class Function;
+class Instruction;
 } // namespace llvm
 
 namespace waot::codegen {
+
+// Whether `instruction` calls an empty, side-effecting inline asm that only
+// reads its operands (no outputs, clobbers or indirect operands): the
+// frontend's way of keeping values computed (wasm itself has no inline asm).
+bool isKeepAliveAsm(const llvm::Instruction &instruction);
 
 // Deletes calls of empty, side-effecting inline asm whose operands are all
 // constants and that has no outputs and no clobbers. The frontend emits such

@@ -3,6 +3,7 @@
 #include "diagnostics.hpp"
 #include "fatal_errors.hpp"
 #include "inert_asm.hpp"
+#include "redundant_keep_alive.hpp"
 #include "target.hpp"
 
 #include "waot/errors.hpp"
@@ -41,7 +42,8 @@ llvm::PipelineTuningOptions tuningOptions(unsigned optLevel) {
   return tuning;
 }
 
-// Builds and runs the default pipeline, with DropInertAsmPass at its end.
+// Builds and runs the default pipeline, with the keep-alive cleanup
+// (DropRedundantKeepAlivesPass, then DropInertAsmPass) at its end.
 // Everything here is LLVM's: on an LLVM
 // fatal error this frame is abandoned (see runRecoveringFromFatalErrors).
 void runDefaultPipeline(llvm::Module &module, llvm::TargetMachine &machine, unsigned optLevel) {
@@ -61,7 +63,10 @@ void runDefaultPipeline(llvm::Module &module, llvm::TargetMachine &machine, unsi
 
   builder.registerOptimizerLastEPCallback(
       [](llvm::ModulePassManager &passes, llvm::OptimizationLevel) {
-        passes.addPass(llvm::createModuleToFunctionPassAdaptor(DropInertAsmPass()));
+        llvm::FunctionPassManager cleanup;
+        cleanup.addPass(DropRedundantKeepAlivesPass());
+        cleanup.addPass(DropInertAsmPass());
+        passes.addPass(llvm::createModuleToFunctionPassAdaptor(std::move(cleanup)));
       });
 
   llvm::OptimizationLevel level = optimizationLevel(optLevel);

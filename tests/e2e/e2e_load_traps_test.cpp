@@ -56,6 +56,33 @@ TEST_P(LoadTraps, VectorizableLoopsTrapAtTheEndOfMemory) {
   expectOutOfBounds("inlined_dropped", {Value(65533)});
 }
 
+TEST_P(LoadTraps, LoadsKeptByTheirOwnUsesStillTrap) {
+  std::memset(memory() + 65536 - 64, 0, 64);
+  memory()[65535] = 1;
+  EXPECT_EQ(fn("count_zero_bytes").call({Value(65536 - 64), Value(64)})[0].i32(), 63);
+  expectOutOfBounds("count_zero_bytes", {Value(65536 - 64), Value(65)});
+  expectOutOfBounds("zeros_before_marker", {Value(65536 - 64)}); // no 0xFF: runs off the end
+  memory()[65534] = 0xFF;
+  EXPECT_EQ(fn("zeros_before_marker").call({Value(65536 - 64)})[0].i32(), 62);
+  memory()[65532] = 0xFF;
+  EXPECT_EQ(fn("find_at_least").call({Value(65536 - 64), Value(1)})[0].i32(), 15);
+  expectOutOfBounds("find_at_least", {Value(65536 - 64), Value(0x7FFFFFFF)});
+  EXPECT_EQ(fn("branch_on_byte").call({Value(65535)})[0].i32(), 1);
+  expectOutOfBounds("branch_on_byte", {Value(kOutOfBounds)});
+  fn("scale_f64").call({Value(65536 - 64), Value(8)});
+  expectOutOfBounds("scale_f64", {Value(65536 - 64), Value(9)});
+}
+
+TEST_P(LoadTraps, LoadsWhoseOwnUsesCouldNarrowOrSinkThemStillTrap) {
+  fn("store_low_byte").call({Value(65532), Value(0)});
+  expectOutOfBounds("store_low_byte", {Value(65533), Value(0)});
+  EXPECT_EQ(fn("low_word_is_zero").call({Value(65528)})[0].i32(), 1);
+  expectOutOfBounds("low_word_is_zero", {Value(65532)});
+  EXPECT_EQ(fn("load_used_on_one_path").call({Value(65535), Value(0)})[0].i32(), 7);
+  expectOutOfBounds("load_used_on_one_path", {Value(kOutOfBounds), Value(0)});
+  expectOutOfBounds("load_used_on_one_path", {Value(kOutOfBounds), Value(1)});
+}
+
 TEST_P(LoadTraps, FillAndCopyCheckTheWholeRangeBeforeWriting) {
   fn("fill").call({Value(100), Value(0x1AB), Value(16)}); // only the low byte is stored
   EXPECT_EQ(memory()[100], 0xAB);

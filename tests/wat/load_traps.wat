@@ -76,6 +76,60 @@
   (func (export "inlined_dropped") (param i32) (drop (call $load_and_return (local.get 0))))
   (func (export "dropped_before_busy_call") (param i32) (drop (i32.load (local.get 0))) (call $busy))
 
+;; Loads with uses of their own: after optimization their keep-alive is
+  ;; dropped (codegen's DropRedundantKeepAlivesPass) where the back end must
+  ;; keep them anyway, and kept where it could delete, sink or narrow them.
+  ;; Counts the zero bytes of [p, p + n) (a vectorized loop).
+  (func (export "count_zero_bytes") (param $p i32) (param $n i32) (result i32)
+    (local $i i32) (local $count i32)
+    (loop $l
+      (if (i32.eqz (i32.load8_u (i32.add (local.get $p) (local.get $i))))
+        (then (local.set $count (i32.add (local.get $count) (i32.const 1)))))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $l (i32.lt_u (local.get $i) (local.get $n))))
+    (local.get $count))
+  ;; Counts the zero bytes from p up to the first 0xFF byte (not vectorized:
+  ;; the loop has a data-dependent exit).
+  (func (export "zeros_before_marker") (param $p i32) (result i32) (local $byte i32) (local $count i32)
+    (block $done (loop $l
+      (local.set $byte (i32.load8_u (local.get $p)))
+      (br_if $done (i32.eq (local.get $byte) (i32.const 0xFF)))
+      (local.set $count (i32.add (local.get $count) (i32.eqz (local.get $byte))))
+      (local.set $p (i32.add (local.get $p) (i32.const 1)))
+      (br $l)))
+    (local.get $count))
+  ;; The index of the first i32 at p, p + 4, ... that is at least $bound.
+  (func (export "find_at_least") (param $p i32) (param $bound i32) (result i32) (local $i i32)
+    (block $found (loop $l
+      (br_if $found (i32.ge_u (i32.load (i32.add (local.get $p) (i32.shl (local.get $i) (i32.const 2))))
+                              (local.get $bound)))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br $l)))
+    (local.get $i))
+  ;; Scales n doubles at p by 2 in place.
+  (func (export "scale_f64") (param $p i32) (param $n i32) (local $i i32) (local $a i32)
+    (loop $l
+      (local.set $a (i32.add (local.get $p) (i32.shl (local.get $i) (i32.const 3))))
+      (f64.store (local.get $a) (f64.mul (f64.load (local.get $a)) (f64.const 2)))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $l (i32.lt_u (local.get $i) (local.get $n))))
+    )
+  ;; Only the low bits of these loads are used: without its keep-alive the
+  ;; back end would read fewer bytes and miss the trap on the last one.
+  (func (export "store_low_byte") (param $p i32) (param $q i32)
+    (i32.store8 (local.get $q) (i32.load (local.get $p))))
+  (func (export "low_word_is_zero") (param $p i32) (result i32)
+    (i32.eqz (i32.wrap_i64 (i64.load (local.get $p)))))
+  ;; The value is used only on one path: without its keep-alive the load
+  ;; could be sunk into that path.
+  (func (export "load_used_on_one_path") (param $p i32) (param $c i32) (result i32) (local $v i32)
+    (local.set $v (i32.load8_u (local.get $p)))
+    (if (local.get $c) (then (i32.store (i32.const 0) (local.get $c)) (return (i32.eqz (local.get $v)))))
+    (i32.const 7))
+  ;; A load outside a loop whose value decides a branch.
+  (func (export "branch_on_byte") (param $p i32) (result i32)
+    (if (result i32) (i32.load8_u (local.get $p)) (then (i32.const 1)) (else (i32.const 2))))
+
   ;; Bulk memory, inline: whole range checked before any byte is written.
   (func (export "fill") (param i32 i32 i32)
     (memory.fill (local.get 0) (local.get 1) (local.get 2)))

@@ -1,0 +1,296 @@
+#include "redundant_keep_alive.hpp"
+
+#include "inert_asm.hpp"
+
+#include <llvm/ADT/DenseMap.h>
+#include <llvm/ADT/DenseSet.h>
+#include <llvm/ADT/SmallVector.h>
+#include <llvm/IR/Constants.h>
+#include <llvm/IR/DataLayout.h>
+#include <llvm/IR/Function.h>
+#include <llvm/IR/Instructions.h>
+#include <llvm/IR/IntrinsicInst.h>
+#include <llvm/IR/Module.h>
+#include <llvm/IR/ValueHandle.h>
+#include <llvm/Transforms/Utils/Local.h>
+
+#include <utility>
+#include <vector>
+
+namespace waot::codegen {
+namespace {
+
+// How many instructions one search for an effect may visit; past it the
+// keep-alive stays (the answer only has to be right when it is "yes").
+constexpr unsigned kSearchBudget = 128;
+
+// Instructions the back end neither deletes nor moves to another block.
+bool hasEffect(const llvm::Instruction &instruction) {
+  if (llvm::isa<llvm::StoreInst, llvm::ReturnInst, llvm::SwitchInst, llvm::IndirectBrInst,
+                llvm::AtomicRMWInst, llvm::AtomicCmpXchgInst>(instruction))
+    return true;
+  if (const auto *branch = llvm::dyn_cast<llvm::BranchInst>(&instruction))
+    return branch->isConditional() && branch->getSuccessor(0) != branch->getSuccessor(1);
+  if (const auto *call = llvm::dyn_cast<llvm::CallBase>(&instruction))
+    return !isKeepAliveAsm(instruction) && call->mayHaveSideEffects();
+  return false;
+}
+
+// Uses whose result depends on every bit of the operand, so that no
+// narrowing of a load feeding them can skip a byte: comparisons and
+// floating-point arithmetic and conversions (no fast-math flags are ever
+// set, so none of them can ignore an operand).
+bool needsAllBits(const llvm::Instruction &user) {
+  if (llvm::isa<llvm::CmpInst>(user)) return true;
+  switch (user.getOpcode()) {
+  case llvm::Instruction::FNeg:
+  case llvm::Instruction::FAdd:
+  case llvm::Instruction::FSub:
+  case llvm::Instruction::FMul:
+  case llvm::Instruction::FDiv:
+  case llvm::Instruction::FRem:
+  case llvm::Instruction::SIToFP:
+  case llvm::Instruction::UIToFP:
+  case llvm::Instruction::FPExt:
+  case llvm::Instruction::FPTrunc: return true;
+  default: break;
+  }
+  if (const auto *intrinsic = llvm::dyn_cast<llvm::IntrinsicInst>(&user))
+    switch (intrinsic->getIntrinsicID()) {
+    case llvm::Intrinsic::sqrt:
+    case llvm::Intrinsic::fma:
+    case llvm::Intrinsic::fmuladd: return true;
+    default: break;
+    }
+  return false;
+}
+
+// A conversion that passes every bit of a scalar on (a "view" of a load).
+bool keepsAllBits(const llvm::Instruction &instruction) {
+  return llvm::isa<llvm::ZExtInst, llvm::SExtInst, llvm::BitCastInst>(instruction) &&
+         !instruction.getType()->isVectorTy();
+}
+
+// The block in which `use` reads its value: a phi reads it at the end of the
+// incoming block.
+const llvm::BasicBlock *useBlock(const llvm::Use &use) {
+  const auto *user = llvm::cast<llvm::Instruction>(use.getUser());
+  if (const auto *phi = llvm::dyn_cast<llvm::PHINode>(user)) return phi->getIncomingBlock(use);
+  return user->getParent();
+}
+
+// The operands of a keep-alive sum node that are added into it (not a
+// select's condition).
+llvm::SmallVector<llvm::Use *, 4> summands(llvm::Instruction &node) {
+  llvm::SmallVector<llvm::Use *, 4> uses;
+  if (auto *select = llvm::dyn_cast<llvm::SelectInst>(&node)) {
+    uses.push_back(&select->getOperandUse(1));
+    uses.push_back(&select->getOperandUse(2));
+  } else if (llvm::isa<llvm::IntrinsicInst>(node)) {
+    uses.push_back(&node.getOperandUse(0));
+  } else {
+    for (llvm::Use &operand : node.operands())
+      uses.push_back(&operand);
+  }
+  return uses;
+}
+
+// What the optimizer makes of the frontend's load sums: adds, phis, selects
+// (predicated vector loops) and vector add reductions, of integers.
+bool canBeSumNode(const llvm::Value *value) {
+  const auto *instruction = llvm::dyn_cast<llvm::Instruction>(value);
+  if (instruction == nullptr) return false;
+  const llvm::Type *type = instruction->getType()->getScalarType();
+  if (!type->isIntegerTy() || type->getIntegerBitWidth() < 8) return false;
+  if (const auto *intrinsic = llvm::dyn_cast<llvm::IntrinsicInst>(instruction))
+    return intrinsic->getIntrinsicID() == llvm::Intrinsic::vector_reduce_add;
+  return instruction->getOpcode() == llvm::Instruction::Add ||
+         llvm::isa<llvm::PHINode, llvm::SelectInst>(instruction);
+}
+
+class KeepAliveUses {
+public:
+  explicit KeepAliveUses(llvm::Function &function)
+      : layout_(function.getParent()->getDataLayout()) {
+    for (llvm::BasicBlock &block : function)
+      for (llvm::Instruction &instruction : block)
+        if (isKeepAliveAsm(instruction)) asms_.push_back(llvm::cast<llvm::CallInst>(&instruction));
+    findSumNodes();
+  }
+
+  // Replaces every redundant keep-alive term by zero and deletes the sums
+  // that are then zero. Returns whether anything changed.
+  bool dropRedundant() {
+    bool changed = false;
+    llvm::SmallVector<llvm::WeakTrackingVH, 16> unusedViews;
+    const auto dropIfRedundant = [&](llvm::Use &term) {
+      llvm::Value *value = term.get();
+      if (llvm::isa<llvm::Constant>(value) || sumNodes_.contains(value)) return;
+      llvm::LoadInst *load = loadBehind(value);
+      if (load == nullptr || !keptByOwnUses(*load)) return;
+      term.set(llvm::Constant::getNullValue(value->getType()));
+      unusedViews.emplace_back(value); // a zero extension only the sum used
+      changed = true;
+    };
+    for (llvm::Instruction *node : sumOrder_)
+      for (llvm::Use *term : summands(*node))
+        dropIfRedundant(*term);
+    for (llvm::CallInst *use : asms_)
+      for (llvm::Use &operand : use->args())
+        dropIfRedundant(operand);
+    if (!changed) return false;
+    llvm::RecursivelyDeleteTriviallyDeadInstructionsPermissive(unusedViews);
+    deleteZeroSums();
+    return true;
+  }
+
+private:
+  bool isKeepAliveUser(const llvm::User *user) const {
+    return sumNodes_.contains(user) || isKeepAliveAsm(*llvm::cast<llvm::Instruction>(user));
+  }
+
+  // The sum nodes: instructions reachable backwards from the asm operands
+  // through summands whose value only flows into other sum nodes and asm,
+  // so that changing it changes nothing but what the asm reads.
+  void findSumNodes() {
+    llvm::DenseSet<const llvm::Value *> candidates;
+    std::vector<llvm::Instruction *> order;
+    const auto consider = [&](llvm::Value *value) {
+      if (canBeSumNode(value) && candidates.insert(value).second)
+        order.push_back(llvm::cast<llvm::Instruction>(value));
+    };
+    for (llvm::CallInst *use : asms_)
+      for (llvm::Use &operand : use->args())
+        consider(operand.get());
+    for (std::size_t next = 0; next < order.size(); ++next)
+      for (llvm::Use *summand : summands(*order[next]))
+        consider(summand->get());
+    // Prune nodes with any other user until none is left.
+    for (bool pruned = true; pruned;) {
+      pruned = false;
+      for (llvm::Instruction *node : order) {
+        if (!candidates.contains(node)) continue;
+        for (const llvm::User *user : node->users())
+          if (!candidates.contains(user) && !isKeepAliveAsm(*llvm::cast<llvm::Instruction>(user))) {
+            candidates.erase(node);
+            pruned = true;
+            break;
+          }
+      }
+    }
+    for (llvm::Instruction *node : order)
+      if (candidates.contains(node)) {
+        sumNodes_.insert(node);
+        sumOrder_.push_back(node);
+      }
+  }
+
+  static llvm::LoadInst *loadBehind(llvm::Value *value) {
+    while (const auto *view = llvm::dyn_cast<llvm::Instruction>(value)) {
+      if (!keepsAllBits(*view)) break;
+      value = view->getOperand(0);
+    }
+    return llvm::dyn_cast<llvm::LoadInst>(value);
+  }
+
+  bool keptByOwnUses(llvm::LoadInst &load) {
+    auto [cached, isNew] = verdicts_.try_emplace(&load, false);
+    if (isNew) cached->second = computeKeptByOwnUses(load);
+    return cached->second;
+  }
+
+  bool computeKeptByOwnUses(llvm::LoadInst &load) const {
+    if (!load.isSimple() || load.getType()->isVectorTy()) return false;
+    const bool oneByte = layout_.getTypeStoreSize(load.getType()) == 1;
+    llvm::SmallVector<llvm::Instruction *, 4> views{&load};
+    for (std::size_t next = 0; next < views.size(); ++next)
+      for (const llvm::Use &use : views[next]->uses()) {
+        auto *user = llvm::cast<llvm::Instruction>(use.getUser());
+        if (isKeepAliveUser(user)) continue;
+        if (keepsAllBits(*user)) {
+          views.push_back(user);
+          continue;
+        }
+        if (!oneByte && !needsAllBits(*user)) continue;
+        if (anchoredAndLive(use, load.getParent())) return true;
+      }
+    return false;
+  }
+
+  // Whether a path of uses leads from `use` to an instruction with an effect
+  // such that its part inside `block` ends in an effect there or in the
+  // operand of a phi for an edge leaving `block`: the back end then keeps
+  // the user, and so the load, in `block`, and cannot delete either.
+  bool anchoredAndLive(const llvm::Use &use, const llvm::BasicBlock *block) const {
+    if (useBlock(use) != block) return false;
+    auto *user = llvm::cast<llvm::Instruction>(use.getUser());
+    // (instruction, whether the path is already anchored)
+    std::vector<std::pair<llvm::Instruction *, bool>> worklist{
+        {user, llvm::isa<llvm::PHINode>(user)}};
+    llvm::DenseSet<const llvm::Instruction *> visited[2]; // by `anchored`
+    visited[worklist.front().second].insert(user);
+    for (std::size_t next = 0; next < worklist.size() && next < kSearchBudget; ++next) {
+      const auto [instruction, anchored] = worklist[next];
+      if (hasEffect(*instruction)) return true; // unanchored paths stay in `block`
+      for (const llvm::Use &onward : instruction->uses()) {
+        auto *successor = llvm::cast<llvm::Instruction>(onward.getUser());
+        if (isKeepAliveUser(successor)) continue;
+        bool nowAnchored = anchored;
+        if (!anchored) {
+          if (useBlock(onward) != block) continue; // could sink with its user: not this path
+          nowAnchored = llvm::isa<llvm::PHINode>(successor);
+        }
+        if (visited[nowAnchored].insert(successor).second)
+          worklist.emplace_back(successor, nowAnchored);
+      }
+    }
+    return false;
+  }
+
+  // After terms became zero: a sum node all of whose summands are zero (or
+  // zero sum nodes) is zero; those are replaced by constants and deleted.
+  void deleteZeroSums() {
+    llvm::DenseSet<const llvm::Value *> nonZero;
+    std::vector<llvm::Instruction *> worklist;
+    for (llvm::Instruction *node : sumOrder_)
+      for (llvm::Use *summand : summands(*node)) {
+        const llvm::Value *value = summand->get();
+        const auto *constant = llvm::dyn_cast<llvm::Constant>(value);
+        if (sumNodes_.contains(value) || (constant != nullptr && constant->isNullValue())) continue;
+        if (nonZero.insert(node).second) worklist.push_back(node);
+        break;
+      }
+    while (!worklist.empty()) {
+      llvm::Instruction *node = worklist.back();
+      worklist.pop_back();
+      for (llvm::User *user : node->users())
+        if (sumNodes_.contains(user) && nonZero.insert(user).second)
+          worklist.push_back(llvm::cast<llvm::Instruction>(user));
+    }
+    std::vector<llvm::Instruction *> zero;
+    for (llvm::Instruction *node : sumOrder_)
+      if (!nonZero.contains(node)) zero.push_back(node);
+    for (llvm::Instruction *node : zero)
+      node->replaceAllUsesWith(llvm::Constant::getNullValue(node->getType()));
+    for (llvm::Instruction *node : zero)
+      node->eraseFromParent();
+  }
+
+  const llvm::DataLayout &layout_;
+  std::vector<llvm::CallInst *> asms_;
+  llvm::DenseSet<const llvm::Value *> sumNodes_;
+  std::vector<llvm::Instruction *> sumOrder_;
+  llvm::DenseMap<const llvm::LoadInst *, bool> verdicts_;
+};
+
+} // namespace
+
+llvm::PreservedAnalyses DropRedundantKeepAlivesPass::run(llvm::Function &function,
+                                                         llvm::FunctionAnalysisManager &) {
+  if (!KeepAliveUses(function).dropRedundant()) return llvm::PreservedAnalyses::all();
+  llvm::PreservedAnalyses preserved;
+  preserved.preserveSet<llvm::CFGAnalyses>();
+  return preserved;
+}
+
+} // namespace waot::codegen
