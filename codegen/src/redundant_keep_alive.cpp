@@ -5,6 +5,7 @@
 #include <llvm/ADT/DenseMap.h>
 #include <llvm/ADT/DenseSet.h>
 #include <llvm/ADT/SmallVector.h>
+#include <llvm/Analysis/ValueTracking.h>
 #include <llvm/IR/Constants.h>
 #include <llvm/IR/DataLayout.h>
 #include <llvm/IR/Function.h>
@@ -14,6 +15,7 @@
 #include <llvm/IR/ValueHandle.h>
 #include <llvm/Transforms/Utils/Local.h>
 
+#include <cstdint>
 #include <utility>
 #include <vector>
 
@@ -36,12 +38,30 @@ bool hasEffect(const llvm::Instruction &instruction) {
   return false;
 }
 
+// Whether two addresses can be seen to be equal: the same base plus the
+// same constant offset.
+bool mayBeSameAddress(const llvm::Value *first, const llvm::Value *second,
+                      const llvm::DataLayout &layout) {
+  const auto baseAndOffset = [&](const llvm::Value *pointer) {
+    std::int64_t offset = 0;
+    const llvm::Value *base = llvm::GetPointerBaseWithConstantOffset(pointer, offset, layout);
+    return std::pair{base, offset};
+  };
+  return baseAndOffset(first) == baseAndOffset(second);
+}
+
 // Uses whose result depends on every bit of the operand, so that no
-// narrowing of a load feeding them can skip a byte: comparisons and
+// narrowing of a load feeding them can skip a byte: comparisons,
 // floating-point arithmetic and conversions (no fast-math flags are ever
-// set, so none of them can ignore an operand).
-bool needsAllBits(const llvm::Instruction &user) {
+// set, so none of them can ignore an operand), and stores of the value (a
+// load's bits can only be a store's value operand, never its address) to
+// somewhere else: the back end deletes a store of a value loaded from the
+// same address, and then the load.
+bool needsAllBits(const llvm::Instruction &user, const llvm::LoadInst &load) {
   if (llvm::isa<llvm::CmpInst>(user)) return true;
+  if (const auto *store = llvm::dyn_cast<llvm::StoreInst>(&user))
+    return !mayBeSameAddress(store->getPointerOperand(), load.getPointerOperand(),
+                             load.getModule()->getDataLayout());
   switch (user.getOpcode()) {
   case llvm::Instruction::FNeg:
   case llvm::Instruction::FAdd:
@@ -80,14 +100,17 @@ const llvm::BasicBlock *useBlock(const llvm::Use &use) {
 }
 
 // The operands of a keep-alive sum node that are added into it (not a
-// select's condition).
+// select's condition, not an inserted element's lane index).
 llvm::SmallVector<llvm::Use *, 4> summands(llvm::Instruction &node) {
   llvm::SmallVector<llvm::Use *, 4> uses;
   if (auto *select = llvm::dyn_cast<llvm::SelectInst>(&node)) {
     uses.push_back(&select->getOperandUse(1));
     uses.push_back(&select->getOperandUse(2));
-  } else if (llvm::isa<llvm::IntrinsicInst>(node)) {
+  } else if (llvm::isa<llvm::IntrinsicInst, llvm::BitCastInst>(node)) {
     uses.push_back(&node.getOperandUse(0));
+  } else if (llvm::isa<llvm::InsertElementInst>(node)) {
+    uses.push_back(&node.getOperandUse(0)); // the vector so far
+    uses.push_back(&node.getOperandUse(1)); // the element (not the lane index)
   } else {
     for (llvm::Use &operand : node.operands())
       uses.push_back(&operand);
@@ -96,10 +119,16 @@ llvm::SmallVector<llvm::Use *, 4> summands(llvm::Instruction &node) {
 }
 
 // What the optimizer makes of the frontend's load sums: adds, phis, selects
-// (predicated vector loops) and vector add reductions, of integers.
+// (predicated vector loops) and vector add reductions, of integers; and the
+// vectors the SLP vectorizer packs terms into for a reduction (inserted
+// elements, bit casts between vector types).
 bool canBeSumNode(const llvm::Value *value) {
   const auto *instruction = llvm::dyn_cast<llvm::Instruction>(value);
   if (instruction == nullptr) return false;
+  if (llvm::isa<llvm::InsertElementInst>(instruction)) return true;
+  if (llvm::isa<llvm::BitCastInst>(instruction))
+    return instruction->getType()->isVectorTy() &&
+           instruction->getOperand(0)->getType()->isVectorTy();
   const llvm::Type *type = instruction->getType()->getScalarType();
   if (!type->isIntegerTy() || type->getIntegerBitWidth() < 8) return false;
   if (const auto *intrinsic = llvm::dyn_cast<llvm::IntrinsicInst>(instruction))
@@ -211,7 +240,7 @@ private:
           views.push_back(user);
           continue;
         }
-        if (!oneByte && !needsAllBits(*user)) continue;
+        if (!oneByte && !needsAllBits(*user, load)) continue;
         if (anchoredAndLive(use, load.getParent())) return true;
       }
     return false;
@@ -255,8 +284,12 @@ private:
     for (llvm::Instruction *node : sumOrder_)
       for (llvm::Use *summand : summands(*node)) {
         const llvm::Value *value = summand->get();
+        // (undefined lanes of a packed vector may as well be zero)
         const auto *constant = llvm::dyn_cast<llvm::Constant>(value);
-        if (sumNodes_.contains(value) || (constant != nullptr && constant->isNullValue())) continue;
+        if (sumNodes_.contains(value) ||
+            (constant != nullptr &&
+             (constant->isNullValue() || llvm::isa<llvm::UndefValue>(constant))))
+          continue;
         if (nonZero.insert(node).second) worklist.push_back(node);
         break;
       }

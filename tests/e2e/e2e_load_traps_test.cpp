@@ -71,6 +71,10 @@ TEST_P(LoadTraps, LoadsKeptByTheirOwnUsesStillTrap) {
   expectOutOfBounds("branch_on_byte", {Value(kOutOfBounds)});
   fn("scale_f64").call({Value(65536 - 64), Value(8)});
   expectOutOfBounds("scale_f64", {Value(65536 - 64), Value(9)});
+  fn("butterflies").call({Value(65536 - 64), Value(4)});
+  expectOutOfBounds("butterflies", {Value(65536 - 64), Value(5)});
+  fn("copy_word").call({Value(65532), Value(0)});
+  expectOutOfBounds("copy_word", {Value(65533), Value(0)});
 }
 
 TEST_P(LoadTraps, LoadsWhoseOwnUsesCouldNarrowOrSinkThemStillTrap) {

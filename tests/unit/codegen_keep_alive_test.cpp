@@ -106,6 +106,53 @@ TEST_F(KeepAliveCleanup, SumsOfLoadsWithFullUsesBecomeZeroAndDisappear) {
       EXPECT_FALSE(instruction.getName().starts_with("sum")) << instruction.getName().str();
 }
 
+TEST_F(KeepAliveCleanup, TermsPackedIntoAVectorReductionAreDropped) {
+  // The SLP vectorizer's form of `sum + bits(x) + bits(y)`.
+  const llvm::Function &f = run(R"(
+    define void @f(ptr %memory, i32 %index) {
+      %address = zext i32 %index to i64
+      %xslot = getelementptr i8, ptr %memory, i64 %address
+      %yslot = getelementptr i8, ptr %xslot, i64 8
+      %x = load double, ptr %xslot
+      %y = load double, ptr %yslot
+      %product = fmul double %x, %y
+      store double %product, ptr %memory
+      %packed.0 = insertelement <2 x double> poison, double %x, i64 0
+      %packed.1 = insertelement <2 x double> %packed.0, double %y, i64 1
+      %bits = bitcast <2 x double> %packed.1 to <2 x i64>
+      %sum = call i64 @llvm.vector.reduce.add.v2i64(<2 x i64> %bits)
+      call void asm sideeffect "", "r"(i64 %sum)
+      ret void
+    }
+    declare i64 @llvm.vector.reduce.add.v2i64(<2 x i64>))");
+  EXPECT_EQ(liveKeepAlives(f), 0u);
+}
+
+TEST_F(KeepAliveCleanup, AStoredValueNeedsNoAsmUnlessStoredBackInPlace) {
+  // Copied elsewhere: the store needs every byte. Written back where it was
+  // read: the back end deletes such a store, and then the load.
+  const llvm::Function &copied = run(R"(
+    define void @f(ptr %memory, i32 %index) {
+      %address = zext i32 %index to i64
+      %slot = getelementptr i8, ptr %memory, i64 %address
+      %word = load i32, ptr %slot
+      call void asm sideeffect "", "r"(i32 %word)
+      store i32 %word, ptr %memory
+      ret void
+    })");
+  EXPECT_EQ(liveKeepAlives(copied), 0u);
+  const llvm::Function &inPlace = run(R"(
+    define void @f(ptr %memory, i32 %index) {
+      %address = zext i32 %index to i64
+      %slot = getelementptr i8, ptr %memory, i64 %address
+      %word = load i32, ptr %slot
+      call void asm sideeffect "", "r"(i32 %word)
+      store i32 %word, ptr %slot
+      ret void
+    })");
+  EXPECT_EQ(liveKeepAlives(inPlace), 1u);
+}
+
 TEST_F(KeepAliveCleanup, ATermWithoutAFullUseStaysInTheSum) {
   // %word is compared (dropped from the sum); %low only has its low byte
   // stored, which the back end could narrow to a one-byte load: kept.

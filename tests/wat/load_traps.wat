@@ -114,6 +114,19 @@
       (local.set $i (i32.add (local.get $i) (i32.const 1)))
       (br_if $l (i32.lt_u (local.get $i) (local.get $n))))
     )
+  ;; Replaces each pair of doubles (a, b) at p, p + 16, ... by (a + b, a - b).
+  (func (export "butterflies") (param $p i32) (param $n i32) (local $i i32) (local $a f64) (local $b f64)
+    (loop $l
+      (local.set $a (f64.load (local.get $p)))
+      (local.set $b (f64.load offset=8 (local.get $p)))
+      (f64.store (local.get $p) (f64.add (local.get $a) (local.get $b)))
+      (f64.store offset=8 (local.get $p) (f64.sub (local.get $a) (local.get $b)))
+      (local.set $p (i32.add (local.get $p) (i32.const 16)))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $l (i32.lt_u (local.get $i) (local.get $n)))))
+  ;; Copies the i32 at p to q.
+  (func (export "copy_word") (param $p i32) (param $q i32)
+    (i32.store (local.get $q) (i32.load (local.get $p))))
   ;; Only the low bits of these loads are used: without its keep-alive the
   ;; back end would read fewer bytes and miss the trap on the last one.
   (func (export "store_low_byte") (param $p i32) (param $q i32)
