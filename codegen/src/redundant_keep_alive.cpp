@@ -4,6 +4,7 @@
 
 #include <llvm/ADT/DenseMap.h>
 #include <llvm/ADT/DenseSet.h>
+#include <llvm/ADT/STLExtras.h>
 #include <llvm/ADT/SmallVector.h>
 #include <llvm/Analysis/ValueTracking.h>
 #include <llvm/IR/Constants.h>
@@ -194,18 +195,22 @@ private:
     for (std::size_t next = 0; next < order.size(); ++next)
       for (llvm::Use *summand : summands(*order[next]))
         consider(summand->get());
-    // Prune nodes with any other user until none is left.
-    for (bool pruned = true; pruned;) {
-      pruned = false;
-      for (llvm::Instruction *node : order) {
-        if (!candidates.contains(node)) continue;
-        for (const llvm::User *user : node->users())
-          if (!candidates.contains(user) && !isKeepAliveAsm(*llvm::cast<llvm::Instruction>(user))) {
-            candidates.erase(node);
-            pruned = true;
-            break;
-          }
-      }
+    // Prune nodes with any other user; a pruned node's operands are then
+    // checked again (each node is pruned at most once: linear time).
+    const auto hasOtherUser = [&](const llvm::Instruction *node) {
+      return llvm::any_of(node->users(), [&](const llvm::User *user) {
+        return !candidates.contains(user) && !isKeepAliveAsm(*llvm::cast<llvm::Instruction>(user));
+      });
+    };
+    std::vector<llvm::Instruction *> recheck(order.rbegin(), order.rend());
+    while (!recheck.empty()) {
+      llvm::Instruction *node = recheck.back();
+      recheck.pop_back();
+      if (!candidates.contains(node) || !hasOtherUser(node)) continue;
+      candidates.erase(node);
+      for (llvm::Use *summand : summands(*node))
+        if (candidates.contains(summand->get()))
+          recheck.push_back(llvm::cast<llvm::Instruction>(summand->get()));
     }
     for (llvm::Instruction *node : order)
       if (candidates.contains(node)) {
