@@ -39,10 +39,11 @@ bool hasEffect(const llvm::Instruction &instruction) {
   return false;
 }
 
-// Whether two addresses can be seen to be equal: the same base plus the
-// same constant offset.
-bool mayBeSameAddress(const llvm::Value *first, const llvm::Value *second,
-                      const llvm::DataLayout &layout) {
+// Whether two addresses are the same base plus the same constant offset: the
+// form in which the back end recognizes a store back to a load's address
+// (the optimizer has already folded other spellings of one address).
+bool sameBaseAndOffset(const llvm::Value *first, const llvm::Value *second,
+                       const llvm::DataLayout &layout) {
   const auto baseAndOffset = [&](const llvm::Value *pointer) {
     std::int64_t offset = 0;
     const llvm::Value *base = llvm::GetPointerBaseWithConstantOffset(pointer, offset, layout);
@@ -58,11 +59,11 @@ bool mayBeSameAddress(const llvm::Value *first, const llvm::Value *second,
 // load's bits can only be a store's value operand, never its address) to
 // somewhere else: the back end deletes a store of a value loaded from the
 // same address, and then the load.
-bool needsAllBits(const llvm::Instruction &user, const llvm::LoadInst &load) {
+bool needsAllBits(const llvm::Instruction &user, const llvm::LoadInst &load,
+                  const llvm::DataLayout &layout) {
   if (llvm::isa<llvm::CmpInst>(user)) return true;
   if (const auto *store = llvm::dyn_cast<llvm::StoreInst>(&user))
-    return !mayBeSameAddress(store->getPointerOperand(), load.getPointerOperand(),
-                             load.getModule()->getDataLayout());
+    return !sameBaseAndOffset(store->getPointerOperand(), load.getPointerOperand(), layout);
   switch (user.getOpcode()) {
   case llvm::Instruction::FNeg:
   case llvm::Instruction::FAdd:
@@ -245,7 +246,7 @@ private:
           views.push_back(user);
           continue;
         }
-        if (!oneByte && !needsAllBits(*user, load)) continue;
+        if (!oneByte && !needsAllBits(*user, load, layout_)) continue;
         if (anchoredAndLive(use, load.getParent())) return true;
       }
     return false;
