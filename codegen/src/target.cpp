@@ -56,16 +56,46 @@ bool targetsHostArchitecture(const llvm::Triple &triple) {
   return triple.getArch() == host.getArch() && triple.getSubArch() == host.getSubArch();
 }
 
-// The detected host features, sorted so that the string (recorded in the
-// artifact) does not depend on hash-table order.
-std::string hostFeatureString() {
-  std::vector<std::pair<std::string, bool>> features;
+using FeatureList = std::vector<std::pair<std::string, bool>>; // name, enabled
+
+// The detected host features.
+FeatureList hostFeatures() {
+  FeatureList features;
   for (const auto &entry : llvm::sys::getHostCPUFeatures())
     features.emplace_back(entry.getKey().str(), entry.getValue());
+  return features;
+}
+
+std::string joinFeatures(std::string first, const std::string &second) {
+  if (!first.empty() && !second.empty()) first.push_back(',');
+  return first + second;
+}
+
+// Sorted, so that the string (recorded in the artifact) does not depend on
+// hash-table order.
+std::string sortedFeatureString(FeatureList features) {
   std::sort(features.begin(), features.end());
   std::string joined;
-  for (const auto &[name, enabled] : features) appendFeature(joined, enabled ? '+' : '-', name);
+  for (const auto &[name, enabled] : features)
+    appendFeature(joined, enabled ? '+' : '-', name);
   return joined;
+}
+
+// LLVM 19's x86 cost model prices vector gathers and scatters (AVX2,
+// AVX-512) below what they cost on AMD Zen 4 (measured: docs/performance.md)
+// and on Intel cores with the Gather Data Sampling microcode mitigation (for
+// which LLVM has these tuning flags). Wasm code meets the loop vectorizer's
+// gather path where native code does not: a producer's unrolled loop reads
+// `p`, `p+4`, `p+8`, ... through wrapping 32-bit adds, so the accesses'
+// distances are unknown and each becomes a strided gather. The memgrow
+// benchmark ran 11% slower with such a loop gathered than scalarized, which
+// is what these flags lead to. `--features -prefer-no-gather` restores them.
+bool prefersNoGathers(const llvm::Target &target, const llvm::Triple &triple,
+                      const std::string &cpu, const std::string &features) {
+  if (!triple.isX86()) return false;
+  std::unique_ptr<llvm::MCSubtargetInfo> info(
+      target.createMCSubtargetInfo(triple.str(), cpu, features));
+  return info != nullptr && info->checkFeatures("+avx2"); // no gathers without AVX2
 }
 
 // Checks the user's comma-separated features against the target's feature
@@ -131,9 +161,10 @@ TargetSelection selectTarget(const CompileOptions &options) {
       target.createMCSubtargetInfo(selection.triple, "", ""));
   if (!info) throw Error("target '" + selection.triple + "' has no subtarget information");
 
+  FeatureList base;
   if (options.cpu.empty() && targetsHostArchitecture(triple)) {
     selection.cpu = llvm::sys::getHostCPUName().str();
-    selection.features = hostFeatureString();
+    base = hostFeatures();
   } else if (options.cpu.empty() || options.cpu == "generic") {
     // An empty CPU name is LLVM's generic model on targets without a "generic" entry.
     selection.cpu = info->isCPUStringValid("generic") ? "generic" : "";
@@ -143,9 +174,14 @@ TargetSelection selectTarget(const CompileOptions &options) {
     selection.cpu = options.cpu;
   }
 
-  std::string user = checkedUserFeatures(*info, options.features);
-  if (!user.empty() && !selection.features.empty()) selection.features.push_back(',');
-  selection.features += user; // later entries win, so the user's override the host's
+  // Later entries win, so the user's features override the defaults.
+  const std::string user = checkedUserFeatures(*info, options.features);
+  if (prefersNoGathers(target, triple, selection.cpu,
+                       joinFeatures(sortedFeatureString(base), user))) {
+    base.emplace_back("prefer-no-gather", true);
+    base.emplace_back("prefer-no-scatter", true);
+  }
+  selection.features = joinFeatures(sortedFeatureString(std::move(base)), user);
   return selection;
 }
 
