@@ -3,8 +3,9 @@
 // code-quality promises of docs/architecture.md ("Generated code"): memory32
 // accesses without bounds checks, the memory base loaded once per function,
 // no volatile accesses, loads that stay vectorizable although they must trap,
-// alias information that keeps globals out of loops that store to memory, and
-// no library routine a wasm loop could fault in.
+// alias information that keeps globals out of loops that store to memory, no
+// library routine a wasm loop could fault in, and no vector gathers for a
+// producer's unrolled strided loads.
 #include "codegen_test_support.hpp"
 
 #include "waot/abi.h"
@@ -19,9 +20,11 @@
 #include <llvm/IR/Instructions.h>
 #include <llvm/IR/IntrinsicInst.h>
 #include <llvm/Support/SourceMgr.h>
+#include <llvm/TargetParser/Triple.h>
 
 #include <fstream>
 #include <regex>
+#include <span>
 #include <sstream>
 
 namespace waot::codegen {
@@ -96,11 +99,23 @@ CompileOptions portable(unsigned optLevel) {
   return options;
 }
 
-std::string compileTo(EmitKind kind, unsigned optLevel = 2) {
+std::string compiledText(std::span<const std::uint8_t> wasm, const CompileOptions &options,
+                         EmitKind kind) {
   TemporaryDirectory directory;
   const fs::path output = directory.path() / (kind == EmitKind::Asm ? "golden.s" : "golden.ll");
-  compileToFile(kGoldenModule, portable(optLevel), kind, output);
+  compileToFile(wasm, options, kind, output);
   return readText(output);
+}
+
+std::string compileTo(EmitKind kind, unsigned optLevel = 2) {
+  return compiledText(kGoldenModule, portable(optLevel), kind);
+}
+
+// tests/wat/NAME.wat as converted by wat2wasm at build time.
+std::vector<std::uint8_t> testModule(const std::string &name) {
+  const std::string text = readText(fs::path(WAOT_TEST_WASM_DIR) / (name + ".wasm"));
+  if (text.empty()) throw std::runtime_error("missing test module " + name);
+  return {text.begin(), text.end()};
 }
 
 // The optimized IR, parsed back once for the whole suite.
@@ -263,6 +278,24 @@ TEST(CodegenGolden, DroppedLoadIsKeptAtEveryOptimizationLevel) {
         std::regex_search(body, std::regex(R"(mov[lq]?\s+\d*\(%r[a-z0-9]+\),)")))
         << "-O" << level << ": no load in\n"
         << body;
+  }
+}
+
+TEST(CodegenGolden, StridedLoadsAreNotGatheredOnGatherCapableCpus) {
+  // A producer's unrolled loop (loads at p, p+4, p+8, p+12 through wrapping
+  // i32 adds): with AVX-512 LLVM would gather each stream, which is slower
+  // than scalar loads; target.cpp's default tuning prevents it.
+  if (llvm::Triple(resolvedTargetTriple({})).getArch() != llvm::Triple::x86_64)
+    GTEST_SKIP() << "x86-64 CPUs and feature names";
+  const std::vector<std::uint8_t> wasm = testModule("strided_loads");
+  for (const char *cpu : {"znver4", "skylake-avx512"}) {
+    SCOPED_TRACE(cpu);
+    CompileOptions options;
+    options.cpu = cpu;
+    EXPECT_EQ(compiledText(wasm, options, EmitKind::Asm).find("vpgather"), std::string::npos);
+    // The loop is one LLVM gathers when allowed to: the check above can fail.
+    options.features = "-prefer-no-gather";
+    EXPECT_NE(compiledText(wasm, options, EmitKind::Asm).find("vpgather"), std::string::npos);
   }
 }
 
