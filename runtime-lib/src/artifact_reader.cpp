@@ -333,6 +333,7 @@ private:
       if (!names.insert(exported.name).second)
         fail("corrupt descriptor: duplicate export \"" + exported.name + "\"");
       describeExport(exported, desc.index);
+      data_->exportIndex.emplace(exported.name, i);
       data_->exports.push_back(std::move(exported));
     }
   }

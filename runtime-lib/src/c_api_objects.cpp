@@ -36,7 +36,8 @@ std::vector<ValType> valueTypes(const std::uint8_t *codes, std::size_t count, co
 // A C host function's callback and environment. The finalizer runs when the
 // last reference to the function goes away.
 struct HostCallback {
-  waot_host_callback callback = nullptr;
+  waot_host_callback callback = nullptr; // one of these two
+  waot_host_caller_callback callerCallback = nullptr;
   void *env = nullptr;
   void (*finalizer)(void *) = nullptr;
 
@@ -47,7 +48,7 @@ struct HostCallback {
     if (finalizer) finalizer(env);
   }
 
-  void operator()(std::span<const Value> args, std::span<Value> results) const {
+  void operator()(Caller &caller, std::span<const Value> args, std::span<Value> results) const {
     std::vector<waot_value_t> cArgs;
     cArgs.reserve(args.size());
     for (const Value &arg : args)
@@ -57,8 +58,12 @@ struct HostCallback {
     cResults.reserve(results.size());
     for (const Value &result : results)
       cResults.push_back(fromValue(result));
+    waot_caller_t cCaller{&caller};
     if (const char *failure =
-            callback(env, cArgs.data(), cArgs.size(), cResults.data(), cResults.size()))
+            callerCallback
+                ? callerCallback(env, &cCaller, cArgs.data(), cArgs.size(), cResults.data(),
+                                 cResults.size())
+                : callback(env, cArgs.data(), cArgs.size(), cResults.data(), cResults.size()))
       throw HostFailure(failure);
     for (std::size_t i = 0; i < results.size(); ++i)
       results[i] = toValue(cResults[i]);
@@ -83,23 +88,80 @@ using waot::capi::require;
 // waot_*_delete: the C caller owns them.
 extern "C" {
 
-waot_status waot_func_new(const uint8_t *params, size_t num_params, const uint8_t *results,
-                          size_t num_results, waot_host_callback callback, void *env,
-                          void (*finalizer)(void *env), waot_func_t **out) {
+namespace {
+
+// waot_func_new and waot_func_new_with_caller: `host` has its callback set.
+waot_status newHostFunction(const char *what, const uint8_t *params, size_t num_params,
+                            const uint8_t *results, size_t num_results,
+                            std::shared_ptr<waot::capi::HostCallback> host,
+                            void (*finalizer)(void *env), waot_func_t **out) {
   return guarded([&] {
-    if (!callback) throw waot::TypeError("waot_func_new: callback is NULL");
-    require(out, "waot_func_new: out");
-    waot::FuncType type{waot::capi::valueTypes(params, num_params, "waot_func_new: params"),
-                        waot::capi::valueTypes(results, num_results, "waot_func_new: results")};
-    auto host = std::make_shared<waot::capi::HostCallback>();
-    host->callback = callback;
-    host->env = env;
-    auto handle = std::make_unique<waot_func_t>(waot_func_t{
-        waot::Function(std::move(type), [host](std::span<const waot::Value> a,
-                                               std::span<waot::Value> r) { (*host)(a, r); })});
+    if (!host->callback && !host->callerCallback)
+      throw waot::TypeError(std::string(what) + ": callback is NULL");
+    require(out, (std::string(what) + ": out").c_str());
+    waot::FuncType type{waot::capi::valueTypes(params, num_params, what),
+                        waot::capi::valueTypes(results, num_results, what)};
+    auto call = [host](waot::Caller &caller, std::span<const waot::Value> a,
+                       std::span<waot::Value> r) { (*host)(caller, a, r); };
+    auto handle = host->callerCallback
+                      ? std::make_unique<waot_func_t>(waot_func_t{waot::Function(
+                            std::move(type), waot::Function::CallerHostCallback(std::move(call)))})
+                      : std::make_unique<waot_func_t>(waot_func_t{
+                            waot::Function(std::move(type), [call](std::span<const waot::Value> a,
+                                                                   std::span<waot::Value> r) {
+                              waot::Caller none(nullptr);
+                              call(none, a, r);
+                            })});
     // Only now: on failure the caller still owns `env` and no finalizer runs.
     host->finalizer = finalizer;
     *out = handle.release();
+  });
+}
+
+} // namespace
+
+waot_status waot_func_new(const uint8_t *params, size_t num_params, const uint8_t *results,
+                          size_t num_results, waot_host_callback callback, void *env,
+                          void (*finalizer)(void *env), waot_func_t **out) {
+  auto host = std::make_shared<waot::capi::HostCallback>();
+  host->callback = callback;
+  host->env = env;
+  return newHostFunction("waot_func_new", params, num_params, results, num_results, std::move(host),
+                         finalizer, out);
+}
+
+waot_status waot_func_new_with_caller(const uint8_t *params, size_t num_params,
+                                      const uint8_t *results, size_t num_results,
+                                      waot_host_caller_callback callback, void *env,
+                                      void (*finalizer)(void *env), waot_func_t **out) {
+  auto host = std::make_shared<waot::capi::HostCallback>();
+  host->callerCallback = callback;
+  host->env = env;
+  return newHostFunction("waot_func_new_with_caller", params, num_params, results, num_results,
+                         std::move(host), finalizer, out);
+}
+
+int waot_caller_has_instance(const waot_caller_t *caller) {
+  return caller && caller->caller->hasInstance() ? 1 : 0;
+}
+
+waot_status waot_caller_export_memory(const waot_caller_t *caller, const char *name,
+                                      waot_memory_t **out) {
+  return guarded([&] {
+    require(caller, "waot_caller_export_memory: caller");
+    require(name, "waot_caller_export_memory: name");
+    require(out, "waot_caller_export_memory: out");
+    *out = new waot_memory_t{caller->caller->memory(name)};
+  });
+}
+
+waot_status waot_caller_export_func(const waot_caller_t *caller, const char *name,
+                                    waot_func_t **out) {
+  return guarded([&] {
+    require(caller, "waot_caller_export_func: caller");
+    require(name, "waot_caller_export_func: name");
+    require(out, "waot_caller_export_func: out");
+    *out = new waot_func_t{caller->caller->function(name)};
   });
 }
 

@@ -50,6 +50,11 @@ struct waot_table_handle {
   waot::Table table;
 };
 
+// Lives on the host callback's stack for the duration of one call.
+struct waot_caller_handle {
+  waot::Caller *caller;
+};
+
 struct waot_global_handle {
   waot::Global global;
 };

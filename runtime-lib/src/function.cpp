@@ -10,6 +10,7 @@
 #include "trap.hpp"
 #include "type_registry.hpp"
 
+#include "waot/caller.hpp"
 #include "waot/errors.hpp"
 
 #include <algorithm>
@@ -74,20 +75,24 @@ std::vector<Value> WasmFunctionData::call(std::span<const Value> args) {
   return results;
 }
 
-std::shared_ptr<HostFunctionData>
-HostFunctionData::create(FuncType type, Function::HostCallback callback, SlotCallback fromWasm) {
+std::shared_ptr<HostFunctionData> HostFunctionData::create(FuncType type,
+                                                           Function::CallerHostCallback callback,
+                                                           SlotCallback fromWasm,
+                                                           bool wantsCaller) {
   if (!callback) throw TypeError("a host function needs a callback");
   auto function = std::make_shared<HostFunctionData>(Token{}, std::move(type), std::move(callback),
-                                                     std::move(fromWasm));
+                                                     std::move(fromWasm), wantsCaller);
   registerHostRecord(&function->record_, function);
   return function;
 }
 
-HostFunctionData::HostFunctionData(Token, FuncType type, Function::HostCallback callback,
-                                   SlotCallback fromWasm)
-    : type_(std::move(type)), callback_(std::move(callback)), fromWasm_(std::move(fromWasm)) {
+HostFunctionData::HostFunctionData(Token, FuncType type, Function::CallerHostCallback callback,
+                                   SlotCallback fromWasm, bool wantsCaller)
+    : type_(std::move(type)), callback_(std::move(callback)), fromWasm_(std::move(fromWasm)),
+      wantsCaller_(wantsCaller) {
   binding_.base.invoke = &HostFunctionData::invokeFromWasm;
   binding_.function = this;
+  binding_.caller = nullptr;
   record_.ctx = &binding_;
   record_.type_id = internType(type_);
   // code and entry stay null until an artifact provides an adapter.
@@ -105,9 +110,12 @@ const waot_func *HostFunctionData::record() {
   return &record_;
 }
 
-const waot_func *HostFunctionData::recordForImport(const AdapterSource &adapter) {
+const waot_func *HostFunctionData::recordForImport(const AdapterSource &adapter,
+                                                   InstanceImpl &importer) {
   bindAdapter(adapter);
-  return &record_;
+  if (!wantsCaller_) return &record_;
+  return importer.addCallerRecord(std::make_unique<CallerRecord>(
+      std::static_pointer_cast<HostFunctionData>(shared_from_this()), adapter, importer));
 }
 
 void HostFunctionData::bindAdapter(const AdapterSource &adapter) {
@@ -118,14 +126,18 @@ void HostFunctionData::bindAdapter(const AdapterSource &adapter) {
   adapterLibrary_ = adapter.library;
 }
 
-std::vector<Value> HostFunctionData::call(std::span<const Value> args) { return runCallback(args); }
+std::vector<Value> HostFunctionData::call(std::span<const Value> args) {
+  return runCallback(args, nullptr);
+}
 
-std::vector<Value> HostFunctionData::runCallback(std::span<const Value> args) {
+std::vector<Value> HostFunctionData::runCallback(std::span<const Value> args,
+                                                 InstanceImpl *callerInstance) {
   std::vector<Value> results;
   results.reserve(type_.results.size());
   for (ValType type : type_.results)
     results.push_back(Value::fromBits(type, 0));
-  callback_(args, results);
+  Caller caller(callerInstance);
+  callback_(caller, args, results);
   for (std::size_t i = 0; i < results.size(); ++i)
     if (results[i].type() != type_.results[i])
       throw TypeError("host function " + toString(type_) + " returned " +
@@ -134,17 +146,18 @@ std::vector<Value> HostFunctionData::runCallback(std::span<const Value> args) {
   return results;
 }
 
-bool HostFunctionData::runFromWasm(waot_slot *slots) noexcept {
+bool HostFunctionData::runFromWasm(waot_slot *slots, InstanceImpl *callerInstance) noexcept {
   try {
     if (fromWasm_) {
-      fromWasm_(slots); // scalars only: no references to keep alive
+      Caller caller(callerInstance);
+      fromWasm_(caller, slots); // scalars only: no references to keep alive
       return true;
     }
     std::vector<Value> args;
     args.reserve(type_.params.size());
     for (std::size_t i = 0; i < type_.params.size(); ++i)
       args.push_back(fromSlot(type_.params[i], slots[i]));
-    const std::vector<Value> results = runCallback(args);
+    const std::vector<Value> results = runCallback(args, callerInstance);
     for (std::size_t i = 0; i < results.size(); ++i) {
       // Wasm may keep a reference it receives: keep it alive.
       if (auto owner = referenceOwner(results[i]);
@@ -163,8 +176,25 @@ void HostFunctionData::invokeFromWasm(waot_host_binding *self, waot_slot *slots)
   // Everything with a destructor lives in runFromWasm, whose frame is gone
   // before raiseTrap unwinds over this one.
   auto *binding = reinterpret_cast<HostBinding *>(self);
-  if (!binding->function->runFromWasm(slots)) raiseTrap(WAOT_TRAP_HOST_EXCEPTION);
+  if (!binding->function->runFromWasm(slots, binding->caller)) raiseTrap(WAOT_TRAP_HOST_EXCEPTION);
 }
+
+CallerRecord::CallerRecord(const std::shared_ptr<HostFunctionData> &function,
+                           const AdapterSource &adapter, InstanceImpl &caller)
+    : function_(function), adapterLibrary_(adapter.library) {
+  binding_.base.invoke = &HostFunctionData::invokeFromWasm;
+  binding_.function = function.get();
+  binding_.caller = &caller;
+  record_.code = adapter.adapter;
+  record_.entry = adapter.entry;
+  record_.ctx = &binding_;
+  record_.type_id = internType(function->type());
+  // A funcref the instance makes of its import is this record: the host
+  // reading it back gets the host function itself.
+  registerHostRecord(&record_, function);
+}
+
+CallerRecord::~CallerRecord() { unregisterHostRecord(&record_); }
 
 NativeTarget nativeTarget(const Function &function) {
   const auto &data = ApiAccess::data(function);
@@ -179,13 +209,23 @@ NativeTarget nativeTarget(const Function &function) {
 
 namespace waot {
 
-Function::Function(FuncType type, HostCallback host)
-    : data_(detail::HostFunctionData::create(std::move(type), std::move(host))) {}
+Function::Function(FuncType type, HostCallback host) {
+  if (!host) throw TypeError("a host function needs a callback");
+  data_ = detail::HostFunctionData::create(
+      std::move(type),
+      [host = std::move(host)](Caller &, std::span<const Value> args, std::span<Value> results) {
+        host(args, results);
+      },
+      {}, false);
+}
 
-Function detail::makeHostFunction(FuncType type, Function::HostCallback callback,
-                                  SlotCallback fromWasm) {
-  return detail::ApiAccess::function(
-      detail::HostFunctionData::create(std::move(type), std::move(callback), std::move(fromWasm)));
+Function::Function(FuncType type, CallerHostCallback host)
+    : data_(detail::HostFunctionData::create(std::move(type), std::move(host), {}, true)) {}
+
+Function detail::makeHostFunction(FuncType type, Function::CallerHostCallback callback,
+                                  SlotCallback fromWasm, bool wantsCaller) {
+  return detail::ApiAccess::function(detail::HostFunctionData::create(
+      std::move(type), std::move(callback), std::move(fromWasm), wantsCaller));
 }
 
 Function::Function(detail::InternalTag, std::shared_ptr<detail::FunctionData> data) noexcept

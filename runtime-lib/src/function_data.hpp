@@ -35,8 +35,10 @@ public:
   // gets the native adapter of any loaded artifact with its signature (or,
   // if there is none yet, of the next one loaded).
   virtual const waot_func *record() = 0;
-  // The record for an import by an artifact that provides `adapter`.
-  virtual const waot_func *recordForImport(const AdapterSource &adapter) = 0;
+  // The record for an import by `importer`, an instance of an artifact that
+  // provides `adapter`.
+  virtual const waot_func *recordForImport(const AdapterSource &adapter,
+                                           InstanceImpl &importer) = 0;
   // What keeps record() valid: the instance, or the host function itself.
   virtual std::shared_ptr<const void> owner() = 0;
   // Function::call after the argument checks.
@@ -52,7 +54,9 @@ public:
   const FuncType &type() const noexcept override { return type_; }
   bool isHost() const noexcept override { return false; }
   const waot_func *record() override { return record_; }
-  const waot_func *recordForImport(const AdapterSource &) override { return record_; }
+  const waot_func *recordForImport(const AdapterSource &, InstanceImpl &) override {
+    return record_;
+  }
   std::shared_ptr<const void> owner() override { return instance_; }
   std::vector<Value> call(std::span<const Value> args) override;
 
@@ -68,6 +72,26 @@ class HostFunctionData;
 struct HostBinding {
   waot_host_binding base; // first, so a waot_host_binding* is a HostBinding*
   HostFunctionData *function;
+  InstanceImpl *caller; // the importing instance; null in the shared record
+};
+
+// The record through which one instance calls a host function that wants
+// its caller. Owned by that instance (its address is in the instance's
+// context and in any funcref the instance makes of the import).
+class CallerRecord {
+public:
+  CallerRecord(const std::shared_ptr<HostFunctionData> &function, const AdapterSource &adapter,
+               InstanceImpl &caller);
+  ~CallerRecord();
+  CallerRecord(const CallerRecord &) = delete;
+  CallerRecord &operator=(const CallerRecord &) = delete;
+  const waot_func *record() const noexcept { return &record_; }
+
+private:
+  waot_func record_{};
+  HostBinding binding_{};
+  std::shared_ptr<HostFunctionData> function_;
+  std::shared_ptr<const Library> adapterLibrary_;
 };
 
 class HostFunctionData final : public FunctionData {
@@ -76,31 +100,35 @@ class HostFunctionData final : public FunctionData {
 public:
   // `fromWasm`, when given, serves calls from generated code (it must do what
   // `callback` does, on raw slots).
-  static std::shared_ptr<HostFunctionData> create(FuncType type, Function::HostCallback callback,
-                                                  SlotCallback fromWasm = {});
-  HostFunctionData(Token, FuncType type, Function::HostCallback callback, SlotCallback fromWasm);
+  static std::shared_ptr<HostFunctionData> create(FuncType type,
+                                                  Function::CallerHostCallback callback,
+                                                  SlotCallback fromWasm, bool wantsCaller);
+  HostFunctionData(Token, FuncType type, Function::CallerHostCallback callback,
+                   SlotCallback fromWasm, bool wantsCaller);
   ~HostFunctionData() override;
 
   const FuncType &type() const noexcept override { return type_; }
   bool isHost() const noexcept override { return true; }
   const waot_func *record() override;
-  const waot_func *recordForImport(const AdapterSource &adapter) override;
+  const waot_func *recordForImport(const AdapterSource &adapter, InstanceImpl &importer) override;
   std::shared_ptr<const void> owner() override { return shared_from_this(); }
   std::vector<Value> call(std::span<const Value> args) override;
 
   // Makes the record callable through `adapter` unless it already is.
   void bindAdapter(const AdapterSource &adapter);
 
-private:
   // waot_host_binding::invoke: runs the callback for generated code.
   static void invokeFromWasm(waot_host_binding *self, waot_slot *slots);
+
+private:
   // False when the callback threw (the exception is stored for the trap).
-  bool runFromWasm(waot_slot *slots) noexcept;
-  std::vector<Value> runCallback(std::span<const Value> args);
+  bool runFromWasm(waot_slot *slots, InstanceImpl *caller) noexcept;
+  std::vector<Value> runCallback(std::span<const Value> args, InstanceImpl *caller);
 
   FuncType type_;
-  Function::HostCallback callback_;
+  Function::CallerHostCallback callback_;
   SlotCallback fromWasm_;
+  bool wantsCaller_;
   std::mutex bindMutex_;
   waot_func record_{};
   HostBinding binding_{};

@@ -76,8 +76,8 @@ void InstanceImpl::bindImportedFunctions() {
     const AdapterSource adapter{artifact.host_adapters[type], artifact.entry_trampolines[type],
                                 module_->library};
     // Generated code only reads records; the const is the runtime's own discipline.
-    imported[i] =
-        const_cast<waot_func *>(ApiAccess::data(importedFunctions_[i])->recordForImport(adapter));
+    imported[i] = const_cast<waot_func *>(
+        ApiAccess::data(importedFunctions_[i])->recordForImport(adapter, *this));
   }
 }
 
@@ -208,6 +208,18 @@ Extern InstanceImpl::exportedExtern(ExternKind kind, std::uint32_t index) {
                                      globalCell(index), shared_from_this(), &refOwners_));
   }
   throw Error("invalid export kind");
+}
+
+const waot_func *InstanceImpl::addCallerRecord(std::unique_ptr<CallerRecord> record) {
+  callerRecords_.push_back(std::move(record));
+  return callerRecords_.back()->record();
+}
+
+std::optional<Extern> InstanceImpl::exportNamed(std::string_view name) {
+  const auto found = module_->exportIndex.find(name);
+  if (found == module_->exportIndex.end()) return std::nullopt;
+  const std::uint32_t i = found->second;
+  return exportedExtern(module_->exports[i].kind, module_->artifact->exports[i].index);
 }
 
 std::shared_ptr<const ExportsData> InstanceImpl::buildExports() {

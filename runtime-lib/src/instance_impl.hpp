@@ -19,8 +19,10 @@
 #include <cstdlib>
 #include <map>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace waot::detail {
@@ -88,6 +90,13 @@ public:
     if (index < elemSegments_.size()) std::vector<void *>().swap(elemSegments_[index]);
   }
 
+  // Keeps `record` (a host import's record naming this instance as caller)
+  // for this instance's lifetime; returns its waot_func.
+  const waot_func *addCallerRecord(std::unique_ptr<CallerRecord> record);
+  // The export `name`, built on demand (for waot::Caller); nullopt when
+  // there is none.
+  std::optional<Extern> exportNamed(std::string_view name);
+
   // The function whose record (in this context) is `record`.
   std::shared_ptr<FunctionData> functionForRecord(const waot_func *record);
   // The record of function `functionIndex` (imported: the exporter's; defined:
@@ -140,6 +149,7 @@ private:
   // One bit per defined function: its record in the context is filled.
   std::unique_ptr<std::atomic<std::uint64_t>[]> recordsFilled_;
   std::vector<Function> importedFunctions_;
+  std::vector<std::unique_ptr<CallerRecord>> callerRecords_;
   std::vector<std::shared_ptr<MemoryImpl>> memories_; // imported first
   std::vector<std::shared_ptr<TableImpl>> tables_;    // imported first
   std::vector<std::shared_ptr<GlobalData>> importedGlobals_;

@@ -9,6 +9,7 @@
 #include "waot/types.hpp"
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -31,6 +32,8 @@ struct ModuleData {
   std::vector<std::uint32_t> typeIds; // interned id of each type
   std::vector<ImportDescriptor> imports;
   std::vector<ExportDescriptor> exports;
+  // Export name -> position in `exports` (and in the artifact's array).
+  std::map<std::string, std::uint32_t, std::less<>> exportIndex;
 
   // Every function / table / global of the module's index spaces (imports first).
   std::vector<std::uint32_t> functionTypes; // type index

@@ -93,6 +93,55 @@ static void test_host_functions(void) {
   waot_module_delete(module);
 }
 
+/* host.peek: (i32) -> (i32), the byte at that address of the caller's
+ * memory (-1 out of range, -2 when there is no calling instance). */
+static const char *peek(void *env, waot_caller_t *caller, const waot_value_t *args,
+                        size_t num_args, waot_value_t *results, size_t num_results) {
+  waot_memory_t *memory = NULL;
+  uint32_t address = (uint32_t)args[0].of.i32;
+  (void)env;
+  if (num_args != 1 || num_results != 1) return "unexpected arguments";
+  if (!waot_caller_has_instance(caller)) {
+    results[0] = waot_value_i32(-2);
+    return NULL;
+  }
+  if (waot_caller_export_memory(caller, "memory", &memory) != WAOT_OK) return "no memory";
+  results[0] = waot_value_i32(address < waot_memory_size(memory)
+                                  ? waot_memory_data(memory)[address]
+                                  : -1);
+  waot_memory_delete(memory);
+  return NULL;
+}
+
+static void test_caller(void) {
+  static const uint8_t i32[] = {WAOT_I32};
+  waot_module_t *module = load("caller");
+  waot_func_t *host = NULL, *run = NULL, *none = NULL;
+  waot_imports_t *imports = waot_imports_new();
+  waot_instance_t *instance = NULL;
+  waot_value_t arg = waot_value_i32(3), result;
+
+  CHECK_OK(waot_func_new_with_caller(i32, 1, i32, 1, peek, NULL, NULL, &host));
+  CHECK_OK(waot_imports_define_func(imports, "host", "peek", host));
+  CHECK_OK(waot_instance_new(module, imports, &instance));
+  CHECK_OK(waot_instance_export_func(instance, "run", &run));
+  CHECK_OK(waot_func_call(run, &arg, 1, &result, 1));
+  CHECK(result.type == WAOT_I32 && result.of.i32 == 7);
+  arg = waot_value_i32(70000);
+  CHECK_OK(waot_func_call(run, &arg, 1, &result, 1));
+  CHECK(result.of.i32 == -1);
+  /* From the host there is no caller. */
+  CHECK_OK(waot_func_call(host, &arg, 1, &result, 1));
+  CHECK(result.of.i32 == -2);
+  CHECK(waot_func_new_with_caller(i32, 1, i32, 1, NULL, NULL, NULL, &none) == WAOT_ERROR_TYPE);
+
+  waot_func_delete(run);
+  waot_func_delete(host);
+  waot_instance_delete(instance);
+  waot_imports_delete(imports);
+  waot_module_delete(module);
+}
+
 /* ---- link errors ------------------------------------------------------- */
 
 static void test_link_errors(void) {
@@ -353,6 +402,7 @@ int main(int argc, char **argv) {
   snprintf(directory, sizeof directory, "%s", argv[1]);
   test_modules();
   test_host_functions();
+  test_caller();
   test_link_errors();
   test_exports();
   test_cross_instance();

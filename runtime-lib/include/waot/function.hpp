@@ -21,6 +21,8 @@
 
 namespace waot {
 
+class Caller; // waot/caller.hpp
+
 // A wasm function of some instance, or a host function (shared ownership: a
 // wasm function keeps its instance alive).
 class Function {
@@ -28,12 +30,18 @@ public:
   // Receives exactly the declared parameters and must write every result
   // (each a Value of the declared result type).
   using HostCallback = std::function<void(std::span<const Value> args, std::span<Value> results)>;
+  // The same, seeing the calling instance (waot/caller.hpp).
+  using CallerHostCallback =
+      std::function<void(Caller &caller, std::span<const Value> args, std::span<Value> results)>;
 
   // A generic host function of type `type`.
   Function(FuncType type, HostCallback host);
+  Function(FuncType type, CallerHostCallback host);
 
   // A host function whose type is deduced from `callable`: parameters of
-  // type int32_t, int64_t, float or double; a void or scalar result.
+  // type int32_t, int64_t, float or double; a void or scalar result. When
+  // the first parameter is `waot::Caller &`, it is not part of the wasm type
+  // and receives the calling instance.
   template <class F> static Function wrap(F &&callable);
 
   const FuncType &type() const noexcept;
@@ -122,38 +130,82 @@ template <class R, class... A> FuncType signatureOf() {
 // back to slots[0..] (the layout generated host adapters use). Function::wrap
 // provides one beside the Value callback so that calls from wasm skip the
 // Value vectors and the type checks of results (the C++ types fix them).
-using SlotCallback = std::function<void(std::uint64_t *slots)>;
+using SlotCallback = std::function<void(Caller &caller, std::uint64_t *slots)>;
 
 // A host function with both callbacks; they must do the same thing.
-Function makeHostFunction(FuncType type, Function::HostCallback callback, SlotCallback fromWasm);
+// `wantsCaller`: each importing instance gets its own record, so that calls
+// through it can name their caller (a plain host function shares one record).
+Function makeHostFunction(FuncType type, Function::CallerHostCallback callback,
+                          SlotCallback fromWasm, bool wantsCaller);
 
-template <class R, class... A, class F>
-Function wrapCallable(F &&callable, std::type_identity<R(A...)>) {
+template <class T>
+concept CallerParameter = std::is_same_v<T, Caller &>;
+
+// Calls `fn` with the arguments converted from Values (after the caller,
+// when it takes one).
+template <bool WithCaller, class R, class... A, class F>
+void callWithValues(F &fn, Caller &caller, std::span<const Value> args, std::span<Value> results) {
+  [&]<std::size_t... I>(std::index_sequence<I...>) {
+    auto invoke = [&]() -> decltype(auto) {
+      if constexpr (WithCaller)
+        return fn(caller, Scalar<std::remove_cvref_t<A>>::from(args[I])...);
+      else
+        return fn(Scalar<std::remove_cvref_t<A>>::from(args[I])...);
+    };
+    if constexpr (std::is_void_v<R>)
+      invoke();
+    else
+      results[0] = Value(invoke());
+  }
+  (std::index_sequence_for<A...>{});
+}
+
+// The same on raw slots.
+template <bool WithCaller, class R, class... A, class F>
+void callWithSlots(F &fn, Caller &caller, std::uint64_t *slots) {
+  [&]<std::size_t... I>(std::index_sequence<I...>) {
+    auto invoke = [&]() -> decltype(auto) {
+      if constexpr (WithCaller)
+        return fn(caller, Scalar<std::remove_cvref_t<A>>::fromSlot(slots[I])...);
+      else
+        return fn(Scalar<std::remove_cvref_t<A>>::fromSlot(slots[I])...);
+    };
+    if constexpr (std::is_void_v<R>)
+      invoke();
+    else
+      slots[0] = Scalar<R>::toSlot(invoke());
+  }
+  (std::index_sequence_for<A...>{});
+}
+
+template <bool WithCaller, class R, class... A, class F> Function wrapScalars(F &&callable) {
   static_assert((ScalarType<std::remove_cvref_t<A>> && ...),
-                "Function::wrap: parameters must be int32_t, int64_t, float or double");
+                "Function::wrap: parameters must be int32_t, int64_t, float or double "
+                "(after an optional leading waot::Caller &)");
   static_assert(ScalarOrVoid<R>,
                 "Function::wrap: the result must be void, int32_t, int64_t, float or double");
   // One callable behind both callbacks, so that its state is shared.
   auto fn = std::make_shared<std::decay_t<F>>(std::forward<F>(callable));
-  Function::HostCallback generic = [fn](std::span<const Value> args, std::span<Value> results) {
-    [&]<std::size_t... I>(std::index_sequence<I...>) {
-      if constexpr (std::is_void_v<R>)
-        (*fn)(Scalar<std::remove_cvref_t<A>>::from(args[I])...);
-      else
-        results[0] = Value((*fn)(Scalar<std::remove_cvref_t<A>>::from(args[I])...));
-    }
-    (std::index_sequence_for<A...>{});
+  Function::CallerHostCallback generic = [fn](Caller &caller, std::span<const Value> args,
+                                              std::span<Value> results) {
+    callWithValues<WithCaller, R, A...>(*fn, caller, args, results);
   };
-  SlotCallback fromWasm = [fn](std::uint64_t *slots) {
-    [&]<std::size_t... I>(std::index_sequence<I...>) {
-      if constexpr (std::is_void_v<R>)
-        (*fn)(Scalar<std::remove_cvref_t<A>>::fromSlot(slots[I])...);
-      else
-        slots[0] = Scalar<R>::toSlot((*fn)(Scalar<std::remove_cvref_t<A>>::fromSlot(slots[I])...));
-    }
-    (std::index_sequence_for<A...>{});
+  SlotCallback fromWasm = [fn](Caller &caller, std::uint64_t *slots) {
+    callWithSlots<WithCaller, R, A...>(*fn, caller, slots);
   };
-  return makeHostFunction(signatureOf<R, A...>(), std::move(generic), std::move(fromWasm));
+  return makeHostFunction(signatureOf<R, A...>(), std::move(generic), std::move(fromWasm),
+                          WithCaller);
+}
+
+template <class R, class... A, class F>
+Function wrapCallable(F &&callable, std::type_identity<R(A...)>) {
+  return wrapScalars<false, R, A...>(std::forward<F>(callable));
+}
+
+template <class R, class First, class... A, class F>
+requires CallerParameter<First> Function wrapCallable(F &&callable,
+                                                      std::type_identity<R(First, A...)>) {
+  return wrapScalars<true, R, A...>(std::forward<F>(callable));
 }
 
 // Where a function's native code is: `code` has the wasm calling convention

@@ -213,12 +213,35 @@ waot_status waot_instance_export_global(const waot_instance_t *instance, const c
 typedef const char *(*waot_host_callback)(void *env, const waot_value_t *args, size_t num_args,
                                           waot_value_t *results, size_t num_results);
 
+/* The instance whose code called a host function made with
+ * waot_func_new_with_caller: the instance that imported it (a call through
+ * the import or a funcref it made of it). Valid only during the callback.
+ * A call from the host (waot_func_call) has no instance. */
+typedef struct waot_caller_handle waot_caller_t;
+typedef const char *(*waot_host_caller_callback)(void *env, waot_caller_t *caller,
+                                                 const waot_value_t *args, size_t num_args,
+                                                 waot_value_t *results, size_t num_results);
+
 /* A host function of type (params) -> (results) (waot_valtype codes).
  * `finalizer` (may be NULL) is called with `env` once the function is no
  * longer referenced by anything. */
 waot_status waot_func_new(const uint8_t *params, size_t num_params, const uint8_t *results,
                           size_t num_results, waot_host_callback callback, void *env,
                           void (*finalizer)(void *env), waot_func_t **out);
+/* The same with a callback that also receives its caller (WASI-style host
+ * functions that read and write the calling instance's memory). */
+waot_status waot_func_new_with_caller(const uint8_t *params, size_t num_params,
+                                      const uint8_t *results, size_t num_results,
+                                      waot_host_caller_callback callback, void *env,
+                                      void (*finalizer)(void *env), waot_func_t **out);
+/* 1 when a wasm instance made the call, 0 when the host did. */
+int waot_caller_has_instance(const waot_caller_t *caller);
+/* The calling instance's exports (WAOT_ERROR_OTHER when there is no such
+ * export of that kind, or no calling instance). Delete the handle after use. */
+waot_status waot_caller_export_memory(const waot_caller_t *caller, const char *name,
+                                      waot_memory_t **out);
+waot_status waot_caller_export_func(const waot_caller_t *caller, const char *name,
+                                    waot_func_t **out);
 void waot_func_delete(waot_func_t *func);
 size_t waot_func_param_count(const waot_func_t *func);
 size_t waot_func_result_count(const waot_func_t *func);

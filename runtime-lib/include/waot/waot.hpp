@@ -13,6 +13,7 @@
 #pragma once
 
 #include "waot/errors.hpp"
+#include "waot/caller.hpp"
 #include "waot/externals.hpp"
 #include "waot/function.hpp"
 #include "waot/instance.hpp"
