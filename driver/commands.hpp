@@ -19,9 +19,12 @@ public:
 int compileCommand(const std::vector<std::string> &args);
 int runCommand(const std::vector<std::string> &args);
 int validateCommand(const std::vector<std::string> &args);
+int cacheCommand(const std::vector<std::string> &args);
 
 // Reads a whole file; throws waot::Error naming the path on failure.
 std::vector<std::uint8_t> readFile(const std::filesystem::path &path);
+// At most the first `count` bytes of a file (same errors).
+std::vector<std::uint8_t> readFilePrefix(const std::filesystem::path &path, std::size_t count);
 
 // What a file holds, judged by its first bytes.
 enum class FileKind { Wasm, SharedObject, Unknown };

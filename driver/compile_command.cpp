@@ -1,4 +1,5 @@
 #include "commands.hpp"
+#include "compiler_module.hpp"
 
 #include <waot/codegen/compiler.hpp>
 
@@ -59,7 +60,7 @@ int compileCommand(const std::vector<std::string> &args) {
 
   const auto kind = parseEmitKind(emit);
   const auto bytes = readFile(input);
-  codegen::compileToFile(bytes, compile, kind, output);
+  compiler().compileToFile(bytes, compile, kind, output);
   return 0;
 }
 

@@ -20,6 +20,19 @@ std::vector<std::uint8_t> readFile(const std::filesystem::path &path) {
   return bytes;
 }
 
+std::vector<std::uint8_t> readFilePrefix(const std::filesystem::path &path, std::size_t count) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec))
+    throw Error("cannot read '" + path.string() + "': is a directory");
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw Error("cannot read '" + path.string() + "': " + std::strerror(errno));
+  std::vector<std::uint8_t> bytes(count);
+  in.read(reinterpret_cast<char *>(bytes.data()), static_cast<std::streamsize>(count));
+  if (in.bad()) throw Error("cannot read '" + path.string() + "': read error");
+  bytes.resize(static_cast<std::size_t>(in.gcount()));
+  return bytes;
+}
+
 FileKind detectFileKind(const std::vector<std::uint8_t> &bytes) {
   static constexpr std::uint8_t wasmMagic[] = {0x00, 0x61, 0x73, 0x6D};
   static constexpr std::uint8_t elfMagic[] = {0x7F, 'E', 'L', 'F'};

@@ -1,11 +1,13 @@
 // waot: ahead-of-time WebAssembly compiler and runner.
 //
 //   waot compile IN.wasm -o OUT [--emit=shared|object|llvm|asm] [-O0..3] [--target T]
+//   waot run [OPTIONS] MODULE [--] [ARGS...]   (a WASI command)
 //   waot run MODULE --invoke NAME [ARGS...]
 //   waot validate IN.wasm
+//   waot cache info|clear|dir
 //
-// Exit codes: 0 success, 1 compile/link/trap error (one line on stderr),
-// 2 usage error.
+// Exit codes: 0 success, 1 compile/link/other error (one line on stderr),
+// 2 usage error; `run` exits with the guest's exit code, or 134 on a trap.
 #include "commands.hpp"
 
 #include <waot/abi.h>
@@ -22,9 +24,13 @@ constexpr const char *kUsage = R"(usage: waot <command> [options]
 
 commands:
   compile IN.wasm -o OUT   compile a module to a shared library (or object, IR, asm)
+  run [options] MODULE [--] [ARGS...]
+                           run a WASI command (its _start) from a .wasm (compiled once,
+                           then cached) or a compiled .so; ARGS go to the program
   run MODULE --invoke NAME [ARGS...]
-                           run an export of a .wasm (compiled on the fly) or a compiled .so
+                           call one exported function and print its results
   validate IN.wasm         decode and validate a module
+  cache info|clear|dir     the compile cache of `waot run`
 
 options:
   -h, --help               show this help (also: waot <command> --help)
@@ -53,6 +59,7 @@ int main(int argc, char **argv) {
     if (command == "compile") return compileCommand(args);
     if (command == "run") return runCommand(args);
     if (command == "validate") return validateCommand(args);
+    if (command == "cache") return cacheCommand(args);
     throw UsageError("unknown command '" + std::string(command) + "'");
   } catch (const UsageError &e) {
     std::cerr << "waot: usage error: " << e.what() << "\n(try 'waot --help')\n";
@@ -68,7 +75,7 @@ int main(int argc, char **argv) {
     return 1;
   } catch (const waot::RuntimeError &e) {
     std::cerr << "waot: error: RuntimeError: " << e.what() << "\n";
-    return 1;
+    return 134; // a trap ends the process like an abort, as in wasmtime
   } catch (const waot::CompileError &e) {
     std::cerr << "waot: error: CompileError: " << e.what() << "\n";
     return 1;

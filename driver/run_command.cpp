@@ -1,17 +1,26 @@
+// `waot run`: a WASI command's _start, or (--invoke) one exported function.
+//
+//   waot run [OPTIONS] MODULE [--] [ARGS...]     ARGS go to the guest
+//   waot run MODULE --invoke NAME [VALUES...] [OPTIONS]   (also: --invoke before MODULE)
 #include "commands.hpp"
+#include "module_source.hpp"
 #include "value_text.hpp"
 
-#include <waot/codegen/compiler.hpp>
 #include <waot/waot.hpp>
+#include <waot/wasi.hpp>
 
 #include <boost/program_options.hpp>
 
+#include <algorithm>
 #include <cctype>
 #include <chrono>
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <iostream>
-#include <unistd.h>
+
+extern char **environ;
 
 namespace po = boost::program_options;
 
@@ -19,55 +28,13 @@ namespace waot::driver {
 
 namespace {
 
-// A uniquely named temporary file, removed when this object goes away.
-class TemporaryFile {
-public:
-  explicit TemporaryFile(const std::vector<std::uint8_t> &contents) {
-    const char *dir = std::getenv("TMPDIR");
-    std::string pattern = std::string(dir && *dir ? dir : "/tmp") + "/waot-run-XXXXXX.so";
-    const int fd = ::mkstemps(pattern.data(), 3);
-    if (fd < 0) throw Error("cannot create a temporary file in " + pattern);
-    path_ = pattern;
-    std::size_t written = 0;
-    while (written < contents.size()) {
-      const ssize_t n = ::write(fd, contents.data() + written, contents.size() - written);
-      if (n <= 0) {
-        ::close(fd);
-        throw Error("cannot write temporary file " + path_.string());
-      }
-      written += static_cast<std::size_t>(n);
-    }
-    ::close(fd);
-  }
-  ~TemporaryFile() {
-    std::error_code ec;
-    std::filesystem::remove(path_, ec);
-  }
-  TemporaryFile(const TemporaryFile &) = delete;
-  TemporaryFile &operator=(const TemporaryFile &) = delete;
-  const std::filesystem::path &path() const { return path_; }
-
-private:
-  std::filesystem::path path_;
+struct RunOptions {
+  std::string modulePath, exportName;
+  std::vector<std::string> trailing; // guest arguments, or the values of --invoke
+  unsigned optLevel = 2, warmups = 0;
+  bool time = false, noCache = false, inheritEnv = false;
+  std::vector<std::string> dirs, env;
 };
-
-// MODULE is either a .wasm (compiled in-process now) or a compiled .so.
-Module loadModule(const std::string &path, unsigned optLevel) {
-  const auto bytes = readFile(path);
-  switch (detectFileKind(bytes)) {
-  case FileKind::SharedObject: return Module::load(path);
-  case FileKind::Wasm: {
-    codegen::CompileOptions options;
-    options.optLevel = optLevel;
-    const TemporaryFile so(codegen::compileToSharedLibrary(bytes, options));
-    return Module::load(so.path()); // the loader maps the file; it may be removed now
-  }
-  case FileKind::Unknown: break;
-  }
-  throw CompileError(CompileError::Kind::Malformed,
-                     "'" + path + "' is neither a WebAssembly module nor a compiled waot artifact",
-                     0);
-}
 
 // Negative numbers ("-1", "-inf", "-nan") are call arguments, not options:
 // mark them so that the option parser passes them through as positionals.
@@ -79,66 +46,155 @@ bool looksLikeNegativeNumber(const std::string &arg) {
           arg.compare(1, 3, "nan") == 0 || arg.compare(1, 3, "inf") == 0);
 }
 
-double secondsSince(std::chrono::steady_clock::time_point start) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+po::options_description optionsOf(RunOptions &run) {
+  po::options_description options(
+      "usage: waot run [options] MODULE [--] [ARGS...]   (a WASI command; ARGS go to it)\n"
+      "       waot run MODULE --invoke NAME [VALUES...] [options]\n"
+      "MODULE is a .wasm (compiled once, then taken from the cache) or a compiled .so");
+  options.add_options()("help,h", "show this help")(
+      "dir", po::value(&run.dirs)->composing(),
+      "HOST[::GUEST]: give the guest a host directory (repeatable; GUEST defaults to HOST)")(
+      "env", po::value(&run.env)->composing(),
+      "K=V: a guest environment variable (repeatable; K alone takes the host's value)")(
+      "inherit-env", po::bool_switch(&run.inheritEnv),
+      "the guest also sees the host's environment (--env entries win)")(
+      "invoke", po::value(&run.exportName), "call this exported function instead of _start")(
+      "opt,O", po::value(&run.optLevel)->default_value(2),
+      "optimization level when MODULE is a .wasm")(
+      "no-cache", po::bool_switch(&run.noCache),
+      "compile a .wasm without reading or writing the compile cache")(
+      "warmup", po::value(&run.warmups)->default_value(0),
+      "--invoke: untimed calls made before the timed one")(
+      "time", po::bool_switch(&run.time),
+      "--invoke: print time_s=<seconds of the last call> and instantiate_s=<seconds>");
+  return options;
 }
 
-} // namespace
+bool takesValue(const std::string &option) {
+  return option == "--dir" || option == "--env" || option == "--invoke" || option == "-O" ||
+         option == "--opt" || option == "--warmup";
+}
 
-int runCommand(const std::vector<std::string> &rawArgs) {
-  std::vector<std::string> args;
-  for (const auto &arg : rawArgs)
-    args.push_back(looksLikeNegativeNumber(arg) ? kNegativeMark + arg : arg);
+// Index of MODULE in `args`: the first argument that is not an option or an
+// option's value (after "--", the next one). args.size() when there is none.
+std::size_t findModule(const std::vector<std::string> &args) {
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    const std::string &arg = args[i];
+    if (arg == "--") return i + 1;
+    if (arg.size() > 1 && arg[0] == '-') {
+      if (takesValue(arg)) ++i;
+      continue;
+    }
+    return i;
+  }
+  return args.size();
+}
 
-  po::options_description options("usage: waot run MODULE --invoke NAME [ARGS...] [options]");
-  std::string modulePath, exportName;
-  std::vector<std::string> callArgs;
-  unsigned optLevel = 2, warmups = 0;
-  options.add_options()("help,h", "show this help")("invoke", po::value(&exportName),
-                                                    "exported function to call")(
-      "opt,O", po::value(&optLevel)->default_value(2), "optimization level when MODULE is a .wasm")(
-      "warmup", po::value(&warmups)->default_value(0), "untimed calls made before the timed one")(
-      "time", "print time_s=<seconds of the last call> and instantiate_s=<seconds>")(
-      "module", po::value(&modulePath), "a .wasm or a compiled .so")("args", po::value(&callArgs),
-                                                                     "arguments of the call");
+void parse(const std::vector<std::string> &args, RunOptions &run, po::options_description &options,
+           bool &help) {
+  const std::size_t module = findModule(args);
+  const bool legacyInvoke =
+      module + 1 < args.size() &&
+      (args[module + 1] == "--invoke" || args[module + 1].rfind("--invoke=", 0) == 0);
+  std::vector<std::string> waotArgs;
   po::positional_options_description positional;
-  positional.add("module", 1).add("args", -1);
+  po::options_description all(options);
+  std::string modulePath;
+  std::vector<std::string> values;
+  all.add_options()("module", po::value(&modulePath))("values", po::value(&values));
+  if (legacyInvoke || (module < args.size() && std::count(args.begin(), args.begin() + module,
+                                                          std::string("--invoke")) > 0)) {
+    // --invoke: the values after MODULE are the call's (negative numbers too).
+    for (const auto &arg : args)
+      waotArgs.push_back(looksLikeNegativeNumber(arg) ? kNegativeMark + arg : arg);
+    positional.add("module", 1).add("values", -1);
+  } else {
+    // A command: waot's options end at MODULE, the rest is the guest's.
+    waotArgs.assign(args.begin(), args.begin() + std::min(module, args.size()));
+    if (!waotArgs.empty() && waotArgs.back() == "--") waotArgs.pop_back();
+    if (module < args.size()) {
+      modulePath = args[module];
+      // One "--" right after MODULE separates too (`-- --` passes one).
+      const std::size_t first =
+          module + 1 < args.size() && args[module + 1] == "--" ? module + 2 : module + 1;
+      run.trailing.assign(args.begin() + std::min(first, args.size()), args.end());
+    }
+  }
   po::variables_map vm;
   po::store(
-      po::command_line_parser(args)
-          .options(options)
+      po::command_line_parser(waotArgs)
+          .options(all)
           .positional(positional)
           .style(po::command_line_style::default_style ^ po::command_line_style::allow_guessing)
           .run(),
       vm);
   po::notify(vm);
-  if (vm.count("help")) {
-    std::cout << options;
-    return 0;
-  }
-  if (modulePath.empty()) throw UsageError("run needs a module (.wasm or .so)");
-  if (exportName.empty()) throw UsageError("run needs --invoke NAME");
-  if (optLevel > 3) throw UsageError("optimization level must be 0..3");
+  help = vm.count("help") != 0;
+  if (run.trailing.empty()) run.trailing = values;
+  if (run.modulePath.empty()) run.modulePath = modulePath;
+}
 
-  const Module module = loadModule(modulePath, optLevel);
+double secondsSince(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+bool importsWasi(const Module &module) {
+  for (const ImportDescriptor &import : module.imports())
+    if (import.module == "wasi_snapshot_preview1") return true;
+  return false;
+}
+
+wasi::Config wasiConfig(const RunOptions &run) {
+  wasi::Config config;
+  // argv[0] is the module's file name, as wasmtime gives it.
+  config.args.push_back(std::filesystem::path(run.modulePath).filename().string());
+  config.args.insert(config.args.end(), run.trailing.begin(), run.trailing.end());
+  if (run.inheritEnv)
+    for (char **entry = environ; *entry; ++entry)
+      config.env.emplace_back(*entry);
+  for (const std::string &entry : run.env) {
+    std::string assignment = entry;
+    if (entry.find('=') == std::string::npos) {
+      const char *value = std::getenv(entry.c_str());
+      if (!value) continue; // as wasmtime: an unset host variable is left out
+      assignment += std::string("=") + value;
+    }
+    const std::string name = assignment.substr(0, assignment.find('='));
+    if (name.empty()) throw UsageError("--env needs a variable name: '" + entry + "'");
+    std::erase_if(config.env, [&](const std::string &e) { return e.rfind(name + "=", 0) == 0; });
+    config.env.push_back(std::move(assignment));
+  }
+  for (const std::string &dir : run.dirs) {
+    const auto separator = dir.find("::");
+    wasi::Preopen preopen;
+    preopen.host = dir.substr(0, separator);
+    preopen.guest = separator == std::string::npos ? dir : dir.substr(separator + 2);
+    if (preopen.host.empty() || preopen.guest.empty())
+      throw UsageError("--dir takes HOST or HOST::GUEST, not '" + dir + "'");
+    config.preopens.push_back(std::move(preopen));
+  }
+  return config;
+}
+
+int invoke(const RunOptions &run, const Module &module, const Imports &imports) {
   const auto instantiateStart = std::chrono::steady_clock::now();
-  const Instance instance(module);
+  const Instance instance(module, imports);
   const double instantiateSeconds = secondsSince(instantiateStart);
 
-  const Function function = instance.exports().function(exportName);
+  const Function function = instance.exports().function(run.exportName);
   const FuncType &type = function.type();
-  if (callArgs.size() != type.params.size())
-    throw TypeError("'" + exportName + "' takes " + std::to_string(type.params.size()) +
-                    " argument(s) " + toString(type) + ", " + std::to_string(callArgs.size()) +
+  if (run.trailing.size() != type.params.size())
+    throw TypeError("'" + run.exportName + "' takes " + std::to_string(type.params.size()) +
+                    " argument(s) " + toString(type) + ", " + std::to_string(run.trailing.size()) +
                     " given");
   std::vector<Value> values;
-  for (std::size_t i = 0; i < callArgs.size(); ++i) {
-    std::string_view text = callArgs[i];
+  for (std::size_t i = 0; i < run.trailing.size(); ++i) {
+    std::string_view text = run.trailing[i];
     if (!text.empty() && text[0] == kNegativeMark) text.remove_prefix(1);
     values.push_back(parseValue(text, type.params[i], i));
   }
 
-  for (unsigned i = 0; i < warmups; ++i)
+  for (unsigned i = 0; i < run.warmups; ++i)
     function.call(values);
   const auto callStart = std::chrono::steady_clock::now();
   const std::vector<Value> results = function.call(values);
@@ -146,11 +202,59 @@ int runCommand(const std::vector<std::string> &rawArgs) {
 
   for (const Value &result : results)
     std::cout << formatValue(result) << "\n";
-  if (vm.count("time")) {
-    std::printf("time_s=%.9f\ninstantiate_s=%.9f\n", callSeconds, instantiateSeconds);
-  }
+  if (run.time) std::printf("time_s=%.9f\ninstantiate_s=%.9f\n", callSeconds, instantiateSeconds);
   std::cout.flush();
   return 0;
+}
+
+} // namespace
+
+int runCommand(const std::vector<std::string> &args) {
+  RunOptions run;
+  po::options_description options = optionsOf(run);
+  bool help = false;
+  parse(args, run, options, help);
+  if (help) {
+    std::cout << options;
+    return 0;
+  }
+  if (run.modulePath.empty()) throw UsageError("run needs a module (.wasm or .so)");
+  if (run.optLevel > 3) throw UsageError("optimization level must be 0..3");
+
+  ModuleRequest request;
+  request.path = run.modulePath;
+  request.options.optLevel = run.optLevel;
+  request.useCache = !run.noCache;
+  const Module module = loadModule(request);
+
+  const bool command = run.exportName.empty();
+  if (command) {
+    const auto exports = module.exports();
+    const bool hasStart = std::any_of(exports.begin(), exports.end(), [](const auto &e) {
+      return e.name == "_start" && e.kind == ExternKind::Function;
+    });
+    if (!hasStart)
+      throw UsageError("'" + run.modulePath +
+                       "' exports no _start function (it is not a WASI command): call one of "
+                       "its functions with --invoke NAME");
+  }
+  Imports imports;
+  if (importsWasi(module)) {
+    // A write to a closed pipe is the guest's EPIPE, not the end of waot.
+    std::signal(SIGPIPE, SIG_IGN);
+    wasi::Context(wasiConfig(run)).define(imports);
+  }
+
+  try {
+    if (!command) return invoke(run, module, imports);
+    const Instance instance(module, imports);
+    return wasi::runStart(instance);
+  } catch (const RuntimeError &e) {
+    // As wasmtime: a trap ends the process like an abort.
+    std::cout.flush();
+    std::cerr << "waot: error: RuntimeError: " << e.what() << "\n";
+    return 134;
+  }
 }
 
 } // namespace waot::driver

@@ -67,8 +67,8 @@ std::vector<std::vector<char>> compileSharedObjects(std::span<const std::uint8_t
   const frontend::ModulePartition partition = frontend::partitionModule(
       input.decoded,
       options.partCodeBytes != 0 ? options.partCodeBytes : frontend::kDefaultPartCodeBytes);
-  const PartsBuild build{input.decoded, partition, input.target, input.lowerOptions,
-                         options.optLevel};
+  const PartsBuild build{input.decoded,      partition,        input.target,
+                         input.lowerOptions, options.optLevel, &options.progress};
   return compilePartsToObjects(build, resolveThreadCount(options.threads));
 }
 

@@ -14,6 +14,7 @@
 
 #include <algorithm>
 #include <memory>
+#include <mutex>
 #include <numeric>
 
 namespace waot::codegen {
@@ -69,8 +70,15 @@ std::vector<char> compilePartToObject(const PartsBuild &build, std::size_t partI
 std::vector<std::vector<char>> compilePartsToObjects(const PartsBuild &build, unsigned threads) {
   std::vector<std::vector<char>> objects(build.partition.parts.size());
   const std::vector<std::size_t> order = schedulingOrder(build.partition);
-  runTasks(order, threads,
-           [&](std::size_t part) { objects[part] = compilePartToObject(build, part); });
+  std::mutex progressMutex;
+  std::size_t done = 0;
+  runTasks(order, threads, [&](std::size_t part) {
+    objects[part] = compilePartToObject(build, part);
+    if (build.progress && *build.progress) {
+      std::lock_guard lock(progressMutex);
+      (*build.progress)(++done, objects.size());
+    }
+  });
   return objects;
 }
 

@@ -9,6 +9,7 @@
 #include "waot/frontend/module.hpp"
 
 #include <cstddef>
+#include <functional>
 #include <memory>
 #include <vector>
 
@@ -26,6 +27,8 @@ struct PartsBuild {
   const TargetSelection &target;
   const frontend::LowerOptions &lowerOptions;
   unsigned optLevel = 2;
+  // Reports parts done (may be empty); see CompileOptions::progress.
+  const std::function<void(std::size_t, std::size_t)> *progress = nullptr;
 };
 
 // Lowers part `partIndex` into `context`, verifies it and runs the optimizer

@@ -105,13 +105,14 @@ TEST(Cli, EmitKindsAndOptimizationLevels) {
   EXPECT_EQ(object[16], 1); // ET_REL: a relocatable object
 }
 
+// A trap ends the process like an abort (exit 134), as in wasmtime.
 TEST(Cli, TrapsAreRuntimeErrors) {
   auto r = runWaot({"run", kTraps, "--invoke", "div_s", "1", "0"});
-  EXPECT_EQ(r.exitCode, 1);
+  EXPECT_EQ(r.exitCode, 134);
   EXPECT_THAT(r.err, HasSubstr("integer divide by zero"));
   EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
   auto stack = runWaot({"run", kTraps, "--invoke", "recurse", "0"});
-  EXPECT_EQ(stack.exitCode, 1);
+  EXPECT_EQ(stack.exitCode, 134);
   EXPECT_THAT(stack.err, HasSubstr("call stack exhausted"));
 }
 

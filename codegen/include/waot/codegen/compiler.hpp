@@ -2,8 +2,10 @@
 // -> LLVM optimizer -> TargetMachine -> object -> shared library (in-process lld).
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <span>
 #include <string>
 #include <vector>
@@ -32,6 +34,10 @@ struct CompileOptions {
   // are compiled as one part, keeping every call inlinable. Changes the
   // output (unlike `threads`); meant for tuning and tests.
   std::uint64_t partCodeBytes = 0;
+  // Called (on any compiling thread, one call at a time) after each part of
+  // a shared library build is compiled: `done` of `total` parts. For
+  // progress displays; it does not change the output.
+  std::function<void(std::size_t done, std::size_t total)> progress;
 };
 
 // Compiles `wasm` and writes the requested output to `output`. A shared

@@ -1,0 +1,202 @@
+#include "compile_cache.hpp"
+
+#include "sha256.hpp"
+
+#include <waot/abi.h>
+#include <waot/errors.hpp>
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+#if defined(__x86_64__) || defined(__i386__)
+#include <cpuid.h>
+#endif
+
+namespace waot::driver {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr const char *kArtifactSuffix = ".so";
+constexpr const char *kDescriptionSuffix = ".info";
+constexpr const char *kTemporaryMarker = ".tmp.";
+
+// What code compiled for "the host CPU" depends on, read without LLVM (the
+// cached path must not load it): the CPU's identity and feature bits.
+std::string hostCpuFingerprint() {
+  std::ostringstream out;
+#if defined(__x86_64__) || defined(__i386__)
+  const auto leaf = [&](unsigned index, unsigned subleaf) {
+    unsigned a = 0, b = 0, c = 0, d = 0;
+    if (__get_cpuid_count(index, subleaf, &a, &b, &c, &d))
+      out << std::hex << index << ':' << a << ',' << b << ',' << c << ',' << d << ';';
+  };
+  leaf(0, 0);          // vendor, highest leaf
+  leaf(1, 0);          // family/model/stepping, SSE..AVX, FMA, ...
+  leaf(7, 0);          // AVX2, BMI, AVX-512, ...
+  leaf(7, 1);          // AVX-VNNI, ...
+  leaf(0x80000001, 0); // LZCNT, SSE4A, ...
+#else
+  std::ifstream cpuinfo("/proc/cpuinfo");
+  std::string line;
+  while (std::getline(cpuinfo, line))
+    if (line.rfind("Features", 0) == 0 || line.rfind("CPU part", 0) == 0) out << line << ';';
+#endif
+  return out.str();
+}
+
+void writeAll(int fd, std::span<const std::uint8_t> bytes, const fs::path &path) {
+  std::size_t written = 0;
+  while (written < bytes.size()) {
+    const ssize_t n = ::write(fd, bytes.data() + written, bytes.size() - written);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) throw Error("cannot write '" + path.string() + "': " + std::strerror(errno));
+    written += static_cast<std::size_t>(n);
+  }
+}
+
+// Writes `bytes` to a temporary file in `final`'s directory and renames it
+// over `final`: readers see the old file or the whole new one.
+void replaceAtomically(const fs::path &final, std::span<const std::uint8_t> bytes) {
+  std::string pattern = final.string() + kTemporaryMarker + "XXXXXX";
+  const int fd = ::mkstemp(pattern.data());
+  if (fd < 0) throw Error("cannot create '" + pattern + "': " + std::strerror(errno));
+  try {
+    writeAll(fd, bytes, pattern);
+    if (::fsync(fd) != 0) throw Error("cannot write '" + pattern + "': " + std::strerror(errno));
+  } catch (...) {
+    ::close(fd);
+    ::unlink(pattern.c_str());
+    throw;
+  }
+  ::close(fd);
+  if (::rename(pattern.c_str(), final.c_str()) != 0) {
+    const int error = errno;
+    ::unlink(pattern.c_str());
+    throw Error("cannot store '" + final.string() + "': " + std::strerror(error));
+  }
+}
+
+std::optional<CompileCache::Description> readDescription(const fs::path &path) {
+  std::ifstream in(path);
+  if (!in) return std::nullopt;
+  CompileCache::Description description;
+  std::string line;
+  while (std::getline(in, line)) {
+    const auto equals = line.find('=');
+    if (equals == std::string::npos) continue;
+    const std::string name = line.substr(0, equals), value = line.substr(equals + 1);
+    if (name == "source") description.source = value;
+    if (name == "tier") description.tier = value;
+    if (name == "opt") description.optLevel = static_cast<unsigned>(std::atoi(value.c_str()));
+    if (name == "compile_s") description.compileSeconds = std::atof(value.c_str());
+  }
+  return description;
+}
+
+bool isKey(const std::string &name) {
+  return name.size() == 64 && std::all_of(name.begin(), name.end(), [](char c) {
+           return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+         });
+}
+
+} // namespace
+
+fs::path CompileCache::defaultDirectory() {
+  if (const char *dir = std::getenv("WAOT_CACHE_DIR"); dir && *dir) return dir;
+  if (const char *xdg = std::getenv("XDG_CACHE_HOME"); xdg && *xdg) return fs::path(xdg) / "waot";
+  if (const char *home = std::getenv("HOME"); home && *home)
+    return fs::path(home) / ".cache" / "waot";
+  throw Error("no cache directory: set WAOT_CACHE_DIR (or XDG_CACHE_HOME or HOME), or run with "
+              "--no-cache");
+}
+
+std::string CompileCache::key(std::span<const std::uint8_t> wasm,
+                              const codegen::CompileOptions &options) {
+  // Every field ends with a separator that cannot occur inside it. (Built
+  // by appending: GCC 12 reports a bogus -Wrestrict for "literal" + string.)
+  std::string header = "waot-cache-1\nwaot " WAOT_VERSION "\nabi ";
+  header.append(std::to_string(WAOT_ABI_VERSION)).append("\nO");
+  header.append(std::to_string(options.optLevel)).append("\ntriple ");
+  header.append(options.targetTriple).append("\ncpu ").append(options.cpu);
+  header.append("\nfeatures ").append(options.features).append("\npart ");
+  header.append(std::to_string(options.partCodeBytes)).append("\nhost ");
+  header.append(hostCpuFingerprint()).append("\nwasm ");
+  header.append(std::to_string(wasm.size())).append("\n");
+  Sha256 hash;
+  hash.update(header);
+  hash.update(wasm);
+  return hash.hexDigest();
+}
+
+fs::path CompileCache::artifactPath(const std::string &key) const {
+  return directory_ / (key + kArtifactSuffix);
+}
+
+void CompileCache::store(const std::string &key, std::span<const std::uint8_t> artifact,
+                         const Description &description) const {
+  std::error_code ec;
+  fs::create_directories(directory_, ec);
+  if (ec)
+    throw Error("cannot create the cache directory '" + directory_.string() + "': " + ec.message());
+  std::ostringstream text;
+  text << "source=" << description.source << "\nopt=" << description.optLevel
+       << "\ntier=" << description.tier << "\ncompile_s=" << description.compileSeconds
+       << "\nwaot=" WAOT_VERSION "\n";
+  const std::string info = text.str();
+  // The description first: an artifact is never without one.
+  replaceAtomically(directory_ / (key + kDescriptionSuffix),
+                    {reinterpret_cast<const std::uint8_t *>(info.data()), info.size()});
+  replaceAtomically(artifactPath(key), artifact);
+}
+
+void CompileCache::remove(const std::string &key) const noexcept {
+  std::error_code ec;
+  fs::remove(artifactPath(key), ec);
+  fs::remove(directory_ / (key + kDescriptionSuffix), ec);
+}
+
+std::vector<CompileCache::Entry> CompileCache::entries() const {
+  std::vector<Entry> result;
+  std::error_code ec;
+  for (const auto &file : fs::directory_iterator(directory_, ec)) {
+    const fs::path &path = file.path();
+    if (path.extension() != kArtifactSuffix || !isKey(path.stem().string())) continue;
+    Entry entry;
+    entry.key = path.stem().string();
+    entry.bytes = file.file_size(ec);
+    entry.description = readDescription(directory_ / (entry.key + kDescriptionSuffix));
+    result.push_back(std::move(entry));
+  }
+  std::sort(result.begin(), result.end(),
+            [](const Entry &a, const Entry &b) { return a.bytes > b.bytes; });
+  return result;
+}
+
+std::uintmax_t CompileCache::clear() const {
+  std::uintmax_t freed = 0;
+  std::error_code ec;
+  std::vector<fs::path> doomed;
+  for (const auto &file : fs::directory_iterator(directory_, ec)) {
+    const std::string name = file.path().filename().string();
+    const bool ours =
+        isKey(name.substr(0, 64)) && (file.path().extension() == kArtifactSuffix ||
+                                      file.path().extension() == kDescriptionSuffix ||
+                                      name.find(kTemporaryMarker) != std::string::npos);
+    if (ours) doomed.push_back(file.path());
+  }
+  for (const fs::path &path : doomed) {
+    const std::uintmax_t size = fs::file_size(path, ec);
+    if (fs::remove(path, ec)) freed += ec ? 0 : size;
+  }
+  return freed;
+}
+
+} // namespace waot::driver

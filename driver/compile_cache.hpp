@@ -1,0 +1,66 @@
+// The compile cache of `waot run`: a .wasm is compiled once per content,
+// waot version, options and host CPU, and later runs load the stored
+// artifact. Entries are written to a temporary file and renamed into place,
+// so concurrent runs never see a partial one; an entry the loader refuses
+// (corrupt, truncated, foreign) is replaced, never run.
+#pragma once
+
+#include <waot/codegen/compiler.hpp>
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+namespace waot::driver {
+
+class CompileCache {
+public:
+  // $WAOT_CACHE_DIR, else $XDG_CACHE_HOME/waot, else $HOME/.cache/waot;
+  // waot::Error when none of them is set.
+  static std::filesystem::path defaultDirectory();
+
+  explicit CompileCache(std::filesystem::path directory) : directory_(std::move(directory)) {}
+  const std::filesystem::path &directory() const noexcept { return directory_; }
+
+  // The key (64 hex digits) of `wasm` compiled with `options` by this waot
+  // for this machine's CPU: SHA-256 of all of them.
+  static std::string key(std::span<const std::uint8_t> wasm,
+                         const codegen::CompileOptions &options);
+
+  // Where the artifact of `key` is (whether or not it exists yet).
+  std::filesystem::path artifactPath(const std::string &key) const;
+
+  // What `waot cache info` shows beside an entry.
+  struct Description {
+    std::string source; // the .wasm's path when it was compiled
+    unsigned optLevel = 2;
+    std::string tier; // "optimized" (-O1 and up) or "quick" (-O0)
+    double compileSeconds = 0;
+  };
+
+  // Stores `artifact` under `key` atomically (temporary file + rename), and
+  // its description beside it. Creates the directory. waot::Error on I/O
+  // failure (the cache is then left as it was).
+  void store(const std::string &key, std::span<const std::uint8_t> artifact,
+             const Description &description) const;
+  // Removes the entry of `key`, if any.
+  void remove(const std::string &key) const noexcept;
+
+  struct Entry {
+    std::string key;
+    std::uintmax_t bytes = 0;
+    std::optional<Description> description;
+  };
+  // Every complete entry, largest first.
+  std::vector<Entry> entries() const;
+  // Removes every entry and leftover temporary file; returns the bytes freed.
+  std::uintmax_t clear() const;
+
+private:
+  std::filesystem::path directory_;
+};
+
+} // namespace waot::driver
