@@ -74,7 +74,8 @@ int main(int argc, char **argv) {
     std::cerr << "waot: error: LinkError: " << e.what() << "\n";
     return 1;
   } catch (const waot::RuntimeError &e) {
-    std::cerr << "waot: error: RuntimeError: " << e.what() << "\n";
+    std::cerr << "waot: error: RuntimeError: " << e.what()
+              << (e.site() ? ", " + e.siteText() : std::string()) << "\n";
     return 134; // a trap ends the process like an abort, as in wasmtime
   } catch (const waot::CompileError &e) {
     std::cerr << "waot: error: CompileError: " << e.what() << "\n";

@@ -252,7 +252,8 @@ int runCommand(const std::vector<std::string> &args) {
   } catch (const RuntimeError &e) {
     // As wasmtime: a trap ends the process like an abort.
     std::cout.flush();
-    std::cerr << "waot: error: RuntimeError: " << e.what() << "\n";
+    std::cerr << "waot: error: RuntimeError: " << e.what()
+              << (e.site() ? ", " + e.siteText() : std::string()) << "\n";
     return 134;
   }
 }

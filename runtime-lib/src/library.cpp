@@ -17,6 +17,7 @@
 #include <cstring>
 #include <map>
 #include <mutex>
+#include <set>
 #include <utility>
 
 namespace waot::detail {
@@ -48,6 +49,7 @@ struct LoadedFile {
 
 std::mutex loadMutex;
 std::map<void *, LoadedFile> loadedFiles; // guarded by loadMutex
+std::set<const Library *> liveLibraries;  // with code; guarded by loadMutex
 
 FileIdentity identify(const std::string &path) {
   struct stat info {};
@@ -65,6 +67,7 @@ std::string lastDlError() {
 struct SegmentSearch {
   std::uintptr_t anchor;                                       // an address inside the object
   std::vector<std::pair<std::uintptr_t, std::uintptr_t>> code; // its executable segments
+  std::uintptr_t bias = 0;                                     // its load bias
 };
 
 int collectExecutableSegments(dl_phdr_info *info, std::size_t, void *data) {
@@ -77,6 +80,7 @@ int collectExecutableSegments(dl_phdr_info *info, std::size_t, void *data) {
     if (search.anchor >= begin && search.anchor < begin + header.p_memsz) containsAnchor = true;
   }
   if (!containsAnchor) return 0;
+  search.bias = info->dlpi_addr;
   for (ElfW(Half) i = 0; i < info->dlpi_phnum; ++i) {
     const ElfW(Phdr) &header = info->dlpi_phdr[i];
     if (header.p_type == PT_LOAD && (header.p_flags & PF_X)) {
@@ -153,11 +157,13 @@ std::shared_ptr<const Library> Library::open(const std::filesystem::path &filePa
             "the dynamic loader would return its code, so load a changed artifact from a new path");
     }
     dlerror();
+    // Kept open for trap reports (symbols), even if the file goes away.
+    UniqueFd symbols(::open(loadPath.c_str(), O_RDONLY | O_CLOEXEC));
     void *handle = dlopen(loadPath.c_str(), RTLD_NOW | RTLD_LOCAL);
     if (!handle) fail(path, "cannot load: " + lastDlError());
     LoadedFile &file = loadedFiles[handle];
     if (file.users++ == 0) file.identity = identity;
-    library = std::make_shared<Library>(Token{}, path, handle);
+    library = std::make_shared<Library>(Token{}, path, handle, -1, symbols.release());
   }
   // From here on the Library owns the handle; its destructor takes the lock.
   locateDescriptor(*library);
@@ -188,18 +194,37 @@ void Library::locateDescriptor(Library &library) {
   if (!symbol) fail(library.path_, "not a waot artifact (no " WAOT_ARTIFACT_SYMBOL " symbol)");
   library.artifact_ = static_cast<const waot_artifact *>(symbol);
 
-  SegmentSearch search{reinterpret_cast<std::uintptr_t>(symbol), {}};
+  SegmentSearch search{reinterpret_cast<std::uintptr_t>(symbol), {}, 0};
   dl_iterate_phdr(collectExecutableSegments, &search);
   // A module without functions legitimately has no code at all.
   if (search.code.empty() && library.artifact_->num_functions != 0)
     fail(library.path_, "the artifact has functions but no executable segment");
   for (const auto &[begin, end] : search.code)
     library.codeRanges_.emplace_back(RangeKind::Code, begin, end);
+  library.codeSpans_ = search.code;
+  library.loadBias_ = search.bias;
+  std::lock_guard lock(loadMutex);
+  liveLibraries.insert(&library);
+}
+
+bool Library::withFileOf(std::uintptr_t address,
+                         const std::function<void(int fd, std::uintptr_t bias)> &visit) {
+  std::lock_guard lock(loadMutex); // no library is unloaded meanwhile
+  for (const Library *library : liveLibraries)
+    for (const auto &[begin, end] : library->codeSpans_)
+      if (address >= begin && address < end) {
+        const int fd = library->memoryFile_ >= 0 ? library->memoryFile_ : library->symbolFile_;
+        if (fd >= 0) visit(fd, library->loadBias_);
+        return true;
+      }
+  return false;
 }
 
 Library::~Library() {
   codeRanges_.clear(); // unregister before the code goes away
   std::lock_guard lock(loadMutex);
+  liveLibraries.erase(this);
+  if (symbolFile_ >= 0) ::close(symbolFile_);
   if (auto file = loadedFiles.find(handle_); file != loadedFiles.end() && --file->second.users == 0)
     loadedFiles.erase(file);
   dlclose(handle_);

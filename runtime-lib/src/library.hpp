@@ -8,9 +8,11 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <span>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace waot::detail {
@@ -36,12 +38,19 @@ public:
   const waot_artifact &artifact() const noexcept { return *artifact_; }
   const std::string &path() const noexcept { return path_; }
 
+  // Calls visit(fd, loadBias) for the loaded artifact whose code contains
+  // `address`, with a descriptor of its file (open since loading, so a file
+  // removed or replaced since is still the one loaded), while that artifact
+  // cannot be unloaded. False when no artifact's code contains `address`.
+  static bool withFileOf(std::uintptr_t address,
+                         const std::function<void(int fd, std::uintptr_t bias)> &visit);
+
 private:
   struct Token {};
 
 public:
-  Library(Token, std::string path, void *handle, int memoryFile = -1) noexcept
-      : path_(std::move(path)), handle_(handle), memoryFile_(memoryFile) {}
+  Library(Token, std::string path, void *handle, int memoryFile = -1, int symbolFile = -1) noexcept
+      : path_(std::move(path)), handle_(handle), memoryFile_(memoryFile), symbolFile_(symbolFile) {}
 
 private:
   // Finds the descriptor and registers the code ranges of a fresh library.
@@ -50,8 +59,11 @@ private:
   std::string path_;
   void *handle_;
   int memoryFile_; // the memfd an in-memory artifact was loaded from, or -1
+  int symbolFile_; // the file a file artifact was loaded from (read on traps), or -1
   const waot_artifact *artifact_ = nullptr;
   std::vector<RangeRegistration> codeRanges_;
+  std::vector<std::pair<std::uintptr_t, std::uintptr_t>> codeSpans_;
+  std::uintptr_t loadBias_ = 0;
 };
 
 } // namespace waot::detail

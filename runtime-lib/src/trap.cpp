@@ -1,6 +1,7 @@
 #include "trap.hpp"
 
 #include "guard_ranges.hpp"
+#include "trap_site.hpp"
 
 #include "waot/abi.h"
 #include "waot/errors.hpp"
@@ -81,6 +82,8 @@ struct Activation {
   JumpBuffer env;
   Activation *previous = nullptr;
   volatile std::uint32_t trapKind = WAOT_TRAP_NONE;
+  // The generated code's address at the trap (0: unknown).
+  volatile std::uintptr_t trapAddress = 0;
   std::exception_ptr hostException;
 };
 
@@ -240,6 +243,7 @@ void handleFault(int signal, siginfo_t *info, void *context) {
       kind = WAOT_TRAP_CALL_STACK_EXHAUSTED;
     if (kind != WAOT_TRAP_NONE) {
       activation->trapKind = kind;
+      activation->trapAddress = programCounter(context);
       WAOT_LONG_JUMP(activation->env);
     }
   }
@@ -262,13 +266,14 @@ void handleFault(int signal, siginfo_t *info, void *context) {
   return WAOT_TRAP_NONE;
 }
 
-[[noreturn]] void throwTrap(std::uint32_t kind, const std::exception_ptr &hostException) {
+[[noreturn]] void throwTrap(std::uint32_t kind, const std::exception_ptr &hostException,
+                            std::uintptr_t trapAddress) {
   if (kind == WAOT_TRAP_HOST_EXCEPTION) {
     if (hostException) std::rethrow_exception(hostException);
     throw RuntimeError("a host function failed without an exception");
   }
   if (kind >= WAOT_TRAP_UNREACHABLE && kind < WAOT_TRAP_HOST_EXCEPTION)
-    throw RuntimeError(static_cast<TrapKind>(kind));
+    throw RuntimeError(static_cast<TrapKind>(kind), locateTrapSite(trapAddress));
   throw RuntimeError("trap of unknown kind" +
                      (kind == kInvalidTrapKind ? std::string() : " " + std::to_string(kind)));
 }
@@ -291,7 +296,7 @@ void installFaultHandlers() {
   });
 }
 
-void raiseTrap(std::uint32_t kind) noexcept {
+void raiseTrap(std::uint32_t kind, const void *returnAddress) noexcept {
   Activation *activation = innermostActivation;
   if (!activation) {
     std::fprintf(stderr, "waot: trap %u raised outside of any wasm call\n", kind);
@@ -299,6 +304,9 @@ void raiseTrap(std::uint32_t kind) noexcept {
   }
   activation->trapKind =
       (kind == WAOT_TRAP_NONE || kind >= WAOT_TRAP_KIND_COUNT) ? kInvalidTrapKind : kind;
+  // The return address is just past the call: one byte back is inside it.
+  const auto address = reinterpret_cast<std::uintptr_t>(returnAddress);
+  activation->trapAddress = rangeContains(RangeKind::Code, address) ? address - 1 : 0;
   WAOT_LONG_JUMP(activation->env);
 }
 
@@ -312,7 +320,7 @@ void callGuarded(void (*thunk)(void *frame), void *frame) {
   if (thread.stackNearlyExhausted()) throw RuntimeError(TrapKind::CallStackExhausted);
   Activation activation;
   const std::uint32_t kind = runActivation(thunk, frame, activation);
-  if (kind != WAOT_TRAP_NONE) throwTrap(kind, activation.hostException);
+  if (kind != WAOT_TRAP_NONE) throwTrap(kind, activation.hostException, activation.trapAddress);
 }
 
 } // namespace waot::detail

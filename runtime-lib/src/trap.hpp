@@ -17,7 +17,11 @@ namespace waot::detail {
 // Unwinds to the innermost activation of this thread with trap `kind`
 // (a waot_trap_kind). Callers must hold no objects with destructors in the
 // frames between here and the activation. Aborts when there is none.
-[[noreturn]] void raiseTrap(std::uint32_t kind) noexcept;
+// `returnAddress`, evaluated in the calling builtin, is where in generated
+// code the trap happened (for RuntimeError::site; ignored unless it is in an
+// artifact's code).
+[[noreturn]] void raiseTrap(std::uint32_t kind,
+                            const void *returnAddress = __builtin_return_address(0)) noexcept;
 
 // Stores a host function's exception in the innermost activation, for
 // callGuarded to rethrow once the trap raised next has unwound.

@@ -111,6 +111,27 @@ TEST_P(Traps, CallStackExhaustedThenWorks) {
   expectStillWorks();
 }
 
+// A trap names the function it happened in (traps.wat: "unreachable" is
+// function 2, "load" function 3), whether a builtin raised it or the fault
+// handler claimed a memory fault. The module has no name section.
+TEST_P(Traps, ReportTheFunctionTheyHappenedIn) {
+  const auto siteOf = [&](const char *name, std::initializer_list<Value> args) {
+    try {
+      fn(name).call(args);
+    } catch (const RuntimeError &e) {
+      return e.site();
+    }
+    return std::optional<TrapSite>();
+  };
+  const std::optional<TrapSite> unreachable = siteOf("unreachable", {});
+  ASSERT_TRUE(unreachable.has_value());
+  EXPECT_EQ(unreachable->functionIndex, 2u);
+  EXPECT_EQ(unreachable->functionName, "");
+  const std::optional<TrapSite> load = siteOf("load", {Value(-1)});
+  ASSERT_TRUE(load.has_value());
+  EXPECT_EQ(load->functionIndex, 3u);
+}
+
 INSTANTIATE_TEST_SUITE_P(E2E, Traps, ::testing::Values(0u, 2u), optLevelName);
 
 } // namespace

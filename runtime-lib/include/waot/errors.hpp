@@ -109,18 +109,40 @@ inline const char *trapMessage(TrapKind kind) noexcept {
   return "trap";
 }
 
+// The wasm function code was running when it trapped (the outermost one,
+// when the trapping code was inlined into it).
+struct TrapSite {
+  std::uint32_t functionIndex = 0; // in the module's function index space
+  // From the name section, as the artifact's symbol has it (characters other
+  // than [A-Za-z0-9_] replaced by '_', long names cut); empty without one.
+  std::string functionName;
+};
+
 // A trap, or a failure while running wasm code or instantiating. Traps carry
 // their kind; other runtime failures (e.g. out of address space) do not.
 class RuntimeError : public Error {
 public:
+  // "in wasm function 12 `main`" for messages, or "" without a site.
+  std::string siteText() const {
+    if (!site_) return {};
+    std::string text = "in wasm function " + std::to_string(site_->functionIndex);
+    if (!site_->functionName.empty()) text.append(" `").append(site_->functionName).append("`");
+    return text;
+  }
+
   using Error::Error;
-  explicit RuntimeError(TrapKind kind) : Error(trapMessage(kind)), trapKind_(kind) {}
+  explicit RuntimeError(TrapKind kind, std::optional<TrapSite> site = std::nullopt)
+      : Error(trapMessage(kind)), trapKind_(kind), site_(std::move(site)) {}
 
   // The trap kind when this error is a trap.
   std::optional<TrapKind> trapKind() const noexcept { return trapKind_; }
+  // Where the trap happened, when the runtime could tell (the artifact's
+  // symbol table names every function that was not inlined).
+  const std::optional<TrapSite> &site() const noexcept { return site_; }
 
 private:
   std::optional<TrapKind> trapKind_;
+  std::optional<TrapSite> site_;
 };
 
 // Arguments of the wrong shape (e.g. a missing import namespace, wrong
