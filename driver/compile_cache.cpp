@@ -1,5 +1,6 @@
 #include "compile_cache.hpp"
 
+#include "compiler_module.hpp"
 #include "sha256.hpp"
 
 #include <waot/abi.h>
@@ -35,8 +36,11 @@ std::string hostCpuFingerprint() {
 #if defined(__x86_64__) || defined(__i386__)
   const auto leaf = [&](unsigned index, unsigned subleaf) {
     unsigned a = 0, b = 0, c = 0, d = 0;
-    if (__get_cpuid_count(index, subleaf, &a, &b, &c, &d))
-      out << std::hex << index << ':' << a << ',' << b << ',' << c << ',' << d << ';';
+    if (!__get_cpuid_count(index, subleaf, &a, &b, &c, &d)) return;
+    // Leaf 1 EBX bits 31..24 are the initial APIC ID: different on every
+    // core, so left out (the key must not depend on where waot runs).
+    if (index == 1) b &= 0x00ffffffu;
+    out << std::hex << index << ':' << a << ',' << b << ',' << c << ',' << d << ';';
   };
   leaf(0, 0);          // vendor, highest leaf
   leaf(1, 0);          // family/model/stepping, SSE..AVX, FMA, ...
@@ -128,7 +132,8 @@ std::string CompileCache::key(std::span<const std::uint8_t> wasm,
   header.append(options.targetTriple).append("\ncpu ").append(options.cpu);
   header.append("\nfeatures ").append(options.features).append("\npart ");
   header.append(std::to_string(options.partCodeBytes)).append("\nhost ");
-  header.append(hostCpuFingerprint()).append("\nwasm ");
+  header.append(hostCpuFingerprint()).append("\ncompiler ");
+  header.append(compilerIdentity()).append("\nwasm ");
   header.append(std::to_string(wasm.size())).append("\n");
   Sha256 hash;
   hash.update(header);

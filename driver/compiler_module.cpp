@@ -3,6 +3,7 @@
 #include <waot/errors.hpp>
 
 #include <dlfcn.h>
+#include <sys/stat.h>
 
 #include <cstdlib>
 #include <cstring>
@@ -67,6 +68,16 @@ const codegen::PluginEntryPoints &load() {
 }
 
 } // namespace
+
+std::string compilerIdentity() {
+  for (const fs::path &path : candidatePaths()) {
+    struct stat info {};
+    if (::stat(path.c_str(), &info) != 0) continue;
+    return path.string() + " " + std::to_string(info.st_size) + " " +
+           std::to_string(info.st_mtim.tv_sec) + "." + std::to_string(info.st_mtim.tv_nsec);
+  }
+  return {};
+}
 
 const codegen::PluginEntryPoints &compiler() {
   static const codegen::PluginEntryPoints &points = load();
