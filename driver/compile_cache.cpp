@@ -101,8 +101,22 @@ std::optional<CompileCache::Description> readDescription(const fs::path &path) {
     if (name == "tier") description.tier = value;
     if (name == "opt") description.optLevel = static_cast<unsigned>(std::atoi(value.c_str()));
     if (name == "compile_s") description.compileSeconds = std::atof(value.c_str());
+    if (name == "key") description.key = value;
+    if (name == "artifact_bytes")
+      description.artifactBytes = std::strtoull(value.c_str(), nullptr, 10);
+    if (name == "checksum") description.checksum = std::strtoull(value.c_str(), nullptr, 16);
   }
   return description;
+}
+
+// The integrity trailer at the end of `bytes` (see waot/abi.h), if any.
+std::optional<waot_artifact_trailer> trailerOf(std::span<const std::uint8_t> bytes) {
+  waot_artifact_trailer trailer{};
+  if (bytes.size() < sizeof trailer) return std::nullopt;
+  std::memcpy(&trailer, bytes.data() + bytes.size() - sizeof trailer, sizeof trailer);
+  if (std::memcmp(trailer.magic, WAOT_TRAILER_MAGIC, sizeof trailer.magic) != 0)
+    return std::nullopt;
+  return trailer;
 }
 
 bool isKey(const std::string &name) {
@@ -151,15 +165,39 @@ void CompileCache::store(const std::string &key, std::span<const std::uint8_t> a
   fs::create_directories(directory_, ec);
   if (ec)
     throw Error("cannot create the cache directory '" + directory_.string() + "': " + ec.message());
+  const std::optional<waot_artifact_trailer> trailer = trailerOf(artifact);
+  if (!trailer) throw Error("the compiled artifact has no integrity trailer");
   std::ostringstream text;
-  text << "source=" << description.source << "\nopt=" << description.optLevel
+  text << "key=" << key << "\nsource=" << description.source << "\nopt=" << description.optLevel
        << "\ntier=" << description.tier << "\ncompile_s=" << description.compileSeconds
-       << "\nwaot=" WAOT_VERSION "\n";
+       << "\nartifact_bytes=" << artifact.size() << "\nchecksum=" << std::hex << trailer->checksum
+       << std::dec << "\nwaot=" WAOT_VERSION "\n";
   const std::string info = text.str();
   // The description first: an artifact is never without one.
   replaceAtomically(directory_ / (key + kDescriptionSuffix),
                     {reinterpret_cast<const std::uint8_t *>(info.data()), info.size()});
   replaceAtomically(artifactPath(key), artifact);
+}
+
+std::string CompileCache::mismatch(const std::string &key) const {
+  const std::optional<Description> description =
+      readDescription(directory_ / (key + kDescriptionSuffix));
+  if (!description) return "it has no description";
+  if (description->key != key) return "its description is another entry's";
+  const fs::path artifact = artifactPath(key);
+  std::error_code ec;
+  const std::uintmax_t size = fs::file_size(artifact, ec);
+  if (ec || size != description->artifactBytes || size < sizeof(waot_artifact_trailer))
+    return "its size is not the size it was stored with";
+  std::ifstream in(artifact, std::ios::binary);
+  in.seekg(static_cast<std::streamoff>(size - sizeof(waot_artifact_trailer)));
+  std::vector<std::uint8_t> tail(sizeof(waot_artifact_trailer));
+  in.read(reinterpret_cast<char *>(tail.data()), static_cast<std::streamsize>(tail.size()));
+  const std::optional<waot_artifact_trailer> trailer = in ? trailerOf(tail) : std::nullopt;
+  if (!trailer || trailer->checksum != description->checksum ||
+      trailer->image_size + sizeof(waot_artifact_trailer) != size)
+    return "it is not the artifact stored under its key";
+  return {};
 }
 
 void CompileCache::remove(const std::string &key) const noexcept {

@@ -39,6 +39,9 @@ public:
     unsigned optLevel = 2;
     std::string tier; // "optimized" (-O1 and up) or "quick" (-O0)
     double compileSeconds = 0;
+    std::string key;                 // the entry's own key
+    std::uint64_t artifactBytes = 0; // the artifact's size, trailer included
+    std::uint64_t checksum = 0;      // its trailer's checksum
   };
 
   // Stores `artifact` under `key` atomically (temporary file + rename), and
@@ -46,6 +49,13 @@ public:
   // failure (the cache is then left as it was).
   void store(const std::string &key, std::span<const std::uint8_t> artifact,
              const Description &description) const;
+  // Why the stored artifact of `key` is not the one compiled for it, or ""
+  // when it is. Its description records the key and the artifact's integrity
+  // trailer (size and checksum); the artifact must carry that same trailer
+  // (the loader then checks the bytes against it). This catches an entry
+  // copied or renamed from another key, a truncated file and a foreign
+  // artifact, reading only the description and the artifact's last bytes.
+  std::string mismatch(const std::string &key) const;
   // Removes the entry of `key`, if any.
   void remove(const std::string &key) const noexcept;
 

@@ -72,12 +72,19 @@ Module loadWasm(const ModuleRequest &request, const std::vector<std::uint8_t> &w
   const fs::path entry = cache.artifactPath(key);
   std::error_code ec;
   if (fs::exists(entry, ec)) {
-    try {
-      return Module::load(entry);
-    } catch (const CompileError &e) {
-      // Corrupt, truncated or not ours: never run it, compile anew.
-      std::fprintf(stderr, "waot: replacing a bad cache entry (%s)\n", e.what());
+    // Corrupt, truncated or not ours: never run it, compile anew.
+    if (const std::string why = cache.mismatch(key); !why.empty()) {
+      std::fprintf(stderr, "waot: replacing the bad cache entry %s: %s\n", entry.c_str(),
+                   why.c_str());
       cache.remove(key);
+    } else {
+      try {
+        return Module::load(entry);
+      } catch (const CompileError &e) {
+        std::fprintf(stderr, "waot: replacing the bad cache entry %s: %s\n", entry.c_str(),
+                     e.what());
+        cache.remove(key);
+      }
     }
   }
   const std::vector<std::uint8_t> artifact =

@@ -1,0 +1,131 @@
+// The compile cache of `waot run`, as a user meets it: an entry per module,
+// reused; a truncated, corrupted, foreign or misplaced entry is replaced and
+// never run; `waot cache info|clear|dir`.
+#include "cli_support.hpp"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <vector>
+
+namespace waot::test {
+namespace {
+
+namespace fs = std::filesystem;
+using ::testing::HasSubstr;
+
+const std::string kFac = std::string(WAOT_EXAMPLES_DIR) + "/fac.wasm";
+const std::string kTraps = std::string(WAOT_TEST_WASM_DIR) + "/traps.wasm";
+
+// Each test gets a cache of its own (the variable reaches the waot processes).
+class Cache : public ::testing::Test {
+protected:
+  Cache() { ::setenv("WAOT_CACHE_DIR", dir_.path().c_str(), 1); }
+
+  std::vector<fs::path> artifacts() const {
+    std::vector<fs::path> found;
+    for (const auto &entry : fs::directory_iterator(dir_.path()))
+      if (entry.path().extension() == ".so") found.push_back(entry.path());
+    return found;
+  }
+  // Runs fac(10) from the .wasm and checks the answer.
+  CommandResult runFac() const {
+    CommandResult r = runWaot({"run", kFac, "--invoke", "fac", "10"});
+    EXPECT_EQ(r.exitCode, 0) << r.err;
+    EXPECT_EQ(r.out, "i64:3628800\n");
+    return r;
+  }
+
+  ScratchDir dir_;
+};
+
+TEST_F(Cache, OneEntryPerModuleReusedAfterwards) {
+  runFac();
+  ASSERT_EQ(artifacts().size(), 1u);
+  const auto stored = fs::last_write_time(artifacts()[0]);
+  const CommandResult again = runFac();
+  EXPECT_EQ(again.err, "");
+  EXPECT_EQ(fs::last_write_time(artifacts()[0]), stored); // not compiled again
+  // Another optimization level is another entry.
+  EXPECT_EQ(runWaot({"run", "-O0", kFac, "--invoke", "fac", "3"}).out, "i64:6\n");
+  EXPECT_EQ(artifacts().size(), 2u);
+  // --no-cache neither reads nor writes.
+  EXPECT_EQ(runWaot({"run", "--no-cache", "-O1", kFac, "--invoke", "fac", "3"}).out, "i64:6\n");
+  EXPECT_EQ(artifacts().size(), 2u);
+}
+
+TEST_F(Cache, TruncatedEntryIsReplacedNotRun) {
+  runFac();
+  const fs::path entry = artifacts().at(0);
+  const auto size = fs::file_size(entry);
+  fs::resize_file(entry, size / 2);
+  const CommandResult r = runFac();
+  EXPECT_THAT(r.err, HasSubstr("replacing the bad cache entry"));
+  EXPECT_EQ(fs::file_size(entry), size);
+  EXPECT_EQ(runFac().err, ""); // whole again
+}
+
+TEST_F(Cache, CorruptedEntryIsReplacedNotRun) {
+  runFac();
+  const fs::path entry = artifacts().at(0);
+  std::vector<unsigned char> bytes = readBytes(entry);
+  bytes[bytes.size() / 2] ^= 0x40; // inside the code or data: only the checksum notices
+  writeBytes(entry, bytes);
+  const CommandResult r = runFac();
+  EXPECT_THAT(r.err, HasSubstr("replacing the bad cache entry"));
+  EXPECT_EQ(runFac().err, "");
+}
+
+TEST_F(Cache, ForeignArtifactUnderTheKeyIsReplacedNotRun) {
+  runFac();
+  const fs::path entry = artifacts().at(0);
+  // A perfectly valid artifact, of another module.
+  ASSERT_EQ(runWaot({"compile", kTraps, "-o", entry.string()}).exitCode, 0);
+  const CommandResult r = runFac(); // fac's answer, not the traps module's
+  EXPECT_THAT(r.err, HasSubstr("replacing the bad cache entry"));
+  EXPECT_EQ(runFac().err, "");
+}
+
+TEST_F(Cache, EntryCopiedFromAnotherKeyIsReplacedNotRun) {
+  runFac();
+  const fs::path facEntry = artifacts().at(0);
+  ASSERT_EQ(runWaot({"run", kTraps, "--invoke", "ok"}).exitCode, 0);
+  ASSERT_EQ(artifacts().size(), 2u);
+  const fs::path trapsEntry = artifacts()[0] == facEntry ? artifacts()[1] : artifacts()[0];
+  // Both files of the traps entry, renamed to fac's key.
+  fs::copy_file(trapsEntry, facEntry, fs::copy_options::overwrite_existing);
+  fs::copy_file(fs::path(trapsEntry).replace_extension(".info"),
+                fs::path(facEntry).replace_extension(".info"),
+                fs::copy_options::overwrite_existing);
+  const CommandResult r = runFac();
+  EXPECT_THAT(r.err, HasSubstr("another entry's"));
+}
+
+TEST_F(Cache, InfoListsAndClearEmpties) {
+  runFac();
+  const CommandResult info = runWaot({"cache", "info"});
+  EXPECT_EQ(info.exitCode, 0) << info.err;
+  EXPECT_THAT(info.out, HasSubstr(dir_.path().string()));
+  EXPECT_THAT(info.out, HasSubstr("1 module(s)"));
+  EXPECT_THAT(info.out, HasSubstr("optimized -O2"));
+  EXPECT_THAT(info.out, HasSubstr("fac.wasm"));
+  EXPECT_EQ(runWaot({"cache", "dir"}).out, dir_.path().string() + "\n");
+  EXPECT_EQ(runWaot({"cache", "clear"}).exitCode, 0);
+  EXPECT_TRUE(artifacts().empty());
+  EXPECT_THAT(runWaot({"cache", "info"}).out, HasSubstr("0 module(s)"));
+  EXPECT_EQ(runWaot({"cache", "bogus"}).exitCode, 2);
+}
+
+TEST_F(Cache, UnwritableCacheStillRuns) {
+  ::setenv("WAOT_CACHE_DIR", "/proc/waot-cannot-be-here", 1);
+  const CommandResult r = runWaot({"run", kFac, "--invoke", "fac", "4"});
+  EXPECT_EQ(r.exitCode, 0) << r.err;
+  EXPECT_EQ(r.out, "i64:24\n");
+  EXPECT_THAT(r.err, HasSubstr("not cached"));
+}
+
+} // namespace
+} // namespace waot::test
