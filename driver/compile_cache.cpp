@@ -7,6 +7,7 @@
 #include <waot/errors.hpp>
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -136,23 +137,77 @@ fs::path CompileCache::defaultDirectory() {
               "--no-cache");
 }
 
-std::string CompileCache::key(std::span<const std::uint8_t> wasm,
+std::string CompileCache::digestOf(std::span<const std::uint8_t> wasm) {
+  Sha256 hash;
+  hash.update(wasm);
+  return hash.hexDigest();
+}
+
+std::string CompileCache::key(const std::string &wasmDigest,
                               const codegen::CompileOptions &options) {
   // Every field ends with a separator that cannot occur inside it. (Built
   // by appending: GCC 12 reports a bogus -Wrestrict for "literal" + string.)
-  std::string header = "waot-cache-1\nwaot " WAOT_VERSION "\nabi ";
+  std::string header = "waot-cache-2\nwaot " WAOT_VERSION "\nabi ";
   header.append(std::to_string(WAOT_ABI_VERSION)).append("\nO");
   header.append(std::to_string(options.optLevel)).append("\ntriple ");
   header.append(options.targetTriple).append("\ncpu ").append(options.cpu);
   header.append("\nfeatures ").append(options.features).append("\npart ");
   header.append(std::to_string(options.partCodeBytes)).append("\nhost ");
   header.append(hostCpuFingerprint()).append("\ncompiler ");
-  header.append(compilerIdentity()).append("\nwasm ");
-  header.append(std::to_string(wasm.size())).append("\n");
+  header.append(compilerIdentity()).append("\nwasm ").append(wasmDigest).append("\n");
   Sha256 hash;
   hash.update(header);
-  hash.update(wasm);
   return hash.hexDigest();
+}
+
+namespace {
+
+// "dev ino size mtime ctime" of the file at `path` (nanoseconds), or "".
+std::string fileIdentity(const fs::path &path) {
+  struct stat info {};
+  if (::stat(path.c_str(), &info) != 0) return {};
+  std::string identity = std::to_string(info.st_dev);
+  for (const auto value :
+       {static_cast<long long>(info.st_ino), static_cast<long long>(info.st_size),
+        static_cast<long long>(info.st_mtim.tv_sec), static_cast<long long>(info.st_mtim.tv_nsec),
+        static_cast<long long>(info.st_ctim.tv_sec), static_cast<long long>(info.st_ctim.tv_nsec)})
+    identity.append(" ").append(std::to_string(value));
+  return identity;
+}
+
+// Where the remembered digest of the file at `path` is kept.
+fs::path digestMemo(const fs::path &directory, const fs::path &path) {
+  std::error_code ec;
+  const fs::path absolute = fs::absolute(path, ec);
+  Sha256 hash;
+  hash.update((ec ? path : absolute).string());
+  return directory / "digests" / hash.hexDigest();
+}
+
+} // namespace
+
+std::optional<std::string> CompileCache::rememberedDigest(const fs::path &path) const {
+  const std::string identity = fileIdentity(path);
+  if (identity.empty()) return std::nullopt;
+  std::ifstream in(digestMemo(directory_, path));
+  std::string remembered, digest;
+  if (!std::getline(in, remembered) || !std::getline(in, digest)) return std::nullopt;
+  if (remembered != identity || digest.size() != 64) return std::nullopt;
+  return digest;
+}
+
+void CompileCache::rememberDigest(const fs::path &path, const std::string &digest) const {
+  const std::string identity = fileIdentity(path);
+  if (identity.empty()) return;
+  const fs::path memo = digestMemo(directory_, path);
+  std::error_code ec;
+  fs::create_directories(memo.parent_path(), ec);
+  const std::string text = identity + "\n" + digest + "\n";
+  try {
+    replaceAtomically(memo, {reinterpret_cast<const std::uint8_t *>(text.data()), text.size()});
+  } catch (const Error &) {
+    // Only a lost shortcut: the next run hashes the module again.
+  }
 }
 
 fs::path CompileCache::artifactPath(const std::string &key) const {
@@ -235,9 +290,10 @@ std::uintmax_t CompileCache::clear() const {
                                       name.find(kTemporaryMarker) != std::string::npos);
     if (ours) doomed.push_back(file.path());
   }
+  if (fs::is_directory(directory_ / "digests", ec)) doomed.push_back(directory_ / "digests");
   for (const fs::path &path : doomed) {
-    const std::uintmax_t size = fs::file_size(path, ec);
-    if (fs::remove(path, ec)) freed += ec ? 0 : size;
+    const std::uintmax_t size = fs::is_regular_file(path, ec) ? fs::file_size(path, ec) : 0;
+    if (fs::remove_all(path, ec) > 0 && !ec) freed += size;
   }
   return freed;
 }

@@ -25,10 +25,19 @@ public:
   explicit CompileCache(std::filesystem::path directory) : directory_(std::move(directory)) {}
   const std::filesystem::path &directory() const noexcept { return directory_; }
 
-  // The key (64 hex digits) of `wasm` compiled with `options` by this waot
-  // for this machine's CPU: SHA-256 of all of them.
-  static std::string key(std::span<const std::uint8_t> wasm,
-                         const codegen::CompileOptions &options);
+  // SHA-256 of a module's bytes (64 hex digits).
+  static std::string digestOf(std::span<const std::uint8_t> wasm);
+  // The key (64 hex digits) of the module with digest `wasmDigest` compiled
+  // with `options` by this waot for this machine's CPU: SHA-256 of all of them.
+  static std::string key(const std::string &wasmDigest, const codegen::CompileOptions &options);
+
+  // The digest of the file at `path` when this cache saw the very same file
+  // before: same device, inode, size, and modification and status-change
+  // times to the nanosecond (any write changes the latter). Saves reading
+  // and hashing a large module on every run.
+  std::optional<std::string> rememberedDigest(const std::filesystem::path &path) const;
+  // Remembers `digest` for the file at `path` as it is now (best effort).
+  void rememberDigest(const std::filesystem::path &path, const std::string &digest) const;
 
   // Where the artifact of `key` is (whether or not it exists yet).
   std::filesystem::path artifactPath(const std::string &key) const;

@@ -62,13 +62,22 @@ std::vector<std::uint8_t> compileWithProgress(const std::string &path,
   return artifact;
 }
 
-Module loadWasm(const ModuleRequest &request, const std::vector<std::uint8_t> &wasm) {
+Module loadWasm(const ModuleRequest &request) {
   double seconds = 0;
   if (!request.useCache)
-    return Module::loadFromMemory(compileWithProgress(request.path, wasm, request.options, seconds),
-                                  request.path);
+    return Module::loadFromMemory(
+        compileWithProgress(request.path, readFile(request.path), request.options, seconds),
+        request.path);
   const CompileCache cache(CompileCache::defaultDirectory());
-  const std::string key = CompileCache::key(wasm, request.options);
+  // A module this cache has seen unchanged is neither read nor hashed again.
+  std::vector<std::uint8_t> wasm;
+  std::optional<std::string> digest = cache.rememberedDigest(request.path);
+  if (!digest) {
+    wasm = readFile(request.path);
+    digest = CompileCache::digestOf(wasm);
+    cache.rememberDigest(request.path, *digest);
+  }
+  const std::string key = CompileCache::key(*digest, request.options);
   const fs::path entry = cache.artifactPath(key);
   std::error_code ec;
   if (fs::exists(entry, ec)) {
@@ -87,6 +96,7 @@ Module loadWasm(const ModuleRequest &request, const std::vector<std::uint8_t> &w
       }
     }
   }
+  if (wasm.empty()) wasm = readFile(request.path);
   const std::vector<std::uint8_t> artifact =
       compileWithProgress(request.path, wasm, request.options, seconds);
   CompileCache::Description description;
@@ -111,7 +121,7 @@ Module loadModule(const ModuleRequest &request) {
   // The loader reads a .so itself: only its first bytes are read here.
   switch (detectFileKind(readFilePrefix(request.path, 4))) {
   case FileKind::SharedObject: return Module::load(request.path);
-  case FileKind::Wasm: return loadWasm(request, readFile(request.path));
+  case FileKind::Wasm: return loadWasm(request);
   case FileKind::Unknown: break;
   }
   throw CompileError(

@@ -43,17 +43,15 @@ std::string_view GuestMemory::string(std::uint32_t ptr, std::uint32_t len) const
   return text;
 }
 
-std::vector<::iovec> GuestMemory::iovecs(std::uint32_t array, std::uint32_t count) const {
+GuestMemory::Iovecs GuestMemory::iovecs(std::uint32_t array, std::uint32_t count) const {
   bytes(array, std::uint64_t{count} * abi::iovec::Size); // the array itself
-  const std::uint32_t used = count < IOV_MAX ? count : IOV_MAX;
-  std::vector<::iovec> result;
-  result.reserve(used);
-  for (std::uint32_t i = 0; i < used; ++i) {
+  Iovecs result;
+  for (std::uint32_t i = 0; i < count && result.size() < IOV_MAX; ++i) {
     const std::uint32_t entry = array + i * abi::iovec::Size;
     const auto buf = load<std::uint32_t>(entry + abi::iovec::Buf);
     const auto len = load<std::uint32_t>(entry + abi::iovec::BufLen);
-    const auto span = bytes(buf, len);
-    result.push_back({span.data(), span.size()});
+    const auto span = bytes(buf, len); // checked even when empty
+    if (!span.empty()) result.push_back({span.data(), span.size()});
   }
   return result;
 }

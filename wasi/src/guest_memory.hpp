@@ -13,6 +13,7 @@
 
 #include <bit>
 #include <cstddef>
+#include <array>
 #include <cstdint>
 #include <cstring>
 #include <span>
@@ -60,14 +61,38 @@ public:
   // path can contain one).
   std::string_view string(std::uint32_t ptr, std::uint32_t len) const;
 
-  // The guest's iovec/ciovec array, each buffer checked. At most IOV_MAX
+  // The guest's iovec/ciovec array, each buffer checked. Empty buffers are
+  // left out (they change nothing a read or write does), and at most IOV_MAX
   // entries are returned: a longer array makes a short read or write, which
   // the guest must handle anyway.
-  std::vector<::iovec> iovecs(std::uint32_t array, std::uint32_t count) const;
+  class Iovecs;
+  Iovecs iovecs(std::uint32_t array, std::uint32_t count) const;
 
 private:
   std::uint8_t *base_;
   std::size_t size_;
+};
+
+// The host iovecs of one read or write. The few a call usually has (libc's
+// stdio passes one or two) live inline: no allocation per call.
+class GuestMemory::Iovecs {
+public:
+  void push_back(const ::iovec &entry) {
+    if (spill_.empty() && size_ < inline_.size()) {
+      inline_[size_++] = entry;
+      return;
+    }
+    if (spill_.empty()) spill_.assign(inline_.begin(), inline_.begin() + size_);
+    spill_.push_back(entry);
+    ++size_;
+  }
+  const ::iovec *data() const noexcept { return spill_.empty() ? inline_.data() : spill_.data(); }
+  std::size_t size() const noexcept { return size_; }
+
+private:
+  std::array<::iovec, 8> inline_{};
+  std::vector<::iovec> spill_;
+  std::size_t size_ = 0;
 };
 
 // True when `text` is well-formed UTF-8.
