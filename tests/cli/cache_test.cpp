@@ -6,9 +6,16 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <fcntl.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <optional>
+#include <string>
 #include <vector>
 
 namespace waot::test {
@@ -125,6 +132,51 @@ TEST_F(Cache, UnwritableCacheStillRuns) {
   EXPECT_EQ(r.exitCode, 0) << r.err;
   EXPECT_EQ(r.out, "i64:24\n");
   EXPECT_THAT(r.err, HasSubstr("not cached"));
+}
+
+// Runs waot with its stderr on a pseudo-terminal; returns what it wrote
+// there (nullopt when this machine gives no pseudo-terminal).
+std::optional<std::string> stderrOnATerminal(const std::vector<std::string> &args) {
+  const int master = ::posix_openpt(O_RDWR | O_NOCTTY);
+  if (master < 0) return std::nullopt;
+  if (::grantpt(master) != 0 || ::unlockpt(master) != 0) {
+    ::close(master);
+    return std::nullopt;
+  }
+  const std::string slave = ::ptsname(master);
+  std::vector<std::string> strings{WAOT_BINARY};
+  strings.insert(strings.end(), args.begin(), args.end());
+  std::vector<char *> argv;
+  for (auto &text : strings)
+    argv.push_back(text.data());
+  argv.push_back(nullptr);
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, 2, slave.c_str(), O_RDWR | O_NOCTTY, 0);
+  posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
+  pid_t pid = 0;
+  const int spawned = ::posix_spawn(&pid, WAOT_BINARY, &actions, nullptr, argv.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  std::string output;
+  if (spawned == 0) {
+    char buffer[4096];
+    ssize_t n;
+    // Ends with EIO once the child (the last holder of the slave) exits.
+    while ((n = ::read(master, buffer, sizeof buffer)) > 0)
+      output.append(buffer, static_cast<std::size_t>(n));
+    ::waitpid(pid, nullptr, 0);
+  }
+  ::close(master);
+  return output;
+}
+
+// A compile shows its progress on a terminal, and nothing when stderr is not one.
+TEST_F(Cache, ProgressOnlyOnATerminal) {
+  const auto terminal = stderrOnATerminal({"run", kFac, "--invoke", "fac", "3"});
+  if (!terminal) GTEST_SKIP() << "no pseudo-terminal on this machine";
+  EXPECT_THAT(*terminal, HasSubstr("waot: compiling fac.wasm"));
+  EXPECT_THAT(*terminal, HasSubstr("1/1 parts"));
+  EXPECT_EQ(runWaot({"run", "-O1", kFac, "--invoke", "fac", "3"}).err, "");
 }
 
 } // namespace
