@@ -7,11 +7,13 @@
 #include <waot/errors.hpp>
 
 #include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
@@ -29,6 +31,7 @@ namespace fs = std::filesystem;
 constexpr const char *kArtifactSuffix = ".so";
 constexpr const char *kDescriptionSuffix = ".info";
 constexpr const char *kTemporaryMarker = ".tmp.";
+constexpr const char *kLockSuffix = ".lock";
 
 // What code compiled for "the host CPU" depends on, read without LLVM (the
 // cached path must not load it): the CPU's identity and feature bits.
@@ -255,6 +258,24 @@ std::string CompileCache::mismatch(const std::string &key) const {
   return {};
 }
 
+CompileCache::KeyLock::~KeyLock() {
+  if (fd_ >= 0) ::close(fd_); // releases the flock
+}
+
+CompileCache::KeyLock CompileCache::lock(const std::string &key) const {
+  std::error_code ec;
+  fs::create_directories(directory_, ec);
+  const fs::path path = directory_ / (key + kLockSuffix);
+  const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (fd < 0) return KeyLock(); // an unwritable cache: nothing to protect
+  if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    std::fprintf(stderr, "waot: waiting for another waot that is compiling this module\n");
+    while (::flock(fd, LOCK_EX) != 0 && errno == EINTR) {
+    }
+  }
+  return KeyLock(fd);
+}
+
 void CompileCache::remove(const std::string &key) const noexcept {
   std::error_code ec;
   fs::remove(artifactPath(key), ec);
@@ -285,9 +306,10 @@ std::uintmax_t CompileCache::clear() const {
   for (const auto &file : fs::directory_iterator(directory_, ec)) {
     const std::string name = file.path().filename().string();
     const bool ours =
-        isKey(name.substr(0, 64)) && (file.path().extension() == kArtifactSuffix ||
-                                      file.path().extension() == kDescriptionSuffix ||
-                                      name.find(kTemporaryMarker) != std::string::npos);
+        isKey(name.substr(0, 64)) &&
+        (file.path().extension() == kArtifactSuffix ||
+         file.path().extension() == kDescriptionSuffix || file.path().extension() == kLockSuffix ||
+         name.find(kTemporaryMarker) != std::string::npos);
     if (ours) doomed.push_back(file.path());
   }
   if (fs::is_directory(directory_ / "digests", ec)) doomed.push_back(directory_ / "digests");

@@ -12,6 +12,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace waot::driver {
@@ -65,6 +66,23 @@ public:
   // copied or renamed from another key, a truncated file and a foreign
   // artifact, reading only the description and the artifact's last bytes.
   std::string mismatch(const std::string &key) const;
+  // Held while one process compiles the module of `key`: a concurrent run of
+  // the same module waits for it (and then loads its entry) instead of
+  // compiling it again. An flock on `<key>.lock`, released when the object
+  // goes (or the process ends); empty when the lock file cannot be created.
+  class KeyLock {
+  public:
+    explicit KeyLock(int fd = -1) noexcept : fd_(fd) {}
+    KeyLock(KeyLock &&other) noexcept : fd_(std::exchange(other.fd_, -1)) {}
+    KeyLock &operator=(KeyLock &&) = delete;
+    ~KeyLock();
+
+  private:
+    int fd_;
+  };
+  // Waits (saying so on stderr) while another process holds it.
+  KeyLock lock(const std::string &key) const;
+
   // Removes the entry of `key`, if any.
   void remove(const std::string &key) const noexcept;
 

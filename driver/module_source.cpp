@@ -62,6 +62,25 @@ std::vector<std::uint8_t> compileWithProgress(const std::string &path,
   return artifact;
 }
 
+// The cached module of `key`; nullopt when there is none. An entry that is
+// corrupt, truncated or not ours is reported and removed, never run.
+std::optional<Module> loadCached(const CompileCache &cache, const std::string &key) {
+  const fs::path entry = cache.artifactPath(key);
+  std::error_code ec;
+  if (!fs::exists(entry, ec)) return std::nullopt;
+  std::string why = cache.mismatch(key);
+  if (why.empty()) {
+    try {
+      return Module::load(entry);
+    } catch (const CompileError &e) {
+      why = e.what();
+    }
+  }
+  std::fprintf(stderr, "waot: replacing the bad cache entry %s: %s\n", entry.c_str(), why.c_str());
+  cache.remove(key);
+  return std::nullopt;
+}
+
 Module loadWasm(const ModuleRequest &request) {
   double seconds = 0;
   if (!request.useCache)
@@ -78,24 +97,10 @@ Module loadWasm(const ModuleRequest &request) {
     cache.rememberDigest(request.path, *digest);
   }
   const std::string key = CompileCache::key(*digest, request.options);
-  const fs::path entry = cache.artifactPath(key);
-  std::error_code ec;
-  if (fs::exists(entry, ec)) {
-    // Corrupt, truncated or not ours: never run it, compile anew.
-    if (const std::string why = cache.mismatch(key); !why.empty()) {
-      std::fprintf(stderr, "waot: replacing the bad cache entry %s: %s\n", entry.c_str(),
-                   why.c_str());
-      cache.remove(key);
-    } else {
-      try {
-        return Module::load(entry);
-      } catch (const CompileError &e) {
-        std::fprintf(stderr, "waot: replacing the bad cache entry %s: %s\n", entry.c_str(),
-                     e.what());
-        cache.remove(key);
-      }
-    }
-  }
+  if (std::optional<Module> cached = loadCached(cache, key)) return std::move(*cached);
+  // One compiler per module: a concurrent run waits here, then finds the entry.
+  const CompileCache::KeyLock lock = cache.lock(key);
+  if (std::optional<Module> cached = loadCached(cache, key)) return std::move(*cached);
   if (wasm.empty()) wasm = readFile(request.path);
   const std::vector<std::uint8_t> artifact =
       compileWithProgress(request.path, wasm, request.options, seconds);
@@ -112,7 +117,7 @@ Module loadWasm(const ModuleRequest &request) {
     std::fprintf(stderr, "waot: warning: not cached: %s\n", e.what());
     return Module::loadFromMemory(artifact, request.path);
   }
-  return Module::load(entry);
+  return Module::load(cache.artifactPath(key));
 }
 
 } // namespace

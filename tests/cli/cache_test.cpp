@@ -170,6 +170,54 @@ std::optional<std::string> stderrOnATerminal(const std::vector<std::string> &arg
   return output;
 }
 
+// Runs waot with `args` in the background; its stdout and stderr go to files.
+pid_t spawnWaot(const std::vector<std::string> &args, const fs::path &out, const fs::path &err) {
+  std::vector<std::string> strings{WAOT_BINARY};
+  strings.insert(strings.end(), args.begin(), args.end());
+  std::vector<char *> argv;
+  for (auto &text : strings)
+    argv.push_back(text.data());
+  argv.push_back(nullptr);
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, 1, out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  posix_spawn_file_actions_addopen(&actions, 2, err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  pid_t pid = -1;
+  if (::posix_spawn(&pid, WAOT_BINARY, &actions, nullptr, argv.data(), environ) != 0) pid = -1;
+  posix_spawn_file_actions_destroy(&actions);
+  return pid;
+}
+
+std::string contents(const fs::path &path) {
+  std::ifstream in(path);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+// Runs started together on a module the cache does not have: each gets the
+// right answer, there is one entry, and nobody saw a partial or bad one
+// (one compiles, the others wait for its entry).
+TEST_F(Cache, ConcurrentFirstRunsShareOneEntry) {
+  ScratchDir io;
+  constexpr int kRuns = 4;
+  std::vector<pid_t> pids;
+  for (int i = 0; i < kRuns; ++i)
+    pids.push_back(spawnWaot({"run", kFac, "--invoke", "fac", "12"},
+                             io / ("out" + std::to_string(i)), io / ("err" + std::to_string(i))));
+  int waited = 0;
+  for (int i = 0; i < kRuns; ++i) {
+    ASSERT_GT(pids[i], 0);
+    int status = 0;
+    ::waitpid(pids[i], &status, 0);
+    EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    EXPECT_EQ(contents(io / ("out" + std::to_string(i))), "i64:479001600\n");
+    const std::string err = contents(io / ("err" + std::to_string(i)));
+    EXPECT_THAT(err, ::testing::Not(HasSubstr("bad cache entry"))) << err;
+    if (err.find("waiting for another waot") != std::string::npos) ++waited;
+  }
+  EXPECT_EQ(artifacts().size(), 1u);
+  RecordProperty("waited", waited);
+}
+
 // A compile shows its progress on a terminal, and nothing when stderr is not one.
 TEST_F(Cache, ProgressOnlyOnATerminal) {
   const auto terminal = stderrOnATerminal({"run", kFac, "--invoke", "fac", "3"});
