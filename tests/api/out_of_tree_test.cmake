@@ -24,11 +24,17 @@ endfunction()
 set(prefix ${WORK_DIR}/prefix)
 file(REMOVE_RECURSE ${WORK_DIR})
 run_step("cmake --install" ${CMAKE_COMMAND} --install ${BUILD_DIR} --prefix ${prefix})
-foreach(installed include/waot/waot.hpp include/waot/waot.h include/waot/compiler.hpp bin/waot)
+foreach(installed include/waot/waot.hpp include/waot/waot.h include/waot/compiler.hpp
+                  include/waot/wasi.hpp include/waot/wasi.h include/waot/caller.hpp bin/waot)
   if(NOT EXISTS ${prefix}/${installed})
     message(FATAL_ERROR "the install lacks ${installed}")
   endif()
 endforeach()
+# The compiler module the installed tool loads when it compiles.
+file(GLOB_RECURSE codegen_module ${prefix}/*/waot-codegen.so)
+if(NOT codegen_module)
+  message(FATAL_ERROR "the install lacks lib/waot/waot-codegen.so")
+endif()
 file(GLOB_RECURSE config_files ${prefix}/*/waotConfig.cmake)
 if(NOT config_files)
   message(FATAL_ERROR "the install lacks lib/cmake/waot/waotConfig.cmake")
@@ -45,7 +51,7 @@ endfunction()
 build_application(${APP_DIR} ${WORK_DIR}/build)
 run_step("waot compile (installed)" ${prefix}/bin/waot compile ${WASM} -o ${WORK_DIR}/host_calls.so)
 run_step("running the application" ${CMAKE_COMMAND} -DPROGRAM=${WORK_DIR}/build/app -DARGS=${WORK_DIR}/host_calls.so
-  "-DEXPECTED=callback 41|run 83" -P ${CHECK_SCRIPT})
+  "-DEXPECTED=callback 41|run 83|wasi fd_write" -P ${CHECK_SCRIPT})
 
 build_application(${COMPILER_APP_DIR} ${WORK_DIR}/build-compiler)
 run_step("running the compiler application" ${CMAKE_COMMAND} -DPROGRAM=${WORK_DIR}/build-compiler/compiler_app

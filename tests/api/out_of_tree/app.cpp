@@ -1,8 +1,11 @@
 // Loads a module compiled by `waot compile` (host_calls.wat: run(x) returns
 // host.callback(x) + 1), calls its export, which calls back into the host.
 //
-// Usage: app host_calls.so   (prints "callback 41" and "run 83")
+// Then defines the WASI imports (waot::wasi) on an import object.
+//
+// Usage: app host_calls.so   (prints "callback 41", "run 83" and "wasi fd_write")
 #include <waot/waot.hpp>
+#include <waot/wasi.hpp>
 
 #include <cstdint>
 #include <cstdio>
@@ -22,6 +25,9 @@ int main(int argc, char **argv) {
     waot::Instance instance(module, imports);
     auto run = instance.exports().function<std::int32_t(std::int32_t)>("run");
     std::printf("run %d\n", run(41));
+    waot::Imports wasiImports;
+    waot::wasi::Context({.args = {"app"}}).define(wasiImports);
+    if (wasiImports.find("wasi_snapshot_preview1", "fd_write")) std::printf("wasi fd_write\n");
   } catch (const waot::Error &e) {
     std::fprintf(stderr, "%s\n", e.what());
     return 1;
