@@ -107,7 +107,7 @@ public:
     stack_t ours{};
     ours.ss_sp = static_cast<char *>(mapping) + page;
     ours.ss_size = size;
-    if (sigaltstack(&ours, nullptr) != 0) {
+    if (sigaltstack(&ours, &previous_) != 0) {
       munmap(mapping, size + page);
       return;
     }
@@ -120,9 +120,15 @@ public:
     if (!mapping_) return;
     stack_t current{};
     if (sigaltstack(nullptr, &current) == 0 && current.ss_sp == stack_) {
-      stack_t disable{};
-      disable.ss_flags = SS_DISABLE;
-      sigaltstack(&disable, nullptr);
+      // Put back what was there (a sanitizer's runtime, say, unmaps its own
+      // signal stack at thread exit and must find it installed again).
+      if (previous_.ss_flags & SS_DISABLE) {
+        stack_t disable{};
+        disable.ss_flags = SS_DISABLE;
+        sigaltstack(&disable, nullptr);
+      } else {
+        sigaltstack(&previous_, nullptr);
+      }
     }
     munmap(mapping_, mappingSize_);
   }
@@ -134,6 +140,7 @@ private:
   void *mapping_ = nullptr;
   std::size_t mappingSize_ = 0;
   void *stack_ = nullptr;
+  stack_t previous_{nullptr, SS_DISABLE, 0}; // the signal stack ours replaced
 };
 
 // Per-thread state, created by the first host->wasm entry on the thread and
