@@ -8,12 +8,23 @@
 
 namespace waot::driver {
 
-std::vector<std::uint8_t> readFile(const std::filesystem::path &path) {
+namespace {
+
+// `path` opened for reading; waot::Error naming it when that is impossible.
+std::ifstream openForReading(const std::filesystem::path &path) {
   std::error_code ec;
   if (std::filesystem::is_directory(path, ec))
     throw Error("cannot read '" + path.string() + "': is a directory");
   std::ifstream in(path, std::ios::binary);
   if (!in) throw Error("cannot read '" + path.string() + "': " + std::strerror(errno));
+  return in;
+}
+
+} // namespace
+
+std::vector<std::uint8_t> readFile(const std::filesystem::path &path) {
+  std::ifstream in = openForReading(path);
+  std::error_code ec;
   // In blocks (a byte-wise read costs milliseconds on a large module).
   std::vector<std::uint8_t> bytes;
   const auto expected = std::filesystem::file_size(path, ec);
@@ -26,11 +37,7 @@ std::vector<std::uint8_t> readFile(const std::filesystem::path &path) {
 }
 
 std::vector<std::uint8_t> readFilePrefix(const std::filesystem::path &path, std::size_t count) {
-  std::error_code ec;
-  if (std::filesystem::is_directory(path, ec))
-    throw Error("cannot read '" + path.string() + "': is a directory");
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw Error("cannot read '" + path.string() + "': " + std::strerror(errno));
+  std::ifstream in = openForReading(path);
   std::vector<std::uint8_t> bytes(count);
   in.read(reinterpret_cast<char *>(bytes.data()), static_cast<std::streamsize>(count));
   if (in.bad()) throw Error("cannot read '" + path.string() + "': read error");

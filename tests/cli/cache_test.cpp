@@ -134,42 +134,6 @@ TEST_F(Cache, UnwritableCacheStillRuns) {
   EXPECT_THAT(r.err, HasSubstr("not cached"));
 }
 
-// Runs waot with its stderr on a pseudo-terminal; returns what it wrote
-// there (nullopt when this machine gives no pseudo-terminal).
-std::optional<std::string> stderrOnATerminal(const std::vector<std::string> &args) {
-  const int master = ::posix_openpt(O_RDWR | O_NOCTTY);
-  if (master < 0) return std::nullopt;
-  if (::grantpt(master) != 0 || ::unlockpt(master) != 0) {
-    ::close(master);
-    return std::nullopt;
-  }
-  const std::string slave = ::ptsname(master);
-  std::vector<std::string> strings{WAOT_BINARY};
-  strings.insert(strings.end(), args.begin(), args.end());
-  std::vector<char *> argv;
-  for (auto &text : strings)
-    argv.push_back(text.data());
-  argv.push_back(nullptr);
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 2, slave.c_str(), O_RDWR | O_NOCTTY, 0);
-  posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
-  pid_t pid = 0;
-  const int spawned = ::posix_spawn(&pid, WAOT_BINARY, &actions, nullptr, argv.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  std::string output;
-  if (spawned == 0) {
-    char buffer[4096];
-    ssize_t n;
-    // Ends with EIO once the child (the last holder of the slave) exits.
-    while ((n = ::read(master, buffer, sizeof buffer)) > 0)
-      output.append(buffer, static_cast<std::size_t>(n));
-    ::waitpid(pid, nullptr, 0);
-  }
-  ::close(master);
-  return output;
-}
-
 // Runs waot with `args` in the background; its stdout and stderr go to files.
 pid_t spawnWaot(const std::vector<std::string> &args, const fs::path &out, const fs::path &err) {
   std::vector<std::string> strings{WAOT_BINARY};
@@ -186,6 +150,30 @@ pid_t spawnWaot(const std::vector<std::string> &args, const fs::path &out, const
   if (::posix_spawn(&pid, WAOT_BINARY, &actions, nullptr, argv.data(), environ) != 0) pid = -1;
   posix_spawn_file_actions_destroy(&actions);
   return pid;
+}
+
+// Runs waot with its stderr on a pseudo-terminal; returns what it wrote
+// there (nullopt when this machine gives no pseudo-terminal).
+std::optional<std::string> stderrOnATerminal(const std::vector<std::string> &args) {
+  const int master = ::posix_openpt(O_RDWR | O_NOCTTY);
+  if (master < 0) return std::nullopt;
+  if (::grantpt(master) != 0 || ::unlockpt(master) != 0) {
+    ::close(master);
+    return std::nullopt;
+  }
+  // Not a session leader, the child does not make the terminal its own.
+  const pid_t pid = spawnWaot(args, "/dev/null", ::ptsname(master));
+  std::string output;
+  if (pid > 0) {
+    char buffer[4096];
+    ssize_t n;
+    // Ends with EIO once the child (the last holder of the slave) exits.
+    while ((n = ::read(master, buffer, sizeof buffer)) > 0)
+      output.append(buffer, static_cast<std::size_t>(n));
+    ::waitpid(pid, nullptr, 0);
+  }
+  ::close(master);
+  return output;
 }
 
 std::string contents(const fs::path &path) {
