@@ -26,6 +26,10 @@ std::vector<std::uint8_t> readFile(const std::filesystem::path &path);
 // At most the first `count` bytes of a file (same errors).
 std::vector<std::uint8_t> readFilePrefix(const std::filesystem::path &path, std::size_t count);
 
+// Writes `text` to `path` through a temporary file renamed over it (readers
+// see the old file or the whole new one); permissions as the umask allows.
+void writeTextFile(const std::filesystem::path &path, const std::string &text);
+
 // What a file holds, judged by its first bytes.
 enum class FileKind { Wasm, SharedObject, Unknown };
 FileKind detectFileKind(const std::vector<std::uint8_t> &bytes);

@@ -1,5 +1,9 @@
 #include "commands.hpp"
 #include "compiler_module.hpp"
+#include "module_header.hpp"
+
+#include <waot/frontend/decoder.hpp>
+#include <waot/frontend/lower.hpp>
 
 #include <waot/codegen/compiler.hpp>
 
@@ -27,7 +31,7 @@ codegen::EmitKind parseEmitKind(const std::string &text) {
 
 int compileCommand(const std::vector<std::string> &args) {
   po::options_description options("usage: waot compile IN.wasm -o OUT [options]");
-  std::string input, output, emit = "shared";
+  std::string input, output, emit = "shared", name, header;
   codegen::CompileOptions compile;
   // Signed, so that "-j -1" is an error rather than four billion threads.
   long long jobs = 0;
@@ -41,7 +45,12 @@ int compileCommand(const std::vector<std::string> &args) {
       "features", po::value(&compile.features), "extra LLVM target features, e.g. +sse4.1")(
       "jobs,j", po::value(&jobs)->default_value(0),
       "code generation threads for shared libraries (0: all cores); the output is the same "
-      "for any number")("input", po::value(&input), "input .wasm");
+      "for any number")("name", po::value(&name),
+                        "with --emit=object: the module's link name, a C identifier carried "
+                        "by every symbol of the object (default: from the input file name)")(
+      "header", po::value(&header),
+      "with --emit=object: also write a C/C++ header for the linked module")(
+      "input", po::value(&input), "input .wasm");
   po::positional_options_description positional;
   positional.add("input", 1);
   po::variables_map vm;
@@ -59,8 +68,23 @@ int compileCommand(const std::vector<std::string> &args) {
   compile.threads = static_cast<unsigned>(jobs);
 
   const auto kind = parseEmitKind(emit);
+  if (kind != codegen::EmitKind::Object && (vm.count("name") || vm.count("header")))
+    throw UsageError("--name and --header apply to --emit=object (a module linked into an "
+                     "application)");
+  if (kind == codegen::EmitKind::Object) {
+    compile.linkName = vm.count("name") ? name : linkNameFromFile(input);
+    if (!frontend::isValidLinkName(compile.linkName))
+      throw UsageError("--name must be a C identifier ([A-Za-z_][A-Za-z0-9_]*, at most " +
+                       std::to_string(frontend::kMaxLinkNameLength) + " characters), not '" +
+                       compile.linkName + "'");
+  }
   const auto bytes = readFile(input);
   compiler().compileToFile(bytes, compile, kind, output);
+  if (!header.empty()) {
+    const frontend::Module module = frontend::decodeAndValidate(bytes);
+    const std::string source = std::filesystem::path(input).filename().string();
+    writeTextFile(header, generateModuleHeader(module, compile.linkName, source));
+  }
   return 0;
 }
 

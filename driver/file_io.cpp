@@ -6,6 +6,9 @@
 #include <cstring>
 #include <fstream>
 
+#include <fcntl.h>
+#include <unistd.h>
+
 namespace waot::driver {
 
 namespace {
@@ -43,6 +46,30 @@ std::vector<std::uint8_t> readFilePrefix(const std::filesystem::path &path, std:
   if (in.bad()) throw Error("cannot read '" + path.string() + "': read error");
   bytes.resize(static_cast<std::size_t>(in.gcount()));
   return bytes;
+}
+
+void writeTextFile(const std::filesystem::path &path, const std::string &text) {
+  std::string temporary = path.string();
+  temporary.append(".tmp-").append(std::to_string(::getpid()));
+  const int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+  if (fd < 0) throw Error("cannot write '" + path.string() + "': " + std::strerror(errno));
+  std::size_t written = 0;
+  while (written < text.size()) {
+    const ssize_t n = ::write(fd, text.data() + written, text.size() - written);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      const int error = errno;
+      ::close(fd);
+      ::unlink(temporary.c_str());
+      throw Error("cannot write '" + path.string() + "': " + std::strerror(error));
+    }
+    written += static_cast<std::size_t>(n);
+  }
+  if (::close(fd) != 0 || ::rename(temporary.c_str(), path.c_str()) != 0) {
+    const int error = errno;
+    ::unlink(temporary.c_str());
+    throw Error("cannot write '" + path.string() + "': " + std::strerror(error));
+  }
 }
 
 FileKind detectFileKind(const std::vector<std::uint8_t> &bytes) {

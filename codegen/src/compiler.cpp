@@ -52,18 +52,31 @@ FrontendResult decodeForTarget(std::span<const std::uint8_t> wasm, const Compile
   result.target = selectTarget(options);
   result.machine = createTargetMachine(result.target, options.optLevel);
   if (kind == EmitKind::Shared) requireElfTarget(result.target);
+  if (!options.linkName.empty()) {
+    if (kind != EmitKind::Object && kind != EmitKind::LLVM && kind != EmitKind::Asm)
+      throw Error("a link name applies to object output (--emit=object), not to a shared library");
+    if (!frontend::isValidLinkName(options.linkName))
+      throw Error("link name '" + options.linkName +
+                  "' is not a C identifier ([A-Za-z_][A-Za-z0-9_]*, at most " +
+                  std::to_string(frontend::kMaxLinkNameLength) + " characters)");
+    // The code section's bounds are ELF linker conventions (__start_/__stop_).
+    if (!llvm::Triple(result.target.triple).isOSBinFormatELF())
+      throw Error("linkable objects need an ELF target, not '" + result.target.triple + "'");
+  }
 
   result.decoded = frontend::decodeAndValidate(wasm);
   result.lowerOptions.targetTriple = result.target.triple;
   result.lowerOptions.cpuFeatures = result.target.features;
   result.lowerOptions.producer = "waot " WAOT_VERSION;
+  result.lowerOptions.linkName = options.linkName;
   return result;
 }
 
-// The objects of a shared library build, one per part, in link order.
-std::vector<std::vector<char>> compileSharedObjects(std::span<const std::uint8_t> wasm,
-                                                    const CompileOptions &options) {
-  const FrontendResult input = decodeForTarget(wasm, options, EmitKind::Shared);
+// The objects of a shared library or linkable object build, one per part, in
+// link order.
+std::vector<std::vector<char>> compilePartObjects(std::span<const std::uint8_t> wasm,
+                                                  const CompileOptions &options, EmitKind kind) {
+  const FrontendResult input = decodeForTarget(wasm, options, kind);
   const frontend::ModulePartition partition = frontend::partitionModule(
       input.decoded,
       options.partCodeBytes != 0 ? options.partCodeBytes : frontend::kDefaultPartCodeBytes);
@@ -122,7 +135,8 @@ std::vector<std::uint8_t> buildSharedLibrary(std::span<const std::uint8_t> wasm,
                                              const std::string &soname) {
   // The decoded module and every LLVM object are gone before the link: only
   // the objects are alive while lld runs.
-  const std::vector<std::vector<char>> objects = compileSharedObjects(wasm, options);
+  const std::vector<std::vector<char>> objects =
+      compilePartObjects(wasm, options, EmitKind::Shared);
   return linkArtifact(objects, soname);
 }
 
@@ -143,6 +157,20 @@ void compileToFile(std::span<const std::uint8_t> wasm, const CompileOptions &opt
     std::vector<std::uint8_t> library =
         buildSharedLibrary(wasm, options, output.filename().string());
     writeFileAtomically(output, asChars(library), fs::perms(0755));
+    return;
+  }
+  if (kind == EmitKind::Object && !options.linkName.empty()) {
+    const std::vector<std::vector<char>> objects =
+        compilePartObjects(wasm, options, EmitKind::Object);
+    if (objects.size() == 1) {
+      writeFileAtomically(output, objects.front());
+      return;
+    }
+    TemporaryDirectory scratch;
+    const fs::path joined = scratch.path() / "module.o";
+    linkRelocatableObject(objects, joined);
+    const std::vector<std::uint8_t> bytes = readFileBytes(joined);
+    writeFileAtomically(output, asChars(bytes));
     return;
   }
   OptimizedModule compiled = compileToOptimizedIR(wasm, options, kind);

@@ -51,7 +51,8 @@ std::string summarizeLinkerOutput(std::string_view output, int exitCode) {
 void runLinker(const std::vector<std::string> &arguments) {
   std::vector<const char *> argv;
   argv.reserve(arguments.size());
-  for (const std::string &argument : arguments) argv.push_back(argument.c_str());
+  for (const std::string &argument : arguments)
+    argv.push_back(argument.c_str());
 
   std::string out, err;
   llvm::raw_string_ostream outStream(out), errStream(err);
@@ -84,7 +85,27 @@ std::string versionScript(const std::vector<std::string> &exported) {
   return script + "  local: *;\n};\n";
 }
 
+// Writes each object into `scratch` and appends its path to `arguments`.
+void addObjectFiles(std::span<const std::vector<char>> objects, const TemporaryDirectory &scratch,
+                    std::vector<std::string> &arguments) {
+  for (std::size_t i = 0; i < objects.size(); ++i) {
+    fs::path object = scratch.path() / ("part" + std::to_string(i) + ".o");
+    writeFile(object, objects[i]);
+    arguments.push_back(object.string());
+  }
+}
+
 } // namespace
+
+void linkRelocatableObject(std::span<const std::vector<char>> objects, const fs::path &output) {
+  if (objects.empty()) throw Error("link failed: no object files to link");
+  TemporaryDirectory scratch;
+  std::vector<std::string> arguments = {
+      "ld.lld",      "-r", "--build-id=none", "-nostdlib", "--no-dependent-libraries",
+      "--threads=1", "-o", output.string()};
+  addObjectFiles(objects, scratch, arguments);
+  runLinker(arguments);
+}
 
 void linkSharedLibrary(std::span<const std::vector<char>> objects, const fs::path &output,
                        const LinkOptions &options) {
@@ -109,11 +130,7 @@ void linkSharedLibrary(std::span<const std::vector<char>> objects, const fs::pat
   }
   arguments.push_back("-o");
   arguments.push_back(output.string());
-  for (std::size_t i = 0; i < objects.size(); ++i) {
-    fs::path object = scratch.path() / ("part" + std::to_string(i) + ".o");
-    writeFile(object, objects[i]);
-    arguments.push_back(object.string());
-  }
+  addObjectFiles(objects, scratch, arguments);
   runLinker(arguments);
 }
 

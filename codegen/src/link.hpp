@@ -24,4 +24,10 @@ struct LinkOptions {
 void linkSharedLibrary(std::span<const std::vector<char>> objects,
                        const std::filesystem::path &output, const LinkOptions &options = {});
 
+// Links the ELF relocatable `objects` into one relocatable object `output`
+// (ld -r): the parts of a module compiled for linking into an application
+// become the one object the application links.
+void linkRelocatableObject(std::span<const std::vector<char>> objects,
+                           const std::filesystem::path &output);
+
 } // namespace waot::codegen

@@ -54,6 +54,7 @@ std::unique_ptr<llvm::Module> lowerAndOptimizePart(const PartsBuild &build, std:
   bindModuleToTarget(*module, machine);
   verifyModuleOrThrow(*module, "after lowering");
   optimizeModule(*module, machine, build.optLevel);
+  frontend::placeCodeForLinking(*module, build.lowerOptions);
   return module;
 }
 

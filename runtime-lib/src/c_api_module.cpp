@@ -183,6 +183,14 @@ waot_status waot_module_load_memory(const uint8_t *artifact, size_t size, waot_m
   });
 }
 
+waot_status waot_module_new_linked(const struct waot_artifact *descriptor, waot_module_t **out) {
+  return guarded([&] {
+    require(descriptor, "waot_module_new_linked: descriptor");
+    require(out, "waot_module_new_linked: out");
+    *out = waot::capi::newModuleHandle(waot::Module::linked(*descriptor));
+  });
+}
+
 waot_module_t *waot_module_copy(const waot_module_t *module) {
   if (!module) return nullptr;
   return new (std::nothrow) waot_module_t{module->module, module->reflection};

@@ -91,6 +91,29 @@ int collectExecutableSegments(dl_phdr_info *info, std::size_t, void *data) {
   return 1; // found: stop iterating
 }
 
+struct ObjectFileSearch {
+  std::uintptr_t anchor; // an address inside the object
+  std::string path;      // its file ("" for the main program)
+  std::uintptr_t bias = 0;
+  bool found = false;
+};
+
+int findObjectFile(dl_phdr_info *info, std::size_t, void *data) {
+  auto &search = *static_cast<ObjectFileSearch *>(data);
+  for (ElfW(Half) i = 0; i < info->dlpi_phnum; ++i) {
+    const ElfW(Phdr) &header = info->dlpi_phdr[i];
+    const std::uintptr_t begin = info->dlpi_addr + header.p_vaddr;
+    if (header.p_type == PT_LOAD && search.anchor >= begin &&
+        search.anchor < begin + header.p_memsz) {
+      search.path = info->dlpi_name ? info->dlpi_name : "";
+      search.bias = info->dlpi_addr;
+      search.found = true;
+      return 1;
+    }
+  }
+  return 0;
+}
+
 // A sealed in-memory file holding `image`: once sealed nobody (not even
 // another process of the same user opening /proc/PID/fd/N) can change the
 // bytes the check accepted before the dynamic loader maps them.
@@ -188,6 +211,42 @@ std::shared_ptr<const Library> Library::openImage(std::span<const std::uint8_t> 
   return library;
 }
 
+std::shared_ptr<const Library> Library::linked(const waot_artifact &descriptor) {
+  installFaultHandlers();
+  // Only a descriptor of this ABI has the code bounds; any other is refused
+  // by the artifact reader's header check, which names the mismatch.
+  const bool current = descriptor.magic == WAOT_ARTIFACT_MAGIC &&
+                       descriptor.abi_version == WAOT_ABI_VERSION &&
+                       descriptor.descriptor_size == sizeof(waot_artifact);
+  std::string name = "linked module";
+  if (current && descriptor.link_name) name.append(" '").append(descriptor.link_name).append("'");
+  auto library = std::make_shared<Library>(Token{}, name, nullptr);
+  library->artifact_ = &descriptor;
+  if (!current) return library;
+  if (!descriptor.link_name)
+    fail(name, "the descriptor is a shared library's (load the .so with Module::load), not a "
+               "linked module's (waot compile --emit=object --name NAME)");
+  const auto begin = reinterpret_cast<std::uintptr_t>(descriptor.code_begin);
+  const auto end = reinterpret_cast<std::uintptr_t>(descriptor.code_end);
+  if (begin > end || (begin == end && descriptor.num_functions != 0))
+    fail(name, "the descriptor's code section bounds are missing or inverted");
+  if (begin != end) {
+    library->codeRanges_.emplace_back(RangeKind::Code, begin, end);
+    library->codeSpans_.emplace_back(begin, end);
+  }
+  // The executable or library holding the module: its symbol table names
+  // the functions of trap sites.
+  ObjectFileSearch file{reinterpret_cast<std::uintptr_t>(&descriptor), {}, 0, false};
+  dl_iterate_phdr(findObjectFile, &file);
+  if (file.found) {
+    library->linkedObjectFile_ = file.path.empty() ? "/proc/self/exe" : file.path;
+    library->loadBias_ = file.bias;
+  }
+  std::lock_guard lock(loadMutex);
+  liveLibraries.insert(library.get());
+  return library;
+}
+
 void Library::locateDescriptor(Library &library) {
   dlerror();
   void *symbol = dlsym(library.handle_, WAOT_ARTIFACT_SYMBOL);
@@ -213,6 +272,11 @@ bool Library::withFileOf(std::uintptr_t address,
   for (const Library *library : liveLibraries)
     for (const auto &[begin, end] : library->codeSpans_)
       if (address >= begin && address < end) {
+        if (!library->linkedObjectFile_.empty()) {
+          const UniqueFd file(::open(library->linkedObjectFile_.c_str(), O_RDONLY | O_CLOEXEC));
+          if (file.get() >= 0) visit(file.get(), library->loadBias_);
+          return true;
+        }
         const int fd = library->memoryFile_ >= 0 ? library->memoryFile_ : library->symbolFile_;
         if (fd >= 0) visit(fd, library->loadBias_);
         return true;
@@ -225,6 +289,7 @@ Library::~Library() {
   std::lock_guard lock(loadMutex);
   liveLibraries.erase(this);
   if (symbolFile_ >= 0) ::close(symbolFile_);
+  if (!handle_) return; // linked into the program: nothing was loaded
   if (auto file = loadedFiles.find(handle_); file != loadedFiles.end() && --file->second.users == 0)
     loadedFiles.erase(file);
   dlclose(handle_);

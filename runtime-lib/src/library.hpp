@@ -1,5 +1,8 @@
-// A dlopen()ed artifact: keeps the shared object loaded and its executable
-// segments registered with the fault handler for as long as it is shared.
+// A loaded artifact: a dlopen()ed shared object, kept loaded and its
+// executable segments registered with the fault handler for as long as it is
+// shared; or a module linked into the program (its descriptor and code are
+// part of an executable or library the program already has), whose code
+// section is registered instead.
 #pragma once
 
 #include "guard_ranges.hpp"
@@ -31,6 +34,11 @@ public:
   static std::shared_ptr<const Library> openImage(std::span<const std::uint8_t> image,
                                                   const std::string &name);
 
+  // A module compiled with `waot compile --emit=object --name NAME` and
+  // linked into this program: no dlopen, no file. The descriptor (not yet
+  // checked beyond its header) records the bounds of the module's code.
+  static std::shared_ptr<const Library> linked(const waot_artifact &descriptor);
+
   ~Library();
   Library(const Library &) = delete;
   Library &operator=(const Library &) = delete;
@@ -60,6 +68,9 @@ private:
   void *handle_;
   int memoryFile_; // the memfd an in-memory artifact was loaded from, or -1
   int symbolFile_; // the file a file artifact was loaded from (read on traps), or -1
+  // A linked module: the file of the executable or library it is part of
+  // (opened only to name a trap's function), or empty.
+  std::string linkedObjectFile_;
   const waot_artifact *artifact_ = nullptr;
   std::vector<RangeRegistration> codeRanges_;
   std::vector<std::pair<std::uintptr_t, std::uintptr_t>> codeSpans_;

@@ -3,7 +3,11 @@
 #include "instance_impl.hpp"
 #include "module_data.hpp"
 
+#include "waot/abi.h"
 #include "waot/errors.hpp"
+
+#include <map>
+#include <mutex>
 
 namespace waot {
 
@@ -16,6 +20,20 @@ Module Module::load(const std::filesystem::path &so) {
 Module Module::loadFromMemory(std::span<const std::uint8_t> artifact, std::string_view name) {
   auto data = detail::readArtifact(detail::Library::openImage(artifact, std::string(name)));
   detail::registerAdapters(*data);
+  return Module(detail::InternalTag{}, std::move(data));
+}
+
+Module Module::linked(const waot_artifact &descriptor) {
+  // One module per descriptor: the descriptor lives as long as the program,
+  // and its module data (interned types, export index) need not be rebuilt.
+  static std::mutex mutex;
+  static std::map<const waot_artifact *, std::weak_ptr<const detail::ModuleData>> known;
+  std::lock_guard lock(mutex);
+  std::weak_ptr<const detail::ModuleData> &entry = known[&descriptor];
+  if (auto data = entry.lock()) return Module(detail::InternalTag{}, std::move(data));
+  auto data = detail::readArtifact(detail::Library::linked(descriptor));
+  detail::registerAdapters(*data);
+  entry = data;
   return Module(detail::InternalTag{}, std::move(data));
 }
 

@@ -9,8 +9,18 @@
 #include <waot/frontend/decoder.hpp>
 #include <waot/frontend/lower.hpp>
 
+#include "link.hpp" // codegen's in-process lld
+
+#include <waot/abi.h>
+
+#include <llvm/Object/ObjectFile.h>
+
 #include <bit>
 #include <cstdlib>
+#include <dlfcn.h>
+#include <fstream>
+#include <iterator>
+#include <set>
 #include <unistd.h>
 
 namespace waot::test {
@@ -122,6 +132,11 @@ codegen::CompileOptions options(unsigned optLevel, unsigned threads, std::uint64
   return result;
 }
 
+std::vector<char> readBytes(const std::string &path) {
+  std::ifstream in(path, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
 Module load(const std::vector<std::uint8_t> &library) {
   std::string path = testing::TempDir() + "waot-e2e-parallel-XXXXXX.so";
   const int fd = ::mkstemps(path.data(), 3);
@@ -209,6 +224,57 @@ TEST_P(ParallelBuild, EveryPartSizeGivesWorkingCode) {
   for (std::uint64_t partBytes : {1ull, 300ull, 4000ull})
     expectComputesTheChain(
         load(codegen::compileToSharedLibrary(wasm, options(GetParam(), 2, partBytes))));
+}
+
+// A module compiled for linking into an application is compiled in parts
+// too, joined into one object (ld -r) whose every defined symbol carries the
+// link name; linked into a program (here: a shared library made by the same
+// in-process lld) its descriptor instantiates through Module::linked.
+TEST_P(ParallelBuild, ALinkableObjectIsCompiledInPartsAndJoined) {
+  const Bytes wasm = chainModule();
+  codegen::CompileOptions linkable = options(GetParam(), 2, kSmallPartBytes);
+  linkable.linkName = "chain_mod";
+  const std::string directory = testing::TempDir();
+  const std::string objectPath = directory + "waot-e2e-chain_mod.o";
+  codegen::compileToFile(wasm, linkable, codegen::EmitKind::Object, objectPath);
+  const std::vector<char> object = readBytes(objectPath);
+  linkable.threads = 1;
+  const std::string again = directory + "waot-e2e-chain_mod-1.o";
+  codegen::compileToFile(wasm, linkable, codegen::EmitKind::Object, again);
+  EXPECT_TRUE(readBytes(again) == object) << "the object depends on the thread count";
+
+  auto file = llvm::object::ObjectFile::createObjectFile(
+      llvm::MemoryBufferRef(llvm::StringRef(object.data(), object.size()), "chain_mod.o"));
+  ASSERT_TRUE(static_cast<bool>(file)) << llvm::toString(file.takeError());
+  std::size_t shared = 0;
+  std::set<std::string> undefined;
+  for (const llvm::object::SymbolRef &symbol : (*file)->symbols()) {
+    const std::uint32_t flags = llvm::cantFail(symbol.getFlags());
+    if (!(flags & llvm::object::SymbolRef::SF_Global)) continue;
+    const std::string name = llvm::cantFail(symbol.getName()).str();
+    if (flags & llvm::object::SymbolRef::SF_Undefined) {
+      undefined.insert(name);
+      continue;
+    }
+    if (name == "waot_module_chain_mod") continue;
+    EXPECT_EQ(name.rfind("chain_mod.", 0), 0u) << name << " does not carry the link name";
+    ++shared;
+  }
+  EXPECT_GT(shared, 0u) << "a split module shares functions between its parts";
+  EXPECT_EQ(undefined,
+            (std::set<std::string>{"__start_waot_code_chain_mod", "__stop_waot_code_chain_mod"}));
+
+  const std::string library = directory + "waot-e2e-chain_mod.so";
+  codegen::LinkOptions link;
+  link.exportedSymbols = {"waot_module_chain_mod"};
+  codegen::linkSharedLibrary(std::vector<std::vector<char>>{object}, library, link);
+  void *handle = dlopen(library.c_str(), RTLD_NOW | RTLD_LOCAL);
+  ASSERT_NE(handle, nullptr) << dlerror();
+  const auto *descriptor =
+      static_cast<const waot_artifact *>(dlsym(handle, "waot_module_chain_mod"));
+  ASSERT_NE(descriptor, nullptr);
+  expectComputesTheChain(Module::linked(*descriptor));
+  // Kept loaded: the runtime may still refer to the module's code.
 }
 
 INSTANTIATE_TEST_SUITE_P(OptLevels, ParallelBuild, ::testing::Values(0u, 2u), optLevelName);

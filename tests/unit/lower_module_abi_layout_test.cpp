@@ -125,7 +125,8 @@ TEST_F(AbiLayoutTest, Artifact) {
               offsetof(waot_artifact, functions), offsetof(waot_artifact, tables),
               offsetof(waot_artifact, memories), offsetof(waot_artifact, globals),
               offsetof(waot_artifact, exports), offsetof(waot_artifact, elems),
-              offsetof(waot_artifact, datas));
+              offsetof(waot_artifact, datas), offsetof(waot_artifact, link_name),
+              offsetof(waot_artifact, code_begin), offsetof(waot_artifact, code_end));
 }
 
 TEST_F(AbiLayoutTest, MirrorsAreCreatedOncePerContext) {

@@ -1,5 +1,9 @@
 #include "artifact.hpp"
 
+#include "symbol_names.hpp"
+
+#include "waot/errors.hpp"
+
 #include <llvm/ADT/StringMap.h>
 #include <llvm/IR/Constants.h>
 
@@ -173,8 +177,10 @@ llvm::Constant *ArtifactEmitter::types() {
   for (const FuncType &t : wasm_.types) {
     std::string bytes;
     bytes.reserve(t.params.size() + t.results.size());
-    for (ValType v : t.params) bytes.push_back(static_cast<char>(v));
-    for (ValType v : t.results) bytes.push_back(static_cast<char>(v));
+    for (ValType v : t.params)
+      bytes.push_back(static_cast<char>(v));
+    for (ValType v : t.results)
+      bytes.push_back(static_cast<char>(v));
     descs.push_back(llvm::ConstantStruct::get(
         abi_.functypeDesc,
         {u32(count32(t.params.size())), u32(count32(t.results.size())), internedBytes(bytes)}));
@@ -296,7 +302,8 @@ llvm::Constant *ArtifactEmitter::elems() {
   for (const ElemSegment &segment : wasm_.elems) {
     std::vector<llvm::Constant *> items;
     items.reserve(segment.items.size());
-    for (const ConstExpr &item : segment.items) items.push_back(constExpr(item));
+    for (const ConstExpr &item : segment.items)
+      items.push_back(constExpr(item));
     const bool active = segment.mode == SegmentMode::Active;
     descs.push_back(llvm::ConstantStruct::get(
         abi_.elemDesc,
@@ -326,6 +333,21 @@ llvm::Constant *ArtifactEmitter::datas() {
 
 llvm::GlobalVariable *ArtifactEmitter::emit(const TypeTrampolines &trampolines,
                                             const LowerOptions &options) {
+  const bool linked = !options.linkName.empty();
+  // Every module with a function has a type, and every type a trampoline:
+  // the code section exists exactly when there are trampolines.
+  const bool hasCode = !trampolines.entries.empty();
+  // The linker-defined bound of the module's code section (see abi.h).
+  const auto codeBound = [&](const char *which) -> llvm::Constant * {
+    std::string name = which;
+    name.append(linkedCodeSection(options.linkName));
+    auto *bound = new llvm::GlobalVariable(env_.llvm, llvm::Type::getInt8Ty(env_.llvm.getContext()),
+                                           /*isConstant=*/true, llvm::GlobalValue::ExternalLinkage,
+                                           nullptr, name);
+    bound->setVisibility(llvm::GlobalValue::HiddenVisibility);
+    bound->setDSOLocal(true);
+    return bound;
+  };
   const llvm::DataLayout &dataLayout = env_.llvm.getDataLayout();
   const auto descriptorSize =
       static_cast<std::uint32_t>(dataLayout.getTypeAllocSize(abi_.artifact).getFixedValue());
@@ -358,11 +380,20 @@ llvm::GlobalVariable *ArtifactEmitter::emit(const TypeTrampolines &trampolines,
       exports(),
       elems(),
       datas(),
+      linked ? cString(options.linkName, "waot.link_name") : nullPointer(),
+      linked && hasCode ? codeBound("__start_") : nullPointer(),
+      linked && hasCode ? codeBound("__stop_") : nullPointer(),
   };
-  // External, default visibility: the runtime finds the descriptor with dlsym.
-  return new llvm::GlobalVariable(
+  // External, default visibility: the runtime finds a shared library's
+  // descriptor with dlsym; an application names a linked module's.
+  const std::string symbol =
+      linked ? linkedDescriptorSymbol(options.linkName) : WAOT_ARTIFACT_SYMBOL;
+  auto *descriptor = new llvm::GlobalVariable(
       env_.llvm, abi_.artifact, /*isConstant=*/true, llvm::GlobalValue::ExternalLinkage,
-      llvm::ConstantStruct::get(abi_.artifact, fields), WAOT_ARTIFACT_SYMBOL);
+      llvm::ConstantStruct::get(abi_.artifact, fields), symbol);
+  if (descriptor->getName() != symbol)
+    throw Error("internal compiler error: symbol '" + symbol + "' is defined twice");
+  return descriptor;
 }
 
 } // namespace
@@ -392,6 +423,7 @@ AbiTypes AbiTypes::get(llvm::LLVMContext &context) {
   artifactFields.insert(artifactFields.end(), 3, ptr);  // producer, triple, features
   artifactFields.insert(artifactFields.end(), 10, i32); // num_types .. reserved
   artifactFields.insert(artifactFields.end(), 11, ptr); // types .. datas
+  artifactFields.insert(artifactFields.end(), 3, ptr);  // link_name, code_begin, code_end
   t.artifact = namedStruct(context, "waot_artifact", artifactFields);
   return t;
 }

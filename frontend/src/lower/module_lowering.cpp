@@ -65,13 +65,18 @@ void describeContextParameter(llvm::Function &function, const waot_ctx_layout &l
 // split module and referenced from others, so it must keep its exact name and
 // be visible to the other parts' objects (hidden: never exported from the
 // shared library, and called directly rather than through the PLT).
-void declareDefinedFunction(lower::ModuleEnv &env, std::uint32_t defined, bool sharedBetweenParts) {
+// In a module compiled for linking (`linkName` set) such a symbol carries
+// the link name, so that two modules linked into one program never clash.
+void declareDefinedFunction(lower::ModuleEnv &env, std::uint32_t defined, bool sharedBetweenParts,
+                            std::string_view linkName) {
   const Module &wasm = env.wasm;
   const std::uint32_t functionIndex = wasm.functionIndex(defined);
   std::string_view name;
   if (auto it = wasm.functionNames.find(functionIndex); it != wasm.functionNames.end())
     name = it->second;
-  const std::string symbol = lower::definedFunctionSymbol(functionIndex, name);
+  std::string symbol;
+  if (sharedBetweenParts && !linkName.empty()) symbol.append(linkName).append(".");
+  symbol.append(lower::definedFunctionSymbol(functionIndex, name));
   llvm::Function *function = llvm::Function::Create(
       env.functionTypes[wasm.functionTypes[functionIndex]],
       sharedBetweenParts ? llvm::GlobalValue::ExternalLinkage : llvm::GlobalValue::InternalLinkage,
@@ -135,7 +140,7 @@ std::vector<bool> functionsSharedBetweenParts(const Module &module,
 // part those whose address the descriptor records, and every part its own
 // functions and those they call.
 void declarePartFunctions(lower::ModuleEnv &env, const ModulePartition &partition,
-                          const ModulePart &part) {
+                          const ModulePart &part, std::string_view linkName) {
   const std::uint32_t count = env.wasm.numDefinedFunctions();
   env.functions.assign(count, nullptr);
   std::vector<bool> needed =
@@ -149,7 +154,8 @@ void declarePartFunctions(lower::ModuleEnv &env, const ModulePartition &partitio
   for (std::uint32_t defined = 0; defined < count; ++defined)
     if (needed[defined])
       declareDefinedFunction(
-          env, defined, partition.isSplit() && (allShared || partition.sharedFunctions[defined]));
+          env, defined, partition.isSplit() && (allShared || partition.sharedFunctions[defined]),
+          linkName);
 }
 
 const ModulePart &checkedPart(const Module &module, const ModulePartition &partition,
@@ -230,7 +236,9 @@ std::unique_ptr<llvm::Module> lowerModulePart(const Module &module,
   llvmModule->setDataLayout(dataLayout);
 
   lower::ModuleEnv env(module, *llvmModule);
-  declarePartFunctions(env, partition, part);
+  if (!options.linkName.empty() && !isValidLinkName(options.linkName))
+    throw Error("link name '" + options.linkName + "' is not a C identifier");
+  declarePartFunctions(env, partition, part, options.linkName);
   for (std::uint32_t defined = part.firstDefined; defined < part.endDefined; ++defined)
     lower::lowerFunctionBody(env, defined);
   if (part.carriesArtifact) {
@@ -238,6 +246,13 @@ std::unique_ptr<llvm::Module> lowerModulePart(const Module &module,
     lower::emitArtifact(env, trampolines, options);
   }
   return llvmModule;
+}
+
+void placeCodeForLinking(llvm::Module &module, const LowerOptions &options) {
+  if (options.linkName.empty()) return;
+  const std::string section = lower::linkedCodeSection(options.linkName);
+  for (llvm::Function &function : module)
+    if (!function.isDeclaration()) function.setSection(section);
 }
 
 ModulePartition wholeModulePartition(const Module &module) {

@@ -1,5 +1,7 @@
 #include "symbol_names.hpp"
 
+#include "waot/abi.h"
+
 namespace waot::frontend::lower {
 namespace {
 
@@ -30,6 +32,16 @@ std::string entryTrampolineSymbol(std::uint32_t typeIndex) {
 
 std::string hostAdapterSymbol(std::uint32_t typeIndex) {
   return "waot_host_t" + std::to_string(typeIndex);
+}
+
+std::string linkedDescriptorSymbol(std::string_view linkName) {
+  std::string symbol = WAOT_LINKED_SYMBOL_PREFIX;
+  return symbol.append(linkName);
+}
+
+std::string linkedCodeSection(std::string_view linkName) {
+  std::string section = WAOT_LINKED_CODE_SECTION_PREFIX;
+  return section.append(linkName);
 }
 
 } // namespace waot::frontend::lower

@@ -28,4 +28,10 @@ std::string definedFunctionSymbol(std::uint32_t functionIndex, std::string_view 
 std::string entryTrampolineSymbol(std::uint32_t typeIndex);
 std::string hostAdapterSymbol(std::uint32_t typeIndex);
 
+// A module compiled for linking into an application under `linkName` (a C
+// identifier): its descriptor WAOT_LINKED_SYMBOL_PREFIX + linkName, its code
+// section WAOT_LINKED_CODE_SECTION_PREFIX + linkName (see waot/abi.h).
+std::string linkedDescriptorSymbol(std::string_view linkName);
+std::string linkedCodeSection(std::string_view linkName);
+
 } // namespace waot::frontend::lower

@@ -22,10 +22,17 @@
 extern "C" {
 #endif
 
-#define WAOT_ABI_VERSION 5u
+#define WAOT_ABI_VERSION 6u
 #define WAOT_ARTIFACT_MAGIC 0x544F4157u /* "WAOT" little endian */
 /* The one exported data symbol of a compiled artifact: a waot_artifact. */
 #define WAOT_ARTIFACT_SYMBOL "waot_artifact_v1"
+/* A module compiled to an object for linking into an application
+ * (`waot compile --emit=object --name NAME`) names its descriptor
+ * WAOT_LINKED_SYMBOL_PREFIX NAME and puts all its code in the section
+ * WAOT_LINKED_CODE_SECTION_PREFIX NAME, which the static linker bounds with
+ * __start_/__stop_ symbols (the descriptor's code_begin/code_end). */
+#define WAOT_LINKED_SYMBOL_PREFIX "waot_module_"
+#define WAOT_LINKED_CODE_SECTION_PREFIX "waot_code_"
 
 /* Linear memory: 64 KiB pages; a 32-bit memory is reserved as
  * WAOT_MEMORY32_RESERVATION bytes of address space so that any
@@ -396,6 +403,13 @@ typedef struct waot_artifact {
   const waot_export_desc *exports;
   const waot_elem_desc *elems;
   const waot_data_desc *datas;
+
+  /* A module compiled for static linking (ABI 6): its NAME and the bounds of
+   * its code, which the runtime registers with the fault handler in place of
+   * a shared library's executable segments. NULL in a shared library. */
+  const char *link_name;
+  const void *code_begin;
+  const void *code_end;
 } waot_artifact;
 
 /* ---- the integrity trailer ---------------------------------------------- */

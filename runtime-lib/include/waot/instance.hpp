@@ -17,6 +17,8 @@
 #include <utility>
 #include <vector>
 
+struct waot_artifact; // waot/abi.h: a compiled module's descriptor
+
 namespace waot {
 
 namespace detail {
@@ -47,6 +49,14 @@ public:
   // (To compile wasm bytes, see waot::compile in waot/compiler.hpp.)
   static Module loadFromMemory(std::span<const std::uint8_t> artifact,
                                std::string_view name = "in-memory artifact");
+
+  // A module linked into this program: compiled with `waot compile
+  // --emit=object --name NAME` (or CMake's waot_add_module), its descriptor
+  // is the symbol waot_module_NAME, which the generated header declares.
+  // No dlopen, no file: the code is already part of the program. The same
+  // checks and errors as load() (naming "linked module 'NAME'"); every call
+  // with the same descriptor returns the same module.
+  static Module linked(const waot_artifact &descriptor);
 
   // Like WebAssembly.Module.imports() / exports(), with the full types.
   std::vector<ImportDescriptor> imports() const;

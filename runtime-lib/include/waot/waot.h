@@ -126,6 +126,11 @@ typedef struct waot_global_handle waot_global_t;
 waot_status waot_module_load(const char *path, waot_module_t **out);
 /* Loads a compiled artifact held in memory (the bytes are copied). */
 waot_status waot_module_load_memory(const uint8_t *artifact, size_t size, waot_module_t **out);
+/* A module linked into this program (waot compile --emit=object --name NAME):
+ * `descriptor` is its symbol waot_module_NAME, declared by the generated
+ * header. No dlopen, no file; the same checks and errors as loading. */
+struct waot_artifact;
+waot_status waot_module_new_linked(const struct waot_artifact *descriptor, waot_module_t **out);
 /* Another handle on the same module (NULL when out of memory). */
 waot_module_t *waot_module_copy(const waot_module_t *module);
 void waot_module_delete(waot_module_t *module);

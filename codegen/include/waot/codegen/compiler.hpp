@@ -14,7 +14,7 @@ namespace waot::codegen {
 
 enum class EmitKind {
   Shared, // a self-describing .so loadable by the runtime
-  Object, // the relocatable object (for linking into an application)
+  Object, // a relocatable object (for linking into an application: see linkName)
   LLVM,   // textual LLVM IR after optimization
   Asm,    // target assembly
 };
@@ -38,6 +38,15 @@ struct CompileOptions {
   // a shared library build is compiled: `done` of `total` parts. For
   // progress displays; it does not change the output.
   std::function<void(std::size_t done, std::size_t total)> progress;
+  // Object output only: compile the module for linking into an application
+  // under this name (a C identifier). Its descriptor is then the symbol
+  // WAOT_LINKED_SYMBOL_PREFIX + linkName (waot::Module::linked), its code one
+  // section bounded for the runtime's fault handler, and every symbol it
+  // defines carries the name, so modules (and one module under two names)
+  // link into one program without clashing. Its parts are compiled in
+  // parallel like a shared library's and joined into one object (ld -r).
+  // Empty: a plain object with the shared library's descriptor symbol.
+  std::string linkName;
 };
 
 // Compiles `wasm` and writes the requested output to `output`. A shared

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace llvm {
@@ -21,7 +22,34 @@ struct LowerOptions {
   std::string targetTriple; // recorded in the module and the artifact
   std::string cpuFeatures;  // recorded in the artifact (LLVM feature string)
   std::string producer = "waot";
+  // Non-empty: the module is compiled for linking into an application under
+  // this name (a C identifier, see isValidLinkName): the descriptor is
+  // WAOT_LINKED_SYMBOL_PREFIX + linkName and records the bounds of the code
+  // section (placeCodeForLinking); functions shared between parts carry the
+  // name too. Empty: a shared library (WAOT_ARTIFACT_SYMBOL).
+  std::string linkName;
 };
+
+// Longest link name accepted: symbol names stay short enough for any tool.
+inline constexpr std::size_t kMaxLinkNameLength = 200;
+
+// A C identifier ([A-Za-z_][A-Za-z0-9_]*) of at most kMaxLinkNameLength.
+// (Inline: tools that do not link the lowering check names too.)
+inline bool isValidLinkName(std::string_view name) {
+  const auto letter = [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
+  };
+  if (name.empty() || name.size() > kMaxLinkNameLength || !letter(name.front())) return false;
+  for (char c : name)
+    if (!letter(c) && !(c >= '0' && c <= '9')) return false;
+  return true;
+}
+
+// For a module compiled for linking (options.linkName set), puts every
+// function `module` defines into the module's code section (see waot/abi.h);
+// run after optimization, so that functions the optimizer made go there too.
+// Nothing otherwise.
+void placeCodeForLinking(llvm::Module &module, const LowerOptions &options);
 
 // Produces one LLVM module holding every defined function (wasm calling
 // convention), the per-type entry trampolines and host adapters, and the
@@ -91,8 +119,8 @@ ModulePartition wholeModulePartition(const Module &module);
 // `module`) into its own LLVM module: the bodies of its functions, a
 // declaration of every function of another part it calls, and, for the
 // artifact part, the trampolines and the descriptor (which refers to the
-// functions whose code address it records). Lowering a one-part partition is lowerModule(). Parts of the
-// same partition may be lowered concurrently, each into its own context.
+// functions whose code address it records). Lowering a one-part partition is lowerModule(). Parts
+// of the same partition may be lowered concurrently, each into its own context.
 std::unique_ptr<llvm::Module> lowerModulePart(const Module &module,
                                               const ModulePartition &partition,
                                               std::size_t partIndex, llvm::LLVMContext &context,
