@@ -5,7 +5,9 @@
 #      data, 5000 functions, a 5000-entry table);
 #   2. call overhead (waot-bench-calls): typed host -> wasm call of an empty
 #      export against a native indirect call, wasm -> host calls;
-#   3. with --peers: the peer comparison (bench/run_peers.sh, several minutes).
+#   3. a linked module against the same module as a .so (waot-bench-linked):
+#      instantiation and calls side by side;
+#   4. with --peers: the peer comparison (bench/run_peers.sh, several minutes).
 #
 #   usage: bench/run_all.sh [-B BUILD_DIR] [--peers] [--runs N] [-- run_peers.sh options]
 #     -B DIR     waot build folder (default: $WAOT_BUILD, else build); the
@@ -66,6 +68,10 @@ echo "== call overhead"
 awk '/^call_ns native_indirect /{ n = $3 } /^call_ns typed_empty /{ t = $3 }
      END { printf "typed empty call - native indirect call: %+.2f ns (target <= 5 ns): %s\n", t - n, (t - n <= 5) ? "met" : "NOT met" }' \
   "$work/calls.txt"
+
+echo
+echo "== a linked module (object) against the same module as a .so"
+"$build/bench/waot-bench-linked" "$work/calls.so" --runs "$runs"
 
 if [[ $peers -eq 1 ]]; then
   echo

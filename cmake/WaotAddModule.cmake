@@ -12,7 +12,7 @@
 # and no file:
 #
 #   #include "<name>.h"
-#   waot::linked::<name> module(imports);   // C++: exports as typed members
+#   waot::linked::<name>::Instance m(imports); // C++: exports as typed members
 #   <name>_instantiate(imports, &instance);  // C: the same through the C API
 #
 # The object is rebuilt when the .wasm, the tool or its compiler module change.

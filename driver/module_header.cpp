@@ -17,10 +17,15 @@ bool isIdentifierCharacter(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
 }
 
+// Every run of other characters (e.g. the bytes of one UTF-8 character)
+// becomes one '_'.
 std::string sanitizeIdentifier(std::string_view text) {
   std::string identifier;
   for (char c : text)
-    identifier.push_back(isIdentifierCharacter(c) ? c : '_');
+    if (isIdentifierCharacter(c))
+      identifier.push_back(c);
+    else if (identifier.empty() || identifier.back() != '_')
+      identifier.push_back('_');
   if (identifier.empty() || (identifier.front() >= '0' && identifier.front() <= '9'))
     identifier.insert(identifier.begin(), '_');
   return identifier;
@@ -44,7 +49,7 @@ const std::set<std::string, std::less<>> &reservedIdentifiers() {
       "_Imaginary", "_Alignas", "_Alignof", "_Atomic", "_Generic", "_Noreturn", "_Static_assert",
       "_Thread_local",
       // The header's own names.
-      "instance", "module", "instantiate"};
+      "instance", "module", "instantiate", "Instance"};
   return words;
 }
 
@@ -183,17 +188,16 @@ std::string importText(const Module &module, const frontend::Import &entry) {
   return "?";
 }
 
-std::vector<ExportEntry> exportEntries(const Module &module, std::string_view linkName) {
+std::vector<ExportEntry> exportEntries(const Module &module) {
   std::set<std::string, std::less<>> used(reservedIdentifiers().begin(),
                                           reservedIdentifiers().end());
-  used.insert(std::string(linkName)); // a C++ member may not be named like its class
   used.insert("delete");
   std::vector<ExportEntry> entries;
   for (const frontend::Export &wasmExport : module.exports) {
     ExportEntry entry;
     entry.wasm = &wasmExport;
     std::string base = sanitizeIdentifier(wasmExport.name);
-    if (reservedIdentifiers().count(base) || base == linkName || base == "delete") base += "_";
+    if (reservedIdentifiers().count(base)) base += "_";
     entry.identifier = base;
     for (unsigned n = 2; used.count(entry.identifier); ++n)
       entry.identifier = std::string(base).append("_").append(std::to_string(n));
@@ -230,8 +234,7 @@ const char *kindWord(ExternKind kind) {
 class HeaderWriter {
 public:
   HeaderWriter(const Module &module, std::string_view linkName, std::string_view source)
-      : module_(module), name_(linkName), source_(source),
-        exports_(exportEntries(module, linkName)) {}
+      : module_(module), name_(linkName), source_(source), exports_(exportEntries(module)) {}
 
   std::string write() {
     preamble();
@@ -374,16 +377,17 @@ private:
 
   void cppClass() {
     out_ << "#ifdef __cplusplus\n#include <waot/waot.hpp>\n\n#include <string_view>\n\n"
-         << "namespace waot::linked {\n\n"
-         << "// An instance of the linked module \"" << name_ << "\" with its exports as members:\n"
-         << "//   waot::linked::" << name_ << " m(imports);  // LinkError, RuntimeError, ...\n"
-         << "class " << name_ << " {\npublic:\n"
-         << "  // The module (the same one on every call).\n"
-         << "  static waot::Module module() { return waot::Module::linked(" << descriptor()
+         << "namespace waot::linked::" << name_ << " {\n\n"
+         << "// The module (the same one on every call).\n"
+         << "inline waot::Module module() { return waot::Module::linked(" << descriptor()
          << "); }\n\n"
+         << "// An instance with the module's exports as members:\n"
+         << "//   waot::linked::" << name_
+         << "::Instance m(imports);  // LinkError, RuntimeError, ...\n"
+         << "class Instance {\npublic:\n"
          << "  // new WebAssembly.Instance(module, imports), then every export (a function\n"
          << "  // typed where its signature allows: TypeError if it were not the one compiled).\n"
-         << "  explicit " << name_ << "(const waot::Imports &imports = {})\n"
+         << "  explicit Instance(const waot::Imports &imports = {})\n"
          << "      : instance(module(), imports)";
     for (const ExportEntry &entry : exports_) {
       out_ << ",\n        " << entry.identifier << "(instance.exports().";
@@ -415,7 +419,7 @@ private:
       out_ << "  " << type << " " << entry.identifier << "; // " << commentName(entry.wasm->name)
            << ": " << entry.typeText << "\n";
     }
-    out_ << "};\n\n} // namespace waot::linked\n#endif /* __cplusplus */\n\n";
+    out_ << "};\n\n} // namespace waot::linked::" << name_ << "\n#endif /* __cplusplus */\n\n";
   }
 
   const Module &module_;

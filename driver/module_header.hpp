@@ -4,8 +4,9 @@
 // C: the descriptor `waot_module_NAME`, NAME_module() for a waot_module_t,
 // a NAME_instance_t holding the instance and a handle per export, and a
 // typed wrapper NAME_<export>() per exported function over waot_func_call.
-// C++: class waot::linked::NAME, an instance whose members are the exports,
-// functions typed (waot::TypedFunction) where their signature allows.
+// C++: namespace waot::linked::NAME with module() and class Instance, whose
+// members are the exports, functions typed (waot::TypedFunction) where their
+// signature allows.
 #pragma once
 
 #include "waot/frontend/module.hpp"
@@ -15,8 +16,8 @@
 
 namespace waot::driver {
 
-// The link name derived from a file name: its stem with every character
-// outside [A-Za-z0-9_] replaced by '_', prefixed with '_' when it would
+// The link name derived from a file name: its stem with every run of
+// characters outside [A-Za-z0-9_] replaced by one '_', prefixed with '_' when it would
 // start with a digit ("my-lib.wasm" -> "my_lib").
 std::string linkNameFromFile(std::string_view fileName);
 

@@ -7,7 +7,7 @@
 #include <cstring>
 
 int main() {
-  waot::linked::mathlib math; // imports nothing
+  waot::linked::mathlib::Instance math; // imports nothing
 
   // Put the numbers 1..10 into mathlib's memory.
   const int32_t numbers[] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10};
@@ -17,7 +17,7 @@ int main() {
   imports.define("mathlib", math.instance.exports()); // square and memory
   int32_t calls = 0;
   imports.define("env", "progress", waot::Function::wrap([&calls](int32_t, int32_t) { ++calls; }));
-  waot::linked::stats stats(imports);
+  waot::linked::stats::Instance stats(imports);
 
   const int64_t sum = stats.sum_of_squares(64, 10); // typed: int64_t(int32_t, int32_t)
   std::printf("sum of squares: %lld (progress called %d times)\n", static_cast<long long>(sum),

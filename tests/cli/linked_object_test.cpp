@@ -37,7 +37,7 @@ TEST(LinkedObject, NameAndHeader) {
   EXPECT_FALSE(contains(object, "waot_artifact_v1"));
   const std::string header = readText(dir / "f.h");
   EXPECT_THAT(header, HasSubstr("extern const struct waot_artifact waot_module_factorial;"));
-  EXPECT_THAT(header, HasSubstr("class factorial {"));
+  EXPECT_THAT(header, HasSubstr("namespace waot::linked::factorial {"));
   EXPECT_THAT(header, HasSubstr("waot::TypedFunction<int64_t(int64_t)> fac; // \"fac\""));
   EXPECT_THAT(header, HasSubstr("static inline waot_status factorial_fac(const "
                                 "factorial_instance_t *instance, int64_t p0, int64_t *r0)"));
@@ -51,7 +51,7 @@ TEST(LinkedObject, TheDefaultNameComesFromTheInputFile) {
                          "--header", (dir / "out.h").string()});
   ASSERT_EQ(result.exitCode, 0) << result.err;
   EXPECT_TRUE(contains(readBytes(dir / "out.o"), "waot_module_my_fac"));
-  EXPECT_THAT(readText(dir / "out.h"), HasSubstr("class my_fac {"));
+  EXPECT_THAT(readText(dir / "out.h"), HasSubstr("namespace waot::linked::my_fac {"));
 }
 
 TEST(LinkedObject, OutputIsDeterministic) {

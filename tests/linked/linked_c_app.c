@@ -2,6 +2,7 @@
  * the C API: two linked modules, one importing the other's exports and a
  * host function, typed calls, a trap. Exits non-zero on the first mismatch. */
 #include "consumer.h"
+#include "names.h"
 #include "provider.h"
 
 #include <stdio.h>
@@ -59,6 +60,18 @@ int main(void) {
   waot_memory_data(provider.memory)[0] = 5;
   CHECK(consumer_run(&consumer, 10, &result) == WAOT_OK);
   CHECK(result == 20 + 30 + 100 + 5 && reported == result);
+
+  /* Odd export names: reachable under valid, unique identifiers. */
+  {
+    names_instance_t names;
+    CHECK(names_instantiate(NULL, &names) == WAOT_OK);
+    CHECK(names_a_b(&names, &result) == WAOT_OK && result == 7);
+    CHECK(names_a_b_2(&names, &result) == WAOT_OK && result == 8);
+    CHECK(names_x_y(&names, &result) == WAOT_OK && result == 7);
+    CHECK(names__ber(&names, &result) == WAOT_OK && result == 8);
+    CHECK(names_a_quote_(&names, &result) == WAOT_OK && result == 8);
+    names_delete(&names);
+  }
 
   consumer_delete(&consumer);
   waot_func_delete(host);

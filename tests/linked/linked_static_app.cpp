@@ -5,7 +5,7 @@
 #include <cstdio>
 
 int main() {
-  waot::linked::provider p;
+  waot::linked::provider::Instance p;
   std::printf("double %d\n", p.double_(21));
   try {
     p.load(1 << 20);

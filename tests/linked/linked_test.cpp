@@ -5,6 +5,7 @@
 #include "consumer.h"
 #include "counter_a.h"
 #include "counter_b.h"
+#include "names.h"
 #include "provider.h"
 
 #include <waot/abi.h>
@@ -20,8 +21,8 @@
 
 namespace {
 
-using waot::linked::consumer;
-using waot::linked::provider;
+using consumer = waot::linked::consumer::Instance;
+using provider = waot::linked::provider::Instance;
 
 // The imports of `consumer`: provider's exports and a host function that
 // records what it is given.
@@ -150,8 +151,8 @@ TEST(Linked, MissingOrMismatchedImportsAreLinkErrors) {
 }
 
 TEST(Linked, OneModuleLinkedTwiceUnderTwoNamesKeepsSeparateState) {
-  waot::linked::counter_a a1, a2;
-  waot::linked::counter_b b;
+  waot::linked::counter_a::Instance a1, a2;
+  waot::linked::counter_b::Instance b;
   EXPECT_EQ(a1.next(), 1);
   EXPECT_EQ(a1.next(), 2);
   EXPECT_EQ(a2.next(), 1);
@@ -168,7 +169,7 @@ TEST(Linked, TheDescriptorDescribesTheLinkedModule) {
   EXPECT_STREQ(waot_module_provider.link_name, "provider");
   EXPECT_NE(waot_module_provider.code_begin, nullptr);
   EXPECT_LT(waot_module_provider.code_begin, waot_module_provider.code_end);
-  EXPECT_NE(provider::module().producer().find("waot"), std::string::npos);
+  EXPECT_NE(waot::linked::provider::module().producer().find("waot"), std::string::npos);
 }
 
 TEST(Linked, ADescriptorOfAnotherAbiIsRefused) {
@@ -205,6 +206,23 @@ TEST(Linked, CApiInstantiatesThroughTheGeneratedHeader) {
   consumer_instance_t unlinked;
   EXPECT_EQ(consumer_instantiate(nullptr, &unlinked), WAOT_ERROR_TYPE);
   EXPECT_EQ(unlinked.instance, nullptr);
+}
+
+TEST(Linked, ExportNamesBecomeUniqueIdentifiers) {
+  waot::linked::names::Instance n;
+  EXPECT_EQ(n.a_b(), 7);   // "a-b"
+  EXPECT_EQ(n.a_b_2(), 8); // "a_b"
+  EXPECT_EQ(n.delete_(), 7);
+  EXPECT_EQ(n.Instance_(), 7);
+  EXPECT_EQ(n.module_(), 7);
+  EXPECT_EQ(n.instance_(), 7);
+  EXPECT_EQ(n.class_(), 7);
+  EXPECT_EQ(n.x_y(), 7);
+  EXPECT_EQ(n._ber(), 8); // "über"
+  EXPECT_EQ(n._(), 8);    // ""
+  EXPECT_EQ(n.nul_inside(), 8);
+  EXPECT_EQ(n._9lives(), 7);
+  EXPECT_EQ(n.a_quote_(), 8);
 }
 
 } // namespace
