@@ -1,5 +1,6 @@
 // The C API (waot/waot.h): errors, value conversion, modules, imports and
-// instances. Functions, memories, tables and globals: c_api_objects.cpp.
+// instances. Functions, memories, tables and globals: c_api_objects.cpp;
+// loading .so files: c_api_module_load.cpp.
 #include "c_api_support.hpp"
 
 #include <bit>
@@ -166,22 +167,6 @@ extern "C" {
 const char *waot_last_error_message(void) { return waot::capi::lastMessage.c_str(); }
 
 uint32_t waot_last_error_trap(void) { return waot::capi::lastTrap; }
-
-waot_status waot_module_load(const char *path, waot_module_t **out) {
-  return guarded([&] {
-    require(path, "waot_module_load: path");
-    require(out, "waot_module_load: out");
-    *out = waot::capi::newModuleHandle(waot::Module::load(path));
-  });
-}
-
-waot_status waot_module_load_memory(const uint8_t *artifact, size_t size, waot_module_t **out) {
-  return guarded([&] {
-    if (size != 0) require(artifact, "waot_module_load_memory: artifact");
-    require(out, "waot_module_load_memory: out");
-    *out = waot::capi::newModuleHandle(waot::Module::loadFromMemory({artifact, size}));
-  });
-}
 
 waot_status waot_module_new_linked(const struct waot_artifact *descriptor, waot_module_t **out) {
   return guarded([&] {

@@ -11,18 +11,6 @@
 
 namespace waot {
 
-Module Module::load(const std::filesystem::path &so) {
-  auto data = detail::readArtifact(detail::Library::open(so));
-  detail::registerAdapters(*data);
-  return Module(detail::InternalTag{}, std::move(data));
-}
-
-Module Module::loadFromMemory(std::span<const std::uint8_t> artifact, std::string_view name) {
-  auto data = detail::readArtifact(detail::Library::openImage(artifact, std::string(name)));
-  detail::registerAdapters(*data);
-  return Module(detail::InternalTag{}, std::move(data));
-}
-
 Module Module::linked(const waot_artifact &descriptor) {
   // One module per descriptor: the descriptor lives as long as the program,
   // and its module data (interned types, export index) need not be rebuilt.
