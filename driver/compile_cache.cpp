@@ -269,7 +269,10 @@ CompileCache::KeyLock CompileCache::lock(const std::string &key) const {
   const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
   if (fd < 0) return KeyLock(); // an unwritable cache: nothing to protect
   if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
-    std::fprintf(stderr, "waot: waiting for another waot that is compiling this module\n");
+    // Only on a terminal, like the progress line: otherwise stderr is the
+    // program's, and a note of ours would become part of its output.
+    if (::isatty(STDERR_FILENO) == 1)
+      std::fprintf(stderr, "waot: waiting for another waot that is compiling this module\n");
     while (::flock(fd, LOCK_EX) != 0 && errno == EINTR) {
     }
   }

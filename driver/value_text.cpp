@@ -1,12 +1,15 @@
 #include "value_text.hpp"
 
+#include <array>
 #include <bit>
+#include <cctype>
 #include <charconv>
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
 #include <limits>
 #include <optional>
+#include <type_traits>
 
 namespace waot::driver {
 
@@ -83,6 +86,61 @@ template <class Float> std::optional<Float> parseFloat(std::string_view text) {
 
 } // namespace
 
+namespace {
+
+// `lanes` comma-separated lanes of Lane, e.g. "1,2,3,4" for i32x4.
+template <class Lane> std::optional<V128> parseLanes(std::string_view text) {
+  constexpr std::size_t count = 16 / sizeof(Lane);
+  std::array<Lane, count> lanes{};
+  for (std::size_t i = 0; i < count; ++i) {
+    const std::size_t comma = text.find(',');
+    if ((comma == std::string_view::npos) != (i + 1 == count)) return std::nullopt;
+    const std::string_view lane = text.substr(0, comma);
+    if constexpr (std::is_floating_point_v<Lane>) {
+      auto value = parseFloat<Lane>(lane);
+      if (!value) return std::nullopt;
+      lanes[i] = *value;
+    } else {
+      auto value = parseInteger(lane, 8 * sizeof(Lane));
+      if (!value) return std::nullopt;
+      lanes[i] = static_cast<Lane>(*value);
+    }
+    text.remove_prefix(comma == std::string_view::npos ? text.size() : comma + 1);
+  }
+  return V128::fromLanes<Lane>(lanes);
+}
+
+// "0x" and up to 32 hex digits (the 128-bit little-endian integer), or a
+// shape and its lanes: "i8x16:…", "i16x8:…", "i32x4:1,2,3,4", "i64x2:…",
+// "f32x4:…", "f64x2:…".
+std::optional<V128> parseV128(std::string_view text) {
+  if (text.starts_with("0x") && text.size() > 2 && text.size() <= 34) {
+    std::uint64_t halves[2] = {0, 0};
+    for (char c : text.substr(2)) {
+      const int digit =
+          std::isxdigit(static_cast<unsigned char>(c))
+              ? (std::isdigit(static_cast<unsigned char>(c)) ? c - '0' : (c | 0x20) - 'a' + 10)
+              : -1;
+      if (digit < 0) return std::nullopt;
+      halves[1] = (halves[1] << 4) | (halves[0] >> 60);
+      halves[0] = (halves[0] << 4) | static_cast<std::uint64_t>(digit);
+    }
+    return V128::fromHalves(halves[0], halves[1]);
+  }
+  const std::size_t colon = text.find(':');
+  if (colon == std::string_view::npos) return std::nullopt;
+  const std::string_view shape = text.substr(0, colon), lanes = text.substr(colon + 1);
+  if (shape == "i8x16") return parseLanes<std::int8_t>(lanes);
+  if (shape == "i16x8") return parseLanes<std::int16_t>(lanes);
+  if (shape == "i32x4") return parseLanes<std::int32_t>(lanes);
+  if (shape == "i64x2") return parseLanes<std::int64_t>(lanes);
+  if (shape == "f32x4") return parseLanes<float>(lanes);
+  if (shape == "f64x2") return parseLanes<double>(lanes);
+  return std::nullopt;
+}
+
+} // namespace
+
 Value parseValue(std::string_view text, ValType type, std::size_t index) {
   const std::string_view original = text;
   if (auto colon = text.find(':'); colon != std::string_view::npos && !text.starts_with("nan") &&
@@ -105,6 +163,10 @@ Value parseValue(std::string_view text, ValType type, std::size_t index) {
   case ValType::F64:
     if (auto v = parseFloat<double>(text)) return Value(*v);
     badArgument(original, type, index, "expected a floating-point number");
+  case ValType::V128:
+    if (auto v = parseV128(text)) return Value(*v);
+    badArgument(original, type, index,
+                "expected 0x and up to 32 hex digits, or lanes such as i32x4:1,2,3,4");
   case ValType::FuncRef:
   case ValType::ExternRef:
     if (text == "null") return Value::nullRef(type);
@@ -144,6 +206,14 @@ std::string formatValue(const Value &value) {
   case ValType::I64: return type + ":" + std::to_string(value.i64());
   case ValType::F32: return type + ":" + formatFloat(value.f32());
   case ValType::F64: return type + ":" + formatFloat(value.f64());
+  case ValType::V128: {
+    char buf[40];
+    const V128 bits = value.v128();
+    std::snprintf(buf, sizeof buf, ":0x%016llx%016llx",
+                  static_cast<unsigned long long>(bits.high()),
+                  static_cast<unsigned long long>(bits.low()));
+    return type + buf;
+  }
   case ValType::FuncRef:
   case ValType::ExternRef: {
     if (value.isNull()) return type + ":null";

@@ -89,7 +89,7 @@ private:
     case WAOT_F64: return ValType::F64;
     case WAOT_FUNCREF: return ValType::FuncRef;
     case WAOT_EXTERNREF: return ValType::ExternRef;
-    case WAOT_V128: fail(what + " uses v128 values, which this runtime does not support");
+    case WAOT_V128: return ValType::V128;
     }
     char hex[8];
     std::snprintf(hex, sizeof hex, "0x%02x", code);
@@ -267,6 +267,7 @@ private:
     case WAOT_CONST_I64: return ValType::I64;
     case WAOT_CONST_F32: return ValType::F32;
     case WAOT_CONST_F64: return ValType::F64;
+    case WAOT_CONST_V128: return ValType::V128;
     case WAOT_CONST_REF_NULL:
       return referenceType(static_cast<std::uint8_t>(expr.index), what + " ref.null");
     case WAOT_CONST_REF_FUNC: requireReferenceable(expr.index, what); return ValType::FuncRef;
@@ -421,10 +422,15 @@ private:
     // The counts are bounded above, so the 32-bit layout cannot overflow.
     static_assert(std::uint64_t{kMaxTypes} * 4 +
                       (std::uint64_t{kMaxMemories} + kMaxImports + kMaxTables) * 8 +
-                      std::uint64_t{kMaxGlobals} * 8 +
+                      std::uint64_t{kMaxGlobals} * sizeof(waot_global_cell) +
                       std::uint64_t{kMaxFunctions} * sizeof(waot_func) <
                   UINT32_MAX);
     data_->layout = waot_compute_ctx_layout(&counts);
+    // The compiler laid the context out with its own copy of this header:
+    // a different figure means generated code would address other fields.
+    if (a_.ctx_size != data_->layout.total_size)
+      fail("the compiled code expects an instance context of " + std::to_string(a_.ctx_size) +
+           " bytes, this runtime lays it out in " + std::to_string(data_->layout.total_size));
   }
 
   std::shared_ptr<ModuleData> data_;

@@ -3,8 +3,10 @@
 // loading .so files: c_api_module_load.cpp.
 #include "c_api_support.hpp"
 
+#include <array>
 #include <bit>
 #include <cstdio>
+#include <cstring>
 #include <exception>
 #include <new>
 
@@ -70,6 +72,11 @@ Value toValue(const waot_value_t &value) {
   case WAOT_FUNCREF:
     return Value::fromBits(ValType::FuncRef, reinterpret_cast<std::uintptr_t>(value.of.ref));
   case WAOT_EXTERNREF: return Value::externref(value.of.ref);
+  case WAOT_V128: {
+    std::array<std::uint8_t, 16> bytes;
+    std::memcpy(bytes.data(), value.of.v128, bytes.size());
+    return Value(V128::fromBytes(bytes));
+  }
   }
   char hex[8];
   std::snprintf(hex, sizeof hex, "0x%02x", static_cast<unsigned>(value.type));
@@ -84,6 +91,11 @@ waot_value_t fromValue(const Value &value) {
   case ValType::I64: result.of.i64 = value.i64(); break;
   case ValType::F32: result.of.f32 = value.f32(); break;
   case ValType::F64: result.of.f64 = value.f64(); break;
+  case ValType::V128: {
+    const std::array<std::uint8_t, 16> bytes = value.v128().bytes();
+    std::memcpy(result.of.v128, bytes.data(), bytes.size());
+    break;
+  }
   case ValType::FuncRef:
   case ValType::ExternRef:
     result.of.ref = reinterpret_cast<void *>(static_cast<std::uintptr_t>(value.bits()));

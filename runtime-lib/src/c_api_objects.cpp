@@ -16,6 +16,7 @@ ValType valueType(std::uint8_t code, const char *what) {
   case WAOT_I64:
   case WAOT_F32:
   case WAOT_F64:
+  case WAOT_V128:
   case WAOT_FUNCREF:
   case WAOT_EXTERNREF: return static_cast<ValType>(code);
   }

@@ -17,8 +17,6 @@
 #include <exception>
 #include <string>
 
-static_assert(std::is_same_v<waot_slot, std::uint64_t>, "SlotCallback reads waot_slots");
-
 namespace waot::detail {
 namespace {
 
@@ -135,7 +133,7 @@ std::vector<Value> HostFunctionData::runCallback(std::span<const Value> args,
   std::vector<Value> results;
   results.reserve(type_.results.size());
   for (ValType type : type_.results)
-    results.push_back(Value::fromBits(type, 0));
+    results.push_back(type == ValType::V128 ? Value(V128{}) : Value::fromBits(type, 0));
   Caller caller(callerInstance);
   callback_(caller, args, results);
   for (std::size_t i = 0; i < results.size(); ++i)

@@ -37,7 +37,7 @@ public:
 private:
   ValType type_;
   bool isMutable_;
-  waot_global_cell ownCell_ = 0;
+  waot_global_cell ownCell_{};
   waot_global_cell *cell_;
   std::shared_ptr<const void> cellOwner_;
   OwnerSet ownRefOwners_;

@@ -166,14 +166,16 @@ waot_global_cell *InstanceImpl::globalCell(std::uint32_t globalIndex) const noex
 waot_slot InstanceImpl::evaluate(const waot_const_expr &expr) const noexcept {
   switch (expr.kind) {
   case WAOT_CONST_I32:
-  case WAOT_CONST_F32: return static_cast<std::uint32_t>(expr.value);
+  case WAOT_CONST_F32: return {static_cast<std::uint32_t>(expr.value), 0};
   case WAOT_CONST_I64:
-  case WAOT_CONST_F64: return expr.value;
-  case WAOT_CONST_REF_NULL: return 0;
-  case WAOT_CONST_REF_FUNC: return reinterpret_cast<std::uintptr_t>(functionRecord(expr.index));
+  case WAOT_CONST_F64: return {expr.value, 0};
+  case WAOT_CONST_V128: return {expr.value, expr.value_hi};
+  case WAOT_CONST_REF_NULL: return {};
+  case WAOT_CONST_REF_FUNC:
+    return {reinterpret_cast<std::uintptr_t>(functionRecord(expr.index)), 0};
   case WAOT_CONST_GLOBAL_GET: return *globalCell(expr.index);
   }
-  return 0; // unreachable: the reader checked every kind
+  return {}; // unreachable: the reader checked every kind
 }
 
 std::shared_ptr<FunctionData> InstanceImpl::functionForRecord(const waot_func *record) {

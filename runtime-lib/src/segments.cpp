@@ -20,14 +20,14 @@ void InstanceImpl::applyElemSegments() {
     // Items are evaluated once, at instantiation (they are references).
     std::vector<void *> items(desc.count);
     for (std::uint32_t j = 0; j < desc.count; ++j)
-      items[j] = reinterpret_cast<void *>(static_cast<std::uintptr_t>(evaluate(desc.items[j])));
+      items[j] = reinterpret_cast<void *>(static_cast<std::uintptr_t>(evaluate(desc.items[j]).lo));
     if (desc.mode == WAOT_SEGMENT_PASSIVE) {
       elemSegments_[i] = std::move(items);
       continue;
     }
     if (desc.mode == WAOT_SEGMENT_ACTIVE) {
       TableImpl &table = *tables_[desc.table];
-      const auto offset = static_cast<std::uint32_t>(evaluate(desc.offset));
+      const auto offset = static_cast<std::uint32_t>(evaluate(desc.offset).lo);
       if (std::uint64_t{offset} + items.size() > table.size())
         throw RuntimeError(TrapKind::TableOutOfBounds);
       table.store(offset, items);
@@ -51,7 +51,7 @@ void InstanceImpl::applyDataSegments() {
       continue;
     }
     MemoryImpl &memory = *memories_[desc.memory];
-    const auto offset = static_cast<std::uint32_t>(evaluate(desc.offset));
+    const auto offset = static_cast<std::uint32_t>(evaluate(desc.offset).lo);
     if (std::uint64_t{offset} + desc.size > memory.sizeInBytes())
       throw RuntimeError(TrapKind::MemoryOutOfBounds);
     writeDataSegment(module_->dataImage.get(), memory, i, offset, desc.bytes, desc.size);
@@ -61,7 +61,7 @@ void InstanceImpl::applyDataSegments() {
 void InstanceImpl::runStartFunction() {
   const std::uint32_t start = module_->artifact->start_function;
   if (start == UINT32_MAX) return;
-  waot_slot unused = 0; // () -> (): the entry trampoline reads and writes no slot
+  waot_slot unused{}; // () -> (): the entry trampoline reads and writes no slot
   callRecord(*functionRecord(start), &unused);
 }
 

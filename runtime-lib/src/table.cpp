@@ -132,7 +132,8 @@ std::uint32_t Table::size() const noexcept { return impl_->size(); }
 
 Value Table::get(std::uint32_t index) const {
   if (index >= impl_->size()) throw RuntimeError(TrapKind::TableOutOfBounds);
-  return detail::fromSlot(impl_->elemType(), reinterpret_cast<std::uintptr_t>(impl_->get(index)));
+  return detail::fromSlot(impl_->elemType(),
+                          waot_slot{reinterpret_cast<std::uintptr_t>(impl_->get(index)), 0});
 }
 
 void Table::set(std::uint32_t index, const Value &value) {

@@ -9,6 +9,7 @@ std::string_view toString(ValType type) {
   case ValType::I64: return "i64";
   case ValType::F32: return "f32";
   case ValType::F64: return "f64";
+  case ValType::V128: return "v128";
   case ValType::FuncRef: return "funcref";
   case ValType::ExternRef: return "externref";
   }

@@ -18,6 +18,7 @@ bool isValType(ValType type) noexcept {
   case ValType::I64:
   case ValType::F32:
   case ValType::F64:
+  case ValType::V128:
   case ValType::FuncRef:
   case ValType::ExternRef: return true;
   }
@@ -44,6 +45,7 @@ Value::Value(float value) noexcept
     : type_(ValType::F32), bits_(std::bit_cast<std::uint32_t>(value)) {}
 Value::Value(double value) noexcept
     : type_(ValType::F64), bits_(std::bit_cast<std::uint64_t>(value)) {}
+Value::Value(V128 value) noexcept : type_(ValType::V128), bits_(value.low()), high_(value.high()) {}
 
 Value::Value(const Function &function) : Value(funcref(function)) {}
 
@@ -65,6 +67,7 @@ Value Value::nullRef(ValType refType) {
 Value Value::fromBits(ValType type, std::uint64_t bits) {
   if (!isValType(type))
     throw TypeError("invalid value type " + std::to_string(static_cast<unsigned>(type)));
+  if (type == ValType::V128) throw TypeError("a v128 value has 16 bytes: use Value(V128)");
   return Value(type, normalized(type, bits), nullptr);
 }
 
@@ -108,6 +111,11 @@ std::optional<Function> Value::funcref() const {
       reinterpret_cast<const waot_func *>(static_cast<std::uintptr_t>(bits_))));
 }
 
+V128 Value::v128() const {
+  if (type_ != ValType::V128) wrongType(type_, ValType::V128);
+  return V128::fromHalves(bits_, high_);
+}
+
 bool Value::isNull() const noexcept { return isReference(type_) && bits_ == 0; }
 
 std::string toString(const Value &value) {
@@ -127,6 +135,11 @@ std::string toString(const Value &value) {
     else
       std::snprintf(text, sizeof text, "f64:%.17g", value.f64());
     break;
+  case ValType::V128: {
+    const V128 bits = value.v128();
+    std::snprintf(text, sizeof text, "v128:0x%016" PRIx64 "%016" PRIx64, bits.high(), bits.low());
+    break;
+  }
   case ValType::FuncRef:
   case ValType::ExternRef:
     if (value.isNull())
@@ -144,12 +157,21 @@ std::string toString(const Value &value) {
 
 namespace waot::detail {
 
-Value fromSlot(ValType type, waot_slot slot) {
-  if (type == ValType::FuncRef && slot != 0)
-    return ApiAccess::value(
-        type, slot,
-        functionForRecord(reinterpret_cast<const waot_func *>(static_cast<std::uintptr_t>(slot))));
-  return Value::fromBits(type, slot);
+Value fromSlot(ValType type, const waot_slot &slot) {
+  if (type == ValType::FuncRef && slot.lo != 0)
+    return ApiAccess::value(type, slot.lo,
+                            functionForRecord(reinterpret_cast<const waot_func *>(
+                                static_cast<std::uintptr_t>(slot.lo))));
+  if (type == ValType::V128) return Value(V128::fromHalves(slot.lo, slot.hi));
+  return Value::fromBits(type, slot.lo);
+}
+
+waot_slot toSlot(const Value &value) noexcept {
+  if (value.type() == ValType::V128) {
+    const V128 bits = value.v128();
+    return {bits.low(), bits.high()};
+  }
+  return {value.bits(), 0};
 }
 
 } // namespace waot::detail

@@ -359,7 +359,8 @@ TEST(DecodeSections, MalformedEntries) {
   const Bytes gcType = cat({header(), section(1, {0x01, 0x5F, 0x01, 0x7F, 0x00})});
   EXPECT_TRUE(failsWith(gcType, Kind::Unsupported, "garbage collection type 'struct'"));
   const Bytes v128 = cat({header(), section(1, {0x01, 0x60, 0x01, 0x7B, 0x00})});
-  EXPECT_TRUE(failsWith(v128, Kind::Unsupported, "SIMD value type v128"));
+  EXPECT_TRUE(failsWith(v128, Kind::Unsupported, "SIMD (v128) is not supported yet"));
+  EXPECT_EQ(errorOf(v128)->offset(), std::optional<std::size_t>(13));
 }
 
 TEST(DecodeSections, ConstantExpressionShapes) {

@@ -58,6 +58,25 @@ Shape shapeOf(Sig sig) {
   case Sig::v_id: return {{I, D}, {}};
   case Sig::v_iii: return {{I, I, I}, {}};
   case Sig::Special: break;
+  // SIMD (v128): no lowering yet, see uniformOpcodes().
+  case Sig::x_v:
+  case Sig::x_x:
+  case Sig::x_xx:
+  case Sig::x_xxx:
+  case Sig::x_i:
+  case Sig::x_l:
+  case Sig::x_f:
+  case Sig::x_d:
+  case Sig::x_xi:
+  case Sig::x_xl:
+  case Sig::x_xf:
+  case Sig::x_xd:
+  case Sig::x_ix:
+  case Sig::i_x:
+  case Sig::l_x:
+  case Sig::f_x:
+  case Sig::d_x:
+  case Sig::v_ix: break;
   }
   ADD_FAILURE() << "no shape for a Special signature";
   return {};
@@ -306,10 +325,15 @@ const Markers &expectedMarkers() {
   return markers;
 }
 
+// SIMD opcodes are decoded and validated but not lowered yet: left out here
+// and in the coverage check until the lowering exists.
+bool isLowered(Opcode op) { return !frontend::isSimd(op); }
+
 std::vector<Opcode> uniformOpcodes() {
   std::vector<Opcode> out;
   for (std::size_t i = 0; i < static_cast<std::size_t>(Opcode::Count); ++i)
-    if (frontend::kOpcodeInfo[i].sig != Sig::Special) out.push_back(static_cast<Opcode>(i));
+    if (frontend::kOpcodeInfo[i].sig != Sig::Special && isLowered(static_cast<Opcode>(i)))
+      out.push_back(static_cast<Opcode>(i));
   return out;
 }
 
@@ -432,7 +456,7 @@ TEST(OpcodeCoverage, EveryOpcodeOfTheTableIsExercised) {
   for (const SpecialCase &c : specialCases())
     covered.insert(c.op);
   for (std::size_t i = 0; i < static_cast<std::size_t>(Opcode::Count); ++i)
-    EXPECT_TRUE(covered.count(static_cast<Opcode>(i)))
+    EXPECT_TRUE(covered.count(static_cast<Opcode>(i)) || !isLowered(static_cast<Opcode>(i)))
         << "no lowering test for " << frontend::kOpcodeInfo[i].name;
   // Every uniform opcode also has its expected IR.
   for (Opcode op : uniformOpcodes())

@@ -65,8 +65,9 @@ TEST(LowerBodyGlobals, DefinedGlobalsLiveInlineInTheContext) {
   const Lowered lowered = builder.lower();
   ASSERT_EQ(lowered.verifierErrors, "");
   llvm::Function &f = lowered.function(0);
-  const std::uint64_t cell1 = lowered.env->layout.defined_globals;     // defined index 0
-  const std::uint64_t cell2 = lowered.env->layout.defined_globals + 8; // defined index 1
+  const std::uint64_t cell1 = lowered.env->layout.defined_globals; // defined index 0
+  const std::uint64_t cell2 =
+      lowered.env->layout.defined_globals + sizeof(waot_global_cell); // defined index 1
   int i32Stores = 0, refStores = 0;
   for (llvm::StoreInst *store : instructions<llvm::StoreInst>(f)) {
     const auto at = contextOffset(f, store->getPointerOperand());

@@ -57,7 +57,8 @@ TEST_F(AbiLayoutTest, LimitsDesc) {
 
 TEST_F(AbiLayoutTest, ConstExpr) {
   WAOT_LAYOUT(abi.constExpr, waot_const_expr, offsetof(waot_const_expr, kind),
-              offsetof(waot_const_expr, index), offsetof(waot_const_expr, value));
+              offsetof(waot_const_expr, index), offsetof(waot_const_expr, value),
+              offsetof(waot_const_expr, value_hi));
 }
 
 TEST_F(AbiLayoutTest, ImportDesc) {
@@ -119,7 +120,7 @@ TEST_F(AbiLayoutTest, Artifact) {
               offsetof(waot_artifact, num_functions), offsetof(waot_artifact, num_tables),
               offsetof(waot_artifact, num_memories), offsetof(waot_artifact, num_globals),
               offsetof(waot_artifact, num_exports), offsetof(waot_artifact, num_elems),
-              offsetof(waot_artifact, num_datas), offsetof(waot_artifact, reserved),
+              offsetof(waot_artifact, num_datas), offsetof(waot_artifact, ctx_size),
               offsetof(waot_artifact, types), offsetof(waot_artifact, entry_trampolines),
               offsetof(waot_artifact, host_adapters), offsetof(waot_artifact, imports),
               offsetof(waot_artifact, functions), offsetof(waot_artifact, tables),

@@ -77,7 +77,7 @@ void invokeSwap(waot_host_binding *self, waot_slot *slots) {
   slots[0] = externref; // externref result: the externref parameter
   const std::int32_t i32 = -7;
   std::memcpy(&slots[1], &i32, sizeof i32);
-  slots[2] = 0x0123456789ABCDEFull; // i64 result
+  slots[2].lo = 0x0123456789ABCDEFull; // i64 result
 }
 
 // Wasm calling convention of t0, implemented in C++ (scalars map 1:1 to C).
@@ -143,9 +143,9 @@ TEST_F(TrampolineJitTest, DefinedFunctionCalledThroughDescriptorAndTrampoline) {
   waot_ctx_counts counts{4, 0, 0, 0, 0, 0, 1};
   std::vector<std::uint64_t> context(waot_compute_ctx_layout(&counts).total_size / 8);
   const waot_function_desc &sub = artifact->functions[0];
-  waot_slot slots[2] = {static_cast<std::uint32_t>(-5), 7};
+  waot_slot slots[2] = {{static_cast<std::uint32_t>(-5), 0}, {7, 0}};
   artifact->entry_trampolines[sub.type_index](context.data(), sub.code, slots);
-  EXPECT_EQ(static_cast<std::int32_t>(static_cast<std::uint32_t>(slots[0])), -12);
+  EXPECT_EQ(static_cast<std::int32_t>(static_cast<std::uint32_t>(slots[0].lo)), -12);
 }
 
 TEST_F(TrampolineJitTest, EntryTrampolinePassesSlotsToWasmCode) {
@@ -155,14 +155,15 @@ TEST_F(TrampolineJitTest, EntryTrampolinePassesSlotsToWasmCode) {
   const float c = 0.5f;
   const double d = 0.25;
   std::memcpy(&slots[0], &a, sizeof a);
-  slots[0] |= 0xFFFFFFFF00000000ull; // garbage in the high half must be ignored
+  slots[0].lo |= 0xFFFFFFFF00000000ull; // garbage above the i32 must be ignored
+  slots[1].hi = 0xDEADBEEFDEADBEEFull;  // and in the upper 8 bytes of a slot
   std::memcpy(&slots[1], &b, sizeof b);
   std::memcpy(&slots[2], &c, sizeof c);
   std::memcpy(&slots[3], &d, sizeof d);
   int calleeContext = 0;
   artifact->entry_trampolines[0](&calleeContext, reinterpret_cast<void *>(&wasmSum), slots);
   EXPECT_EQ(g_seenContext, &calleeContext);
-  EXPECT_EQ(std::bit_cast<double>(slots[0]), -3000.0 + static_cast<double>(1ll << 40) + 0.75);
+  EXPECT_EQ(std::bit_cast<double>(slots[0].lo), -3000.0 + static_cast<double>(1ll << 40) + 0.75);
 }
 
 TEST_F(TrampolineJitTest, HostAdapterCalledDirectly) {
@@ -171,10 +172,10 @@ TEST_F(TrampolineJitTest, HostAdapterCalledDirectly) {
   auto adapter = reinterpret_cast<Adapter>(artifact->host_adapters[0]);
   EXPECT_EQ(adapter(&binding.base, 7, -2, 1.5f, 0.25), 6.75);
   EXPECT_EQ(binding.seenBinding, &binding.base);
-  EXPECT_EQ(static_cast<std::uint32_t>(binding.seen[0]), 7u);
-  EXPECT_EQ(static_cast<std::int64_t>(binding.seen[1]), -2);
-  EXPECT_EQ(static_cast<std::uint32_t>(binding.seen[2]), std::bit_cast<std::uint32_t>(1.5f));
-  EXPECT_EQ(binding.seen[3], std::bit_cast<std::uint64_t>(0.25));
+  EXPECT_EQ(static_cast<std::uint32_t>(binding.seen[0].lo), 7u);
+  EXPECT_EQ(static_cast<std::int64_t>(binding.seen[1].lo), -2);
+  EXPECT_EQ(static_cast<std::uint32_t>(binding.seen[2].lo), std::bit_cast<std::uint32_t>(1.5f));
+  EXPECT_EQ(binding.seen[3].lo, std::bit_cast<std::uint64_t>(0.25));
 }
 
 TEST_F(TrampolineJitTest, MultiValueRoundTripThroughTrampolineAndAdapter) {
@@ -183,21 +184,22 @@ TEST_F(TrampolineJitTest, MultiValueRoundTripThroughTrampolineAndAdapter) {
   RecordingBinding binding{.base = {&invokeSwap}};
   int funcrefTarget = 0;
   int externrefTarget = 0;
-  waot_slot slots[3] = {reinterpret_cast<waot_slot>(&funcrefTarget),
-                        reinterpret_cast<waot_slot>(&externrefTarget), 0};
+  waot_slot slots[3] = {{reinterpret_cast<std::uint64_t>(&funcrefTarget), 0},
+                        {reinterpret_cast<std::uint64_t>(&externrefTarget), 0},
+                        {0, 0}};
   artifact->entry_trampolines[1](&binding.base, artifact->host_adapters[1], slots);
   EXPECT_EQ(binding.seenBinding, &binding.base);
-  EXPECT_EQ(binding.seen[0], reinterpret_cast<waot_slot>(&funcrefTarget));
-  EXPECT_EQ(binding.seen[1], reinterpret_cast<waot_slot>(&externrefTarget));
-  EXPECT_EQ(slots[0], reinterpret_cast<waot_slot>(&externrefTarget));
-  EXPECT_EQ(static_cast<std::int32_t>(static_cast<std::uint32_t>(slots[1])), -7);
-  EXPECT_EQ(slots[2], 0x0123456789ABCDEFull);
+  EXPECT_EQ(binding.seen[0].lo, reinterpret_cast<std::uint64_t>(&funcrefTarget));
+  EXPECT_EQ(binding.seen[1].lo, reinterpret_cast<std::uint64_t>(&externrefTarget));
+  EXPECT_EQ(slots[0].lo, reinterpret_cast<std::uint64_t>(&externrefTarget));
+  EXPECT_EQ(static_cast<std::int32_t>(static_cast<std::uint32_t>(slots[1].lo)), -7);
+  EXPECT_EQ(slots[2].lo, 0x0123456789ABCDEFull);
 }
 
 TEST_F(TrampolineJitTest, NullaryTypeRoundTrip) {
   static int calls = 0;
   RecordingBinding binding{.base = {[](waot_host_binding *, waot_slot *) { ++calls; }}};
-  waot_slot unused = 0;
+  waot_slot unused{};
   artifact->entry_trampolines[2](&binding.base, artifact->host_adapters[2], &unused);
   EXPECT_EQ(calls, 1);
 }

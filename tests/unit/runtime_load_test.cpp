@@ -216,9 +216,13 @@ TEST_F(CorruptDescriptor, InvalidValueType) {
   EXPECT_NE(error().find("type 0 has invalid value type 0x42"), std::string::npos);
 }
 
-TEST_F(CorruptDescriptor, V128IsUnsupported) {
-  patch(descriptor_->types[0].types[1], WAOT_V128);
-  EXPECT_NE(error().find("v128"), std::string::npos);
+TEST_F(CorruptDescriptor, AContextSizeOtherThanTheRuntimesIsRefused) {
+  descriptor_->ctx_size += 8;
+  EXPECT_NE(error().find("the compiled code expects an instance context of " +
+                         std::to_string(saved_.ctx_size + 8) +
+                         " bytes, this runtime lays it out in " + std::to_string(saved_.ctx_size)),
+            std::string::npos)
+      << error();
 }
 
 TEST_F(CorruptDescriptor, ImportTypeIndexOutOfRange) {

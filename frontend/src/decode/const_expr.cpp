@@ -15,6 +15,7 @@ bool isConstantInstruction(Opcode op) {
   case Opcode::I64Const:
   case Opcode::F32Const:
   case Opcode::F64Const:
+  case Opcode::V128Const:
   case Opcode::RefNull:
   case Opcode::RefFunc:
   case Opcode::GlobalGet: return true;
@@ -41,6 +42,10 @@ void describe(ConstExpr &expr, const Instr &in) {
   case Opcode::F64Const:
     expr.kind = ConstExpr::Kind::F64;
     expr.bits = in.bits;
+    break;
+  case Opcode::V128Const:
+    expr.kind = ConstExpr::Kind::V128;
+    expr.v128 = in.v128;
     break;
   case Opcode::RefNull:
     expr.kind = ConstExpr::Kind::RefNull;
@@ -80,6 +85,9 @@ ConstExpr readConstExpr(ByteReader &r, DecodeState &s) {
         continue;
       }
       if (opensBlock(in.op)) ++depth;
+      if (isSimd(in.op))
+        s.noteSimd(in.offset,
+                   std::string("`").append(name(in.op)).append("` in a constant expression"));
       if (!isConstantInstruction(in.op)) {
         if (!nonConstant) nonConstant = in;
         continue;

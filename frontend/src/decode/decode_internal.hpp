@@ -46,6 +46,11 @@ inline constexpr const char *kElseWithoutIf = "END opcode expected: else without
 inline constexpr const char *kDataCountRequired =
     "data count section required: memory.init and data.drop need it";
 
+// Keeps in `first` whichever of it and `use` comes first in the module.
+inline void noteSimdUse(std::optional<SimdUse> &first, SimdUse use) {
+  if (!first || use.offset < first->offset) first = std::move(use);
+}
+
 // State shared by the section decoders while one module is decoded.
 struct DecodeState {
   DecodeState(Module &m, std::span<const std::uint8_t> b) : module(m), bytes(b) {}
@@ -67,7 +72,18 @@ struct DecodeState {
   void deferInvalid(const std::string &message, std::size_t offset) {
     if (!deferredInvalid) deferredInvalid.emplace(CompileError::Kind::Invalid, message, offset);
   }
+
+  // Records a use of SIMD for decodeAndValidate()'s gate: the earliest wins
+  // (the sections are read in order, but a body's locals are read here and
+  // its instructions only by the validator).
+  void noteSimd(std::size_t offset, std::string what) {
+    noteSimdUse(module.firstSimdUse, SimdUse{offset, std::nullopt, std::move(what)});
+  }
 };
+
+// Reads a value type and records it when it is v128, as "<what> <index>"
+// (the text is built only then: this runs for every declared value type).
+ValType readValTypeNotingSimd(ByteReader &r, DecodeState &s, const char *what, std::uint32_t index);
 
 // Reads a vector count and rejects counts that cannot fit in the bytes left
 // (each element takes at least `minElementBytes`), so a hostile count never

@@ -50,8 +50,9 @@ std::span<const ValType> singleValueType(ValType type) {
 
 FunctionValidator::FunctionValidator(const Module &module,
                                      const std::vector<bool> &declaredFunctions,
-                                     std::uint32_t definedIndex, CodeFacts &facts)
-    : module_(module), declaredFunctions_(declaredFunctions), facts_(facts),
+                                     std::uint32_t definedIndex, CodeFacts &facts,
+                                     std::optional<SimdUse> &firstSimd)
+    : module_(module), declaredFunctions_(declaredFunctions), facts_(facts), firstSimd_(firstSimd),
       function_(module.functionIndex(definedIndex)), signature_(module.functionType(function_)),
       locals_(expandLocals(signature_, module.bodies[definedIndex], function_)),
       reader_(module.view(), module.bodies[definedIndex].codeOffset,
@@ -218,6 +219,8 @@ void FunctionValidator::validate(const Instr &in) {
 
 void FunctionValidator::validateBlockStart(const Instr &in) {
   const BlockSignature signature = blockSignature(in.block);
+  if (in.block.kind == BlockType::Kind::Value && in.block.value == ValType::V128)
+    noteSimd(in, std::string("`").append(name(in.op)).append("` with a v128 result"));
   if (in.op == Opcode::If) pop(ValType::I32);
   popValues(signature.params);
   pushFrame(in.op, signature);

@@ -5,6 +5,8 @@
 // function_validator.cpp: the stacks, control instructions, calls.
 // function_validator_ops.cpp: every other instruction (uniform signatures
 // from opcodes.def, variables, memory, tables, references, select).
+// function_validator_simd.cpp: what SIMD adds to the uniform instructions
+// (lane indices, lane loads/stores) and the record of the first SIMD use.
 #pragma once
 
 #include "waot/errors.hpp"
@@ -23,9 +25,11 @@ class FunctionValidator {
 public:
   // `declaredFunctions[f]`: whether `ref.func f` is allowed (the function is
   // referenced outside function bodies: elements, exports, globals). What
-  // the body does that the lowering cares about is added to `facts`.
+  // the body does that the lowering cares about is added to `facts`; its
+  // first use of SIMD to `firstSimd`, unless that already holds one.
   FunctionValidator(const Module &module, const std::vector<bool> &declaredFunctions,
-                    std::uint32_t definedIndex, CodeFacts &facts);
+                    std::uint32_t definedIndex, CodeFacts &facts,
+                    std::optional<SimdUse> &firstSimd);
 
   // Throws CompileError: Invalid for typing errors, Malformed for encoding
   // and structure errors, Unsupported for later features.
@@ -73,6 +77,11 @@ private:
   void validateCallIndirect(const Instr &in);
   void validateUniform(const Instr &in); // function_validator_ops.cpp
   void checkUniformImmediates(const Instr &in);
+  void checkMemArg(const Instr &in) const;
+  void checkSimdImmediates(const Instr &in) const; // function_validator_simd.cpp
+  // Records the first SIMD use in code (see the constructor).
+  void noteSimd(const Instr &in, std::string what);
+  void noteSimdInstruction(const Instr &in);
   void validateVariable(const Instr &in);
   void validateTable(const Instr &in);
   void noteTableWrite(std::uint32_t table);
@@ -94,6 +103,7 @@ private:
   const Module &module_;
   const std::vector<bool> &declaredFunctions_;
   CodeFacts &facts_;
+  std::optional<SimdUse> &firstSimd_;
   const std::uint32_t function_;
   const FuncType &signature_;
   std::vector<ValType> locals_; // parameters, then declared locals

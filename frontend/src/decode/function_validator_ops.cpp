@@ -33,7 +33,8 @@ constexpr UniformSignature uniform(std::optional<ValType> result,
 
 // The `Sig` column of opcodes.def, read as result_params.
 constexpr UniformSignature signatureOf(Sig sig) {
-  constexpr ValType i = ValType::I32, l = ValType::I64, f = ValType::F32, d = ValType::F64;
+  constexpr ValType i = ValType::I32, l = ValType::I64, f = ValType::F32, d = ValType::F64,
+                    x = ValType::V128;
   constexpr std::optional<ValType> none;
   switch (sig) {
   case Sig::Special: break;
@@ -70,6 +71,24 @@ constexpr UniformSignature signatureOf(Sig sig) {
   case Sig::v_if: return uniform(none, {i, f});
   case Sig::v_id: return uniform(none, {i, d});
   case Sig::v_iii: return uniform(none, {i, i, i});
+  case Sig::x_v: return uniform(x, {});
+  case Sig::x_x: return uniform(x, {x});
+  case Sig::x_xx: return uniform(x, {x, x});
+  case Sig::x_xxx: return uniform(x, {x, x, x});
+  case Sig::x_i: return uniform(x, {i});
+  case Sig::x_l: return uniform(x, {l});
+  case Sig::x_f: return uniform(x, {f});
+  case Sig::x_d: return uniform(x, {d});
+  case Sig::x_xi: return uniform(x, {x, i});
+  case Sig::x_xl: return uniform(x, {x, l});
+  case Sig::x_xf: return uniform(x, {x, f});
+  case Sig::x_xd: return uniform(x, {x, d});
+  case Sig::x_ix: return uniform(x, {i, x});
+  case Sig::i_x: return uniform(i, {x});
+  case Sig::l_x: return uniform(l, {x});
+  case Sig::f_x: return uniform(f, {x});
+  case Sig::d_x: return uniform(d, {x});
+  case Sig::v_ix: return uniform(none, {i, x});
   }
   return {};
 }
@@ -109,6 +128,7 @@ void FunctionValidator::validateUniform(const Instr &in) {
   const OpcodeInfo &op = info(in.op);
   if (op.sig == Sig::Special)
     throw std::logic_error("waot validator: no typing rule for '" + std::string(op.name) + "'");
+  if (op.feature == Feature::Simd) noteSimdInstruction(in);
   checkUniformImmediates(in);
   const UniformSignature signature = signatureOf(op.sig);
   for (std::size_t i = signature.paramCount; i-- > 0;)
@@ -119,13 +139,10 @@ void FunctionValidator::validateUniform(const Instr &in) {
 void FunctionValidator::checkUniformImmediates(const Instr &in) {
   const OpcodeInfo &op = info(in.op);
   switch (op.imm) {
-  case ImmKind::MemArg:
-    if (in.mem.alignLog2 > kMaxAlignLog2) failMalformed("malformed memop flags");
-    requireMemory(in.mem.memory);
-    if ((std::uint64_t{1} << in.mem.alignLog2) > op.accessBytes)
-      fail("alignment must not be larger than natural: 2^" + std::to_string(in.mem.alignLog2) +
-           " for a " + std::to_string(op.accessBytes) + "-byte access");
-    break;
+  case ImmKind::MemArg: checkMemArg(in); break;
+  case ImmKind::MemArgLane:
+  case ImmKind::LaneIdx:
+  case ImmKind::Shuffle: checkSimdImmediates(in); break;
   case ImmKind::MemIdx: requireMemory(in.index); break;
   case ImmKind::MemMem:
     requireMemory(in.index);
@@ -158,6 +175,15 @@ void FunctionValidator::checkUniformImmediates(const Instr &in) {
   case ImmKind::TableIdx: tableAt(in.index); break;
   default: break;
   }
+}
+
+void FunctionValidator::checkMemArg(const Instr &in) const {
+  const OpcodeInfo &op = info(in.op);
+  if (in.mem.alignLog2 > kMaxAlignLog2) failMalformed("malformed memop flags");
+  requireMemory(in.mem.memory);
+  if ((std::uint64_t{1} << in.mem.alignLog2) > op.accessBytes)
+    fail("alignment must not be larger than natural: 2^" + std::to_string(in.mem.alignLog2) +
+         " for a " + std::to_string(op.accessBytes) + "-byte access");
 }
 
 // ---- variables, tables, references, select ------------------------------------
@@ -242,6 +268,7 @@ void FunctionValidator::validateSelect(const Instr &in) {
       fail("invalid result arity: typed select takes exactly one type, found " +
            std::to_string(in.selectTypes.size()));
     const ValType type = in.selectTypes[0];
+    if (type == ValType::V128) noteSimd(in, "`select` of v128");
     pop(ValType::I32);
     pop(type);
     pop(type);

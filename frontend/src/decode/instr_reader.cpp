@@ -1,5 +1,6 @@
 #include "waot/frontend/instr_reader.hpp"
 
+#include <algorithm>
 #include <cstdio>
 
 namespace waot::frontend {
@@ -35,7 +36,7 @@ ValType readValType(ByteReader &r) {
   case 0x7C: return ValType::F64;
   case 0x70: return ValType::FuncRef;
   case 0x6F: return ValType::ExternRef;
-  case 0x7B: r.failAt(Kind::Unsupported, "SIMD value type v128", at);
+  case 0x7B: return ValType::V128;
   default: r.failAt(Kind::Malformed, "malformed value type " + hexByte(b), at);
   }
 }
@@ -48,39 +49,51 @@ ValType readRefType(ByteReader &r) {
   r.failAt(Kind::Malformed, "malformed reference type " + hexByte(b), at);
 }
 
-Instr InstrReader::next() {
-  Instr in;
-  in.offset = reader_.offset();
+// Reads the opcode (prefix byte and LEB128 sub-opcode, if any) of the
+// instruction that starts at `at`, the reader's position.
+Opcode InstrReader::readOpcode(std::size_t at) {
   const std::uint8_t first = reader_.u8();
   std::uint8_t prefix = 0;
   std::uint32_t code = first;
-  if (first == 0xFC) {
-    prefix = 0xFC;
+  if (first == 0xFC || first == 0xFD) {
+    prefix = first;
     code = reader_.u32();
-  } else if (first == 0xFD) {
-    const std::uint32_t simd = reader_.u32();
-    reader_.failAt(Kind::Unsupported,
-                   "SIMD instruction (opcode 0xfd " + std::to_string(simd) + ") is not supported",
-                   in.offset);
   } else if (first == 0xFB || first == 0xFE) {
     const std::uint32_t sub = reader_.u32();
     reader_.failAt(Kind::Unsupported,
                    std::string(first == 0xFB ? "garbage collection" : "threads") +
                        " instruction (opcode " + hexByte(first) + " " + std::to_string(sub) +
                        ") is not supported",
-                   in.offset);
+                   at);
   }
-  const auto op = lookupOpcode(prefix, code);
-  if (!op) {
-    if (auto u = lookupUnsupported(prefix, code))
-      reader_.failAt(Kind::Unsupported,
-                     std::string(u->feature) + " instruction '" + std::string(u->name) +
-                         "' is not supported",
-                     in.offset);
-    const std::string text = prefix ? "0xfc " + std::to_string(code) : hexByte(code);
-    reader_.failAt(Kind::Malformed, "illegal opcode " + text, in.offset);
-  }
-  in.op = *op;
+  if (const auto op = lookupOpcode(prefix, code)) return *op;
+  if (auto u = lookupUnsupported(prefix, code))
+    reader_.failAt(Kind::Unsupported,
+                   std::string(u->feature) + " instruction '" + std::string(u->name) +
+                       "' is not supported",
+                   at);
+  const std::string text =
+      prefix ? hexByte(prefix).append(" ").append(std::to_string(code)) : hexByte(code);
+  reader_.failAt(Kind::Malformed, std::string("illegal opcode ").append(text), at);
+}
+
+void InstrReader::readMemArg(Instr &in) {
+  const std::size_t alignAt = reader_.offset();
+  in.mem.alignLog2 = reader_.u32();
+  // 2^32 and beyond cannot be an alignment; later proposals give bit 6 a
+  // meaning (a memory index follows), which Wasm 2.0 does not have.
+  if (in.mem.alignLog2 >= 32)
+    reader_.failAt(Kind::Malformed,
+                   "malformed memop flags: alignment exponent " + std::to_string(in.mem.alignLog2),
+                   alignAt);
+  in.mem.offset = reader_.u32();
+  in.mem.memory = 0;
+}
+
+Instr InstrReader::next() {
+  Instr in;
+  in.offset = reader_.offset();
+  in.op = readOpcode(in.offset);
 
   switch (info(in.op).imm) {
   case ImmKind::None: break;
@@ -133,19 +146,7 @@ Instr InstrReader::next() {
     in.selectTypes = selectTypes_;
     break;
   }
-  case ImmKind::MemArg: {
-    const std::size_t alignAt = reader_.offset();
-    in.mem.alignLog2 = reader_.u32();
-    // 2^32 and beyond cannot be an alignment; later proposals give bit 6 a
-    // meaning (a memory index follows), which Wasm 2.0 does not have.
-    if (in.mem.alignLog2 >= 32)
-      reader_.failAt(
-          Kind::Malformed,
-          "malformed memop flags: alignment exponent " + std::to_string(in.mem.alignLog2), alignAt);
-    in.mem.offset = reader_.u32();
-    in.mem.memory = 0;
-    break;
-  }
+  case ImmKind::MemArg: readMemArg(in); break;
   case ImmKind::MemIdx: in.index = readMemoryIndexByte(reader_); break;
   case ImmKind::I32:
     in.bits = static_cast<std::uint64_t>(static_cast<std::int64_t>(reader_.s32()));
@@ -169,6 +170,17 @@ Instr InstrReader::next() {
   case ImmKind::TableTable:
     in.index = reader_.u32();
     in.index2 = reader_.u32();
+    break;
+  case ImmKind::V128:
+  case ImmKind::Shuffle: {
+    const auto raw = reader_.bytes(in.v128.size());
+    std::copy(raw.begin(), raw.end(), in.v128.begin());
+    break;
+  }
+  case ImmKind::LaneIdx: in.lane = reader_.u8(); break;
+  case ImmKind::MemArgLane:
+    readMemArg(in);
+    in.lane = reader_.u8();
     break;
   }
   return in;

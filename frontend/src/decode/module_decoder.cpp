@@ -3,6 +3,7 @@
 // section_*.cpp.
 #include "decode_internal.hpp"
 #include "waot/frontend/decoder.hpp"
+#include "waot/frontend/instr_reader.hpp"
 
 #include <algorithm>
 #include <array>
@@ -24,6 +25,15 @@ std::uint32_t readCount(ByteReader &r, std::size_t minElementBytes) {
                  std::to_string(r.remaining()) + " remaining bytes",
              at);
   return count;
+}
+
+ValType readValTypeNotingSimd(ByteReader &r, DecodeState &s, const char *what,
+                              std::uint32_t index) {
+  const std::size_t at = r.offset();
+  const ValType type = readValType(r);
+  if (type == ValType::V128)
+    s.noteSimd(at, std::string(what).append(" ").append(std::to_string(index)));
+  return type;
 }
 
 } // namespace detail

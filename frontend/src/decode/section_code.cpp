@@ -20,7 +20,8 @@ std::uint64_t parameterCount(const Module &m, std::uint32_t function) {
   return type < m.types.size() ? m.types[type].params.size() : 0;
 }
 
-void readLocals(ByteReader &r, const Module &m, std::uint32_t function, FunctionBody &body) {
+void readLocals(ByteReader &r, DecodeState &s, std::uint32_t function, FunctionBody &body) {
+  const Module &m = s.module;
   const std::size_t localsAt = r.offset();
   const std::uint32_t groups = readCount(r, 2); // count, type
   body.locals.reserve(groups);
@@ -29,7 +30,7 @@ void readLocals(ByteReader &r, const Module &m, std::uint32_t function, Function
     const std::size_t at = r.offset();
     LocalDecl decl;
     decl.count = r.u32();
-    decl.type = readValType(r);
+    decl.type = readValTypeNotingSimd(r, s, "v128 local in function", function);
     total += decl.count;
     // The binary format indexes locals with u32: more is malformed.
     if (total > std::numeric_limits<std::uint32_t>::max())
@@ -59,7 +60,7 @@ FunctionBody readFunctionBody(ByteReader &r, DecodeState &s, std::uint32_t funct
   r.seek(end);
 
   ByteReader br(s.bytes, begin, end, function);
-  readLocals(br, s.module, function, body);
+  readLocals(br, s, function, body);
   body.codeOffset = br.offset();
   body.endOffset = end;
   // Every body ends with the `end` of its function block. Checking the last

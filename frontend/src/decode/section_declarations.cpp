@@ -47,12 +47,13 @@ Limits readLimits(ByteReader &r, LimitsOwner owner) {
   return limits;
 }
 
-std::vector<ValType> readResultTypes(ByteReader &r) {
+std::vector<ValType> readResultTypes(ByteReader &r, DecodeState &s) {
   const std::uint32_t count = readCount(r);
   std::vector<ValType> types;
   types.reserve(count);
   for (std::uint32_t i = 0; i < count; ++i)
-    types.push_back(readValType(r));
+    types.push_back(readValTypeNotingSimd(r, s, "v128 in function type",
+                                          static_cast<std::uint32_t>(s.module.types.size())));
   return types;
 }
 
@@ -68,7 +69,7 @@ const char *gcTypeFormName(std::uint8_t form) {
   }
 }
 
-FuncType readFuncType(ByteReader &r) {
+FuncType readFuncType(ByteReader &r, DecodeState &s) {
   const std::size_t at = r.offset();
   const std::uint8_t form = r.u8();
   if (form != 0x60) {
@@ -81,8 +82,8 @@ FuncType readFuncType(ByteReader &r) {
              at);
   }
   FuncType type;
-  type.params = readResultTypes(r);
-  type.results = readResultTypes(r);
+  type.params = readResultTypes(r, s);
+  type.results = readResultTypes(r, s);
   return type;
 }
 
@@ -119,7 +120,7 @@ void decodeTypeSection(ByteReader &r, DecodeState &s) {
   const std::uint32_t count = readCount(r, 3); // form, two counts
   s.module.types.reserve(count);
   for (std::uint32_t i = 0; i < count; ++i)
-    s.module.types.push_back(readFuncType(r));
+    s.module.types.push_back(readFuncType(r, s));
 }
 
 void decodeImportSection(ByteReader &r, DecodeState &s) {
@@ -155,6 +156,12 @@ void decodeImportSection(ByteReader &r, DecodeState &s) {
     case 0x03:
       im.kind = ExternKind::Global;
       im.global = readGlobalType(r);
+      if (im.global.type == ValType::V128)
+        s.noteSimd(kindAt + 1, std::string("v128 global import \"")
+                                   .append(im.module)
+                                   .append("\" \"")
+                                   .append(im.name)
+                                   .append("\""));
       m.globalTypes.push_back(im.global);
       ++m.numImportedGlobals;
       break;
@@ -193,7 +200,10 @@ void decodeGlobalSection(ByteReader &r, DecodeState &s) {
   m.globalTypes.reserve(m.globalTypes.size() + count);
   for (std::uint32_t i = 0; i < count; ++i) {
     Global global;
+    const std::size_t typeAt = r.offset();
     global.type = readGlobalType(r);
+    if (global.type.type == ValType::V128)
+      s.noteSimd(typeAt, "v128 global " + std::to_string(m.globalTypes.size()));
     global.init = readConstExpr(r, s);
     m.globalTypes.push_back(global.type);
     m.globals.push_back(global);

@@ -25,7 +25,8 @@ constexpr std::uint64_t kMaxTableSize = 0xFFFF'FFFF;
 
 class ModuleValidator {
 public:
-  explicit ModuleValidator(const Module &module) : m_(module) {}
+  ModuleValidator(const Module &module, std::optional<SimdUse> &firstSimdInCode)
+      : m_(module), firstSimdInCode_(firstSimdInCode) {}
 
   CodeFacts run() {
     checkModelConsistency();
@@ -126,6 +127,7 @@ private:
     case ConstExpr::Kind::I64: return ValType::I64;
     case ConstExpr::Kind::F32: return ValType::F32;
     case ConstExpr::Kind::F64: return ValType::F64;
+    case ConstExpr::Kind::V128: return ValType::V128;
     case ConstExpr::Kind::RefNull: return e.refType;
     case ConstExpr::Kind::RefFunc:
       if (e.index >= m_.numFunctions())
@@ -221,18 +223,18 @@ private:
     CodeFacts facts;
     facts.tablesWrittenByCode.assign(m_.tables.size(), false);
     for (std::uint32_t i = 0; i < m_.numDefinedFunctions(); ++i)
-      detail::FunctionValidator(m_, declared, i, facts).run();
+      detail::FunctionValidator(m_, declared, i, facts, firstSimdInCode_).run();
     return facts;
   }
 
   const Module &m_;
+  std::optional<SimdUse> &firstSimdInCode_;
 };
 
-} // namespace
-
-CodeFacts validateModule(const Module &module) {
+// validateModule, also giving the first use of SIMD in code.
+CodeFacts validate(const Module &module, std::optional<SimdUse> &firstSimdInCode) {
   try {
-    return ModuleValidator(module).run();
+    return ModuleValidator(module, firstSimdInCode).run();
   } catch (const CompileError &e) {
     // The spec decodes the whole module before validating it: an encoding
     // error in any body outranks a validation error found first here.
@@ -241,9 +243,26 @@ CodeFacts validateModule(const Module &module) {
   }
 }
 
-Module decodeAndValidate(std::span<const std::uint8_t> bytes) {
+} // namespace
+
+CodeFacts validateModule(const Module &module) {
+  std::optional<SimdUse> firstSimdInCode;
+  return validate(module, firstSimdInCode);
+}
+
+Module decodeAndValidate(std::span<const std::uint8_t> bytes, const DecodeOptions &options) {
   Module module = decodeModule(bytes);
-  module.codeFacts = validateModule(module);
+  std::optional<SimdUse> firstSimdInCode;
+  module.codeFacts = validate(module, firstSimdInCode);
+  if (firstSimdInCode) detail::noteSimdUse(module.firstSimdUse, std::move(*firstSimdInCode));
+  // The gate comes after validation so that an invalid module that uses SIMD
+  // gets its validation error, as from any implementation of Wasm 2.0.
+  if (module.firstSimdUse && !options.allowSimd) {
+    const SimdUse &use = *module.firstSimdUse;
+    throw CompileError(Kind::Unsupported,
+                       std::string("SIMD (v128) is not supported yet: ").append(use.what),
+                       use.offset, use.function);
+  }
   return module;
 }
 

@@ -8,6 +8,7 @@
 #include <llvm/IR/Constants.h>
 
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -137,7 +138,7 @@ llvm::Constant *ArtifactEmitter::limits(const Limits &l) {
 llvm::Constant *ArtifactEmitter::constExpr(const ConstExpr &e) {
   std::uint32_t kind = WAOT_CONST_I32;
   std::uint32_t index = 0;
-  std::uint64_t value = 0;
+  std::uint64_t value = 0, valueHigh = 0; // little-endian halves of a v128
   switch (e.kind) {
   case ConstExpr::Kind::I32:
     kind = WAOT_CONST_I32;
@@ -167,8 +168,14 @@ llvm::Constant *ArtifactEmitter::constExpr(const ConstExpr &e) {
     kind = WAOT_CONST_GLOBAL_GET;
     index = e.index;
     break;
+  case ConstExpr::Kind::V128:
+    kind = WAOT_CONST_V128;
+    std::memcpy(&value, e.v128.data(), 8);
+    std::memcpy(&valueHigh, e.v128.data() + 8, 8);
+    break;
   }
-  return llvm::ConstantStruct::get(abi_.constExpr, {u32(kind), u32(index), u64(value)});
+  return llvm::ConstantStruct::get(abi_.constExpr,
+                                   {u32(kind), u32(index), u64(value), u64(valueHigh)});
 }
 
 llvm::Constant *ArtifactEmitter::types() {
@@ -368,7 +375,7 @@ llvm::GlobalVariable *ArtifactEmitter::emit(const TypeTrampolines &trampolines,
       u32(count32(wasm_.exports.size())),
       u32(count32(wasm_.elems.size())),
       u32(count32(wasm_.datas.size())),
-      u32(0),
+      u32(env_.layout.total_size),
       types(),
       functionPointers(trampolines.entries, "waot.entry_trampolines"),
       functionPointers(trampolines.hostAdapters, "waot.host_adapters"),
@@ -408,7 +415,7 @@ AbiTypes AbiTypes::get(llvm::LLVMContext &context) {
   AbiTypes t{};
   t.functypeDesc = namedStruct(context, "waot_functype_desc", {i32, i32, ptr});
   t.limitsDesc = namedStruct(context, "waot_limits_desc", {i64, i64, i8, bytes(7)});
-  t.constExpr = namedStruct(context, "waot_const_expr", {i32, i32, i64});
+  t.constExpr = namedStruct(context, "waot_const_expr", {i32, i32, i64, i64});
   t.importDesc = namedStruct(context, "waot_import_desc",
                              {ptr, ptr, i32, i32, i8, i8, i8, i8, i32, t.limitsDesc});
   t.exportDesc = namedStruct(context, "waot_export_desc", {ptr, i32, i8, bytes(3), i32, i32});
@@ -421,7 +428,7 @@ AbiTypes AbiTypes::get(llvm::LLVMContext &context) {
       namedStruct(context, "waot_elem_desc", {ptr, i32, i32, t.constExpr, i32, i8, bytes(3)});
   std::vector<llvm::Type *> artifactFields(4, i32);     // magic .. start_function
   artifactFields.insert(artifactFields.end(), 3, ptr);  // producer, triple, features
-  artifactFields.insert(artifactFields.end(), 10, i32); // num_types .. reserved
+  artifactFields.insert(artifactFields.end(), 10, i32); // num_types .. ctx_size
   artifactFields.insert(artifactFields.end(), 11, ptr); // types .. datas
   artifactFields.insert(artifactFields.end(), 3, ptr);  // link_name, code_begin, code_end
   t.artifact = namedStruct(context, "waot_artifact", artifactFields);

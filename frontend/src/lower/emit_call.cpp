@@ -34,7 +34,7 @@ llvm::CallInst *FunctionLowering::callFunction(std::uint32_t callee,
     return createWasmCall(type, target, ctx_, args, target->getCallingConv());
   }
   // An import is bound at instantiation: its record pointer never changes.
-  llvm::Value *record = loadRecordPointer(env_.layout.imported_funcs + 8ull * callee,
+  llvm::Value *record = loadRecordPointer(env_.layout.imported_funcs + sizeof(waot_func *) * callee,
                                           sizeof(waot_func), alignof(waot_func));
   llvm::Value *code = loadFuncRecordField(record, offsetof(waot_func, code), env_.ptrType(), true);
   llvm::Value *calleeContext =

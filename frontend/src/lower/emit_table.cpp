@@ -16,7 +16,7 @@ llvm::Value *FunctionLowering::tableRecord(std::uint32_t table) {
   requireTable(table);
   // The record pointer is set at instantiation; the record's fields are not
   // invariant (table.grow changes size and may move elements).
-  return loadRecordPointer(env_.layout.tables + 8ull * table, sizeof(waot_table),
+  return loadRecordPointer(env_.layout.tables + sizeof(waot_table *) * table, sizeof(waot_table),
                            alignof(waot_table));
 }
 
@@ -156,8 +156,8 @@ void FunctionLowering::emitReference(const Instr &in) {
     requireIndex(wasm_.functionTypes, function, "function");
     if (wasm_.isImportedFunction(function)) {
       // An imported function's reference is the exporter's own record.
-      push(loadRecordPointer(env_.layout.imported_funcs + 8ull * function, sizeof(waot_func),
-                             alignof(waot_func)));
+      push(loadRecordPointer(env_.layout.imported_funcs + sizeof(waot_func *) * function,
+                             sizeof(waot_func), alignof(waot_func)));
       return;
     }
     // A defined function's record lives inline in this instance's context,

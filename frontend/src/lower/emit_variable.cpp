@@ -40,8 +40,8 @@ llvm::Value *FunctionLowering::globalCellAddress(std::uint32_t global) {
   // narrower value is simply loaded/stored at the cell's address.
   requireIndex(wasm_.globalTypes, global, "global");
   if (wasm_.isImportedGlobal(global))
-    return loadRecordPointer(env_.layout.imported_globals + 8ull * global, sizeof(waot_global_cell),
-                             alignof(waot_global_cell));
+    return loadRecordPointer(env_.layout.imported_globals + sizeof(waot_global_cell *) * global,
+                             sizeof(waot_global_cell), alignof(waot_global_cell));
   const std::uint64_t defined = global - wasm_.numImportedGlobals;
   return contextAddress(env_.layout.defined_globals + sizeof(waot_global_cell) * defined);
 }

@@ -147,6 +147,14 @@ void FunctionLowering::dispatch(const Instr &in) {
   case Category::Arith: emitArith(in); return;
   case Category::Convert: emitConvert(in); return;
   case Category::Reference: emitReference(in); return;
+  case Category::SimdMemory:
+  case Category::SimdConst:
+  case Category::SimdLane:
+  case Category::SimdCompare:
+  case Category::SimdArith:
+  case Category::SimdConvert:
+    // Not lowered yet; decodeAndValidate() rejects SIMD modules by default.
+    unsupported(in, std::string("SIMD instruction '").append(name(in.op)).append("'"));
   }
   unsupported(in, "instruction category of '" + std::string(name(in.op)) + "'");
 }
@@ -375,6 +383,25 @@ llvm::Type *FunctionLowering::sigResultType(Sig sig) const {
   case Sig::v_if:
   case Sig::v_id:
   case Sig::v_iii: break;
+  // SIMD signatures: no SIMD lowering yet (dispatch() rejects it first).
+  case Sig::x_v:
+  case Sig::x_x:
+  case Sig::x_xx:
+  case Sig::x_xxx:
+  case Sig::x_i:
+  case Sig::x_l:
+  case Sig::x_f:
+  case Sig::x_d:
+  case Sig::x_xi:
+  case Sig::x_xl:
+  case Sig::x_xf:
+  case Sig::x_xd:
+  case Sig::x_ix:
+  case Sig::i_x:
+  case Sig::l_x:
+  case Sig::f_x:
+  case Sig::d_x:
+  case Sig::v_ix: break;
   }
   return llvm::Type::getVoidTy(env_.context);
 }

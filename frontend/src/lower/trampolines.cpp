@@ -12,15 +12,15 @@
 namespace waot::frontend::lower {
 namespace {
 
-// Every value crossing the generic boundary occupies one 8-byte slot (abi.h:
-// waot_slot); 4-byte values live at the slot's address (its low bytes on the
-// little-endian targets waot supports).
+// Every value crossing the generic boundary occupies one 16-byte slot (abi.h:
+// waot_slot); narrower values live at the slot's address (its low bytes on
+// the little-endian targets waot supports), a v128 fills it.
 constexpr std::uint64_t kSlotBytes = sizeof(waot_slot);
-static_assert(kSlotBytes == 8, "abi.h: waot_slot is 8 bytes");
+static_assert(kSlotBytes == 16, "abi.h: waot_slot is 16 bytes");
 const llvm::Align kSlotAlign{alignof(waot_slot)};
 
 llvm::Value *slotAddress(llvm::IRBuilder<> &builder, llvm::Value *slots, std::size_t index) {
-  return builder.CreateConstInBoundsGEP1_64(builder.getInt64Ty(), slots, index,
+  return builder.CreateConstInBoundsGEP1_64(builder.getInt8Ty(), slots, kSlotBytes * index,
                                             "slot" + llvm::Twine(index));
 }
 
@@ -80,8 +80,8 @@ llvm::Function *emitHostAdapter(ModuleEnv &env, std::uint32_t typeIndex) {
   const FuncType &signature = env.wasm.types[typeIndex];
   const std::size_t slotCount =
       std::max<std::size_t>({signature.params.size(), signature.results.size(), 1});
-  llvm::AllocaInst *slots =
-      builder.CreateAlloca(llvm::ArrayType::get(builder.getInt64Ty(), slotCount), nullptr, "slots");
+  llvm::AllocaInst *slots = builder.CreateAlloca(
+      llvm::ArrayType::get(builder.getInt64Ty(), 2 * slotCount), nullptr, "slots");
   slots->setAlignment(kSlotAlign);
   for (std::size_t i = 0; i < signature.params.size(); ++i) {
     llvm::Argument *param = adapter->getArg(static_cast<unsigned>(i + 1));

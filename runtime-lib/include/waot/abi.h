@@ -22,7 +22,7 @@
 extern "C" {
 #endif
 
-#define WAOT_ABI_VERSION 6u
+#define WAOT_ABI_VERSION 7u
 #define WAOT_ARTIFACT_MAGIC 0x544F4157u /* "WAOT" little endian */
 /* The one exported data symbol of a compiled artifact: a waot_artifact. */
 #define WAOT_ARTIFACT_SYMBOL "waot_artifact_v1"
@@ -55,10 +55,16 @@ enum waot_valtype {
   WAOT_EXTERNREF = 0x6F
 };
 
-/* Every value crossing the generic host<->wasm boundary occupies one 8-byte
- * slot: i32/f32 in the low 4 bytes (bit pattern), i64/f64 as 8 bytes,
- * funcref as a `waot_func *`, externref as an opaque `void *`. */
-typedef uint64_t waot_slot;
+/* Every value crossing the generic host<->wasm boundary occupies one 16-byte
+ * slot (ABI 7; wide enough for v128): i32/f32 in the low 4 bytes of `lo`
+ * (bit pattern), i64/f64 as `lo`, funcref as a `waot_func *` in `lo`,
+ * externref as an opaque `void *` in `lo`, v128 as its 16 bytes in memory
+ * order (little endian: lane 0 first), i.e. bytes 0..7 in `lo`, 8..15 in
+ * `hi`. For the scalar types `hi` is unspecified. */
+typedef struct waot_slot {
+  uint64_t lo;
+  uint64_t hi;
+} waot_slot;
 
 /* ---- run-time records --------------------------------------------------- */
 
@@ -123,7 +129,7 @@ typedef struct waot_table {
   void *owner; /* runtime-private */
 } waot_table;
 
-/* A global's storage: one 8-byte cell, same encoding as waot_slot. */
+/* A global's storage: one 16-byte cell, same encoding as waot_slot. */
 typedef waot_slot waot_global_cell;
 
 /* ---- traps -------------------------------------------------------------- */
@@ -244,6 +250,17 @@ static inline waot_ctx_layout waot_compute_ctx_layout(const waot_ctx_counts *c) 
   return l;
 }
 
+/* waot_compute_ctx_layout(c).total_size as a constant expression of the
+ * seven counts (for descriptors written by hand in C; the artifact records
+ * it in `ctx_size`). */
+#define WAOT_ALIGN8_CONST(n) (((n) + 7u) & ~7u)
+#define WAOT_CTX_TOTAL_SIZE(types, memories, tables, imported_globals, defined_globals,            \
+                            imported_funcs, defined_funcs)                                         \
+  ((uint32_t)WAOT_ALIGN8_CONST(                                                                    \
+      WAOT_ALIGN8_CONST(sizeof(waot_ctx_header) + (types) * sizeof(uint32_t)) +                    \
+      ((memories) + (tables) + (imported_globals) + (imported_funcs)) * sizeof(void *) +           \
+      (defined_globals) * sizeof(waot_global_cell) + (defined_funcs) * sizeof(waot_func)))
+
 /* Where the context lives when the module defines its memory 0 (imports no
  * memory): in the pages just below that memory's base, so that
  *   memory0_base == (uint8_t *)ctx + waot_ctx_memory0_offset(&layout).
@@ -285,15 +302,17 @@ enum waot_const_kind {
   WAOT_CONST_I64 = 1,
   WAOT_CONST_F32 = 2,
   WAOT_CONST_F64 = 3,
-  WAOT_CONST_REF_NULL = 4,  /* index: the reference type */
-  WAOT_CONST_REF_FUNC = 5,  /* index: function index */
-  WAOT_CONST_GLOBAL_GET = 6 /* index: global index */
+  WAOT_CONST_REF_NULL = 4,   /* index: the reference type */
+  WAOT_CONST_REF_FUNC = 5,   /* index: function index */
+  WAOT_CONST_GLOBAL_GET = 6, /* index: global index */
+  WAOT_CONST_V128 = 7        /* value: bytes 0..7, value_hi: bytes 8..15 */
 };
 
 typedef struct waot_const_expr {
   uint32_t kind;
   uint32_t index;
   uint64_t value;
+  uint64_t value_hi; /* v128 only (ABI 7) */
 } waot_const_expr;
 
 typedef struct waot_import_desc {
@@ -390,7 +409,10 @@ typedef struct waot_artifact {
   uint32_t num_exports;
   uint32_t num_elems;
   uint32_t num_datas;
-  uint32_t reserved;
+  /* waot_compute_ctx_layout()'s total_size for this module as the compiler
+   * computed it (ABI 7): the runtime refuses an artifact whose context it
+   * would lay out differently. */
+  uint32_t ctx_size;
 
   const waot_functype_desc *types;
   const waot_entry_fn *entry_trampolines; /* per type: generic host->wasm call */
@@ -451,6 +473,52 @@ static inline uint64_t waot_checksum(const uint8_t *data, uint64_t size) {
   h *= 0xc4ceb9fe1a85ec53ull;
   return h ^ (h >> 33);
 }
+
+/* ---- the layouts, pinned ------------------------------------------------ */
+/* Generated code and the runtime agree on these layouts through this header
+ * alone (the compiler mirrors the descriptor structs as LLVM types, checked
+ * against offsetof in tests/unit/lower_module_abi_layout_test.cpp). The sizes
+ * are pinned here so that a change to a struct cannot go unnoticed: it must
+ * come with a new WAOT_ABI_VERSION and new figures below. LP64 targets. */
+#ifdef __cplusplus
+#define WAOT_STATIC_ASSERT(condition, message) static_assert(condition, message)
+#else
+#define WAOT_STATIC_ASSERT(condition, message) _Static_assert(condition, message)
+#endif
+#if UINTPTR_MAX == 0xFFFFFFFFFFFFFFFFu
+WAOT_STATIC_ASSERT(sizeof(waot_slot) == 16, "waot_slot: 16 bytes (v128)");
+WAOT_STATIC_ASSERT(sizeof(waot_func) == 32 && offsetof(waot_func, type_id) == 16 &&
+                       offsetof(waot_func, entry) == 24,
+                   "waot_func layout");
+WAOT_STATIC_ASSERT(sizeof(waot_host_binding) == 8, "waot_host_binding layout");
+WAOT_STATIC_ASSERT(sizeof(waot_memory) == 32 && offsetof(waot_memory, size) == 8,
+                   "waot_memory layout");
+WAOT_STATIC_ASSERT(sizeof(waot_table_entry) == 32 && offsetof(waot_table_entry, type_id) == 24,
+                   "waot_table_entry layout");
+WAOT_STATIC_ASSERT(sizeof(waot_table) == 32 && offsetof(waot_table, size) == 8 &&
+                       offsetof(waot_table, max) == 12,
+                   "waot_table layout");
+WAOT_STATIC_ASSERT(sizeof(waot_global_cell) == 16, "waot_global_cell: one slot");
+WAOT_STATIC_ASSERT(sizeof(waot_ctx_header) == 32 && offsetof(waot_ctx_header, builtins) == 16,
+                   "waot_ctx_header layout");
+WAOT_STATIC_ASSERT(sizeof(waot_builtins) == 13 * sizeof(void *), "waot_builtins: 13 entries");
+WAOT_STATIC_ASSERT(sizeof(waot_const_expr) == 24, "waot_const_expr layout");
+WAOT_STATIC_ASSERT(sizeof(waot_limits_desc) == 24, "waot_limits_desc layout");
+WAOT_STATIC_ASSERT(sizeof(waot_functype_desc) == 16, "waot_functype_desc layout");
+WAOT_STATIC_ASSERT(sizeof(waot_import_desc) == 56, "waot_import_desc layout");
+WAOT_STATIC_ASSERT(sizeof(waot_export_desc) == 24, "waot_export_desc layout");
+WAOT_STATIC_ASSERT(sizeof(waot_function_desc) == 24, "waot_function_desc layout");
+WAOT_STATIC_ASSERT(sizeof(waot_table_desc) == 32, "waot_table_desc layout");
+WAOT_STATIC_ASSERT(sizeof(waot_memory_desc) == 24, "waot_memory_desc layout");
+WAOT_STATIC_ASSERT(sizeof(waot_global_desc) == 32, "waot_global_desc layout");
+WAOT_STATIC_ASSERT(sizeof(waot_data_desc) == 48, "waot_data_desc layout");
+WAOT_STATIC_ASSERT(sizeof(waot_elem_desc) == 48, "waot_elem_desc layout");
+WAOT_STATIC_ASSERT(sizeof(waot_artifact) == 192 && offsetof(waot_artifact, ctx_size) == 76 &&
+                       offsetof(waot_artifact, types) == 80 &&
+                       offsetof(waot_artifact, link_name) == 168,
+                   "waot_artifact layout");
+WAOT_STATIC_ASSERT(sizeof(waot_artifact_trailer) == 24, "waot_artifact_trailer layout");
+#endif
 
 #ifdef __cplusplus
 } /* extern "C" */

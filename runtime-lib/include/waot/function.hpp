@@ -2,6 +2,7 @@
 // (Function::call with Values) or natively (TypedFunction, no boxing).
 #pragma once
 
+#include "waot/abi.h"
 #include "waot/errors.hpp"
 #include "waot/types.hpp"
 #include "waot/value.hpp"
@@ -63,35 +64,42 @@ private:
 
 namespace detail {
 
-// The scalar C++ types that map to wasm value types in wrap/TypedFunction,
-// with their Value accessors and their raw slots (waot_slot in waot/abi.h:
-// i32/f32 bits in the low 4 bytes, i64/f64 bits in all 8).
+// The C++ types that map to wasm value types in wrap/TypedFunction (the
+// numbers and waot::V128), with their Value accessors and their raw slots
+// (waot_slot in waot/abi.h: i32/f32 bits in the low 4 bytes, i64/f64 bits in
+// `lo`, a v128 in all 16 bytes).
 template <class T> struct Scalar;
 template <> struct Scalar<std::int32_t> {
   static constexpr ValType type = ValType::I32;
   static std::int32_t from(const Value &v) { return v.i32(); }
-  static std::int32_t fromSlot(std::uint64_t slot) { return static_cast<std::int32_t>(slot); }
-  static std::uint64_t toSlot(std::int32_t x) { return static_cast<std::uint32_t>(x); }
+  static std::int32_t fromSlot(const waot_slot &slot) { return static_cast<std::int32_t>(slot.lo); }
+  static waot_slot toSlot(std::int32_t x) { return {static_cast<std::uint32_t>(x), 0}; }
 };
 template <> struct Scalar<std::int64_t> {
   static constexpr ValType type = ValType::I64;
   static std::int64_t from(const Value &v) { return v.i64(); }
-  static std::int64_t fromSlot(std::uint64_t slot) { return static_cast<std::int64_t>(slot); }
-  static std::uint64_t toSlot(std::int64_t x) { return static_cast<std::uint64_t>(x); }
+  static std::int64_t fromSlot(const waot_slot &slot) { return static_cast<std::int64_t>(slot.lo); }
+  static waot_slot toSlot(std::int64_t x) { return {static_cast<std::uint64_t>(x), 0}; }
 };
 template <> struct Scalar<float> {
   static constexpr ValType type = ValType::F32;
   static float from(const Value &v) { return v.f32(); }
-  static float fromSlot(std::uint64_t slot) {
-    return std::bit_cast<float>(static_cast<std::uint32_t>(slot));
+  static float fromSlot(const waot_slot &slot) {
+    return std::bit_cast<float>(static_cast<std::uint32_t>(slot.lo));
   }
-  static std::uint64_t toSlot(float x) { return std::bit_cast<std::uint32_t>(x); }
+  static waot_slot toSlot(float x) { return {std::bit_cast<std::uint32_t>(x), 0}; }
 };
 template <> struct Scalar<double> {
   static constexpr ValType type = ValType::F64;
   static double from(const Value &v) { return v.f64(); }
-  static double fromSlot(std::uint64_t slot) { return std::bit_cast<double>(slot); }
-  static std::uint64_t toSlot(double x) { return std::bit_cast<std::uint64_t>(x); }
+  static double fromSlot(const waot_slot &slot) { return std::bit_cast<double>(slot.lo); }
+  static waot_slot toSlot(double x) { return {std::bit_cast<std::uint64_t>(x), 0}; }
+};
+template <> struct Scalar<V128> {
+  static constexpr ValType type = ValType::V128;
+  static V128 from(const Value &v) { return v.v128(); }
+  static V128 fromSlot(const waot_slot &slot) { return V128::fromHalves(slot.lo, slot.hi); }
+  static waot_slot toSlot(V128 x) { return {x.low(), x.high()}; }
 };
 
 template <class T>
@@ -130,7 +138,7 @@ template <class R, class... A> FuncType signatureOf() {
 // back to slots[0..] (the layout generated host adapters use). Function::wrap
 // provides one beside the Value callback so that calls from wasm skip the
 // Value vectors and the type checks of results (the C++ types fix them).
-using SlotCallback = std::function<void(Caller &caller, std::uint64_t *slots)>;
+using SlotCallback = std::function<void(Caller &caller, waot_slot *slots)>;
 
 // A host function with both callbacks; they must do the same thing.
 // `wantsCaller`: each importing instance gets its own record, so that calls
@@ -162,7 +170,7 @@ void callWithValues(F &fn, Caller &caller, std::span<const Value> args, std::spa
 
 // The same on raw slots.
 template <bool WithCaller, class R, class... A, class F>
-void callWithSlots(F &fn, Caller &caller, std::uint64_t *slots) {
+void callWithSlots(F &fn, Caller &caller, waot_slot *slots) {
   [&]<std::size_t... I>(std::index_sequence<I...>) {
     auto invoke = [&]() -> decltype(auto) {
       if constexpr (WithCaller)
@@ -180,17 +188,17 @@ void callWithSlots(F &fn, Caller &caller, std::uint64_t *slots) {
 
 template <bool WithCaller, class R, class... A, class F> Function wrapScalars(F &&callable) {
   static_assert((ScalarType<std::remove_cvref_t<A>> && ...),
-                "Function::wrap: parameters must be int32_t, int64_t, float or double "
-                "(after an optional leading waot::Caller &)");
-  static_assert(ScalarOrVoid<R>,
-                "Function::wrap: the result must be void, int32_t, int64_t, float or double");
+                "Function::wrap: parameters must be int32_t, int64_t, float, double or "
+                "waot::V128 (after an optional leading waot::Caller &)");
+  static_assert(ScalarOrVoid<R>, "Function::wrap: the result must be void, int32_t, int64_t, "
+                                 "float, double or waot::V128");
   // One callable behind both callbacks, so that its state is shared.
   auto fn = std::make_shared<std::decay_t<F>>(std::forward<F>(callable));
   Function::CallerHostCallback generic = [fn](Caller &caller, std::span<const Value> args,
                                               std::span<Value> results) {
     callWithValues<WithCaller, R, A...>(*fn, caller, args, results);
   };
-  SlotCallback fromWasm = [fn](Caller &caller, std::uint64_t *slots) {
+  SlotCallback fromWasm = [fn](Caller &caller, waot_slot *slots) {
     callWithSlots<WithCaller, R, A...>(*fn, caller, slots);
   };
   return makeHostFunction(signatureOf<R, A...>(), std::move(generic), std::move(fromWasm),
@@ -237,9 +245,9 @@ template <class Sig> class TypedFunction;
 
 template <class R, class... A> class TypedFunction<R(A...)> {
   static_assert((detail::ScalarType<A> && ...),
-                "TypedFunction: parameters must be int32_t, int64_t, float or double");
+                "TypedFunction: parameters must be int32_t, int64_t, float, double or V128");
   static_assert(detail::ScalarOrVoid<R>,
-                "TypedFunction: the result must be void, int32_t, int64_t, float or double");
+                "TypedFunction: the result must be void, int32_t, int64_t, float, double or V128");
 
 public:
   // TypeError when `function` has another type.

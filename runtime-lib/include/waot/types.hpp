@@ -17,11 +17,12 @@ enum class ValType : std::uint8_t {
   I64 = 0x7E,
   F32 = 0x7D,
   F64 = 0x7C,
+  V128 = 0x7B,
   FuncRef = 0x70,
   ExternRef = 0x6F,
 };
 
-// "i32", "i64", "f32", "f64", "funcref", "externref".
+// "i32", "i64", "f32", "f64", "v128", "funcref", "externref".
 std::string_view toString(ValType type);
 
 constexpr bool isReference(ValType type) noexcept {

@@ -30,6 +30,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -59,7 +60,8 @@ uint32_t waot_last_error_trap(void);
 
 /* ---- values -------------------------------------------------------------- */
 
-/* A value: `type` is a waot_valtype. A funcref's `ref` is an opaque
+/* A value: `type` is a waot_valtype. A v128 is its 16 bytes in memory
+ * order (lane 0 first, little endian). A funcref's `ref` is an opaque
  * function reference (NULL: ref.null func) that is only valid as long as
  * whatever holds the function (a table, a global, a waot_func_t handle) does;
  * waot_value_func() turns it into a handle of its own. An externref's `ref`
@@ -72,38 +74,51 @@ typedef struct waot_value {
     float f32;
     double f64;
     void *ref;
+    uint8_t v128[16];
   } of;
 } waot_value_t;
 
 static inline waot_value_t waot_value_i32(int32_t v) {
   waot_value_t value;
+  memset(&value, 0, sizeof value);
   value.type = WAOT_I32;
-  value.of.i64 = 0;
   value.of.i32 = v;
   return value;
 }
 static inline waot_value_t waot_value_i64(int64_t v) {
   waot_value_t value;
+  memset(&value, 0, sizeof value);
   value.type = WAOT_I64;
   value.of.i64 = v;
   return value;
 }
 static inline waot_value_t waot_value_f32(float v) {
   waot_value_t value;
+  memset(&value, 0, sizeof value);
   value.type = WAOT_F32;
-  value.of.i64 = 0;
   value.of.f32 = v;
   return value;
 }
 static inline waot_value_t waot_value_f64(double v) {
   waot_value_t value;
+  memset(&value, 0, sizeof value);
   value.type = WAOT_F64;
   value.of.f64 = v;
+  return value;
+}
+/* A v128 from its 16 bytes (lane 0 first). */
+static inline waot_value_t waot_value_v128(const uint8_t bytes[16]) {
+  waot_value_t value;
+  unsigned i;
+  value.type = WAOT_V128;
+  for (i = 0; i < 16; ++i)
+    value.of.v128[i] = bytes[i];
   return value;
 }
 /* An externref (or, with type WAOT_FUNCREF and NULL, ref.null func). */
 static inline waot_value_t waot_value_ref(uint8_t ref_type, void *ref) {
   waot_value_t value;
+  memset(&value, 0, sizeof value);
   value.type = ref_type;
   value.of.ref = ref;
   return value;

@@ -14,6 +14,33 @@
 
 #define WAOT_EXPORT __attribute__((visibility("default")))
 
+/* The context size the compiler records (waot_artifact.ctx_size), computed
+ * from the descriptor's own counts when the artifact is loaded. */
+static inline uint32_t waot_test_ctx_size(const waot_artifact *a) {
+  waot_ctx_counts c;
+  uint32_t i;
+  memset(&c, 0, sizeof c);
+  c.num_types = a->num_types;
+  c.num_memories = a->num_memories;
+  c.num_tables = a->num_tables;
+  c.num_defined_globals = a->num_globals;
+  c.num_defined_funcs = a->num_functions;
+  for (i = 0; i < a->num_imports; ++i) {
+    switch (a->imports[i].kind) {
+    case WAOT_EXTERN_FUNC: ++c.num_imported_funcs; break;
+    case WAOT_EXTERN_TABLE: ++c.num_tables; break;
+    case WAOT_EXTERN_MEMORY: ++c.num_memories; break;
+    case WAOT_EXTERN_GLOBAL: ++c.num_imported_globals; break;
+    }
+  }
+  return waot_compute_ctx_layout(&c).total_size;
+}
+/* Fills in `descriptor`.ctx_size when the test artifact is loaded. */
+#define WAOT_TEST_RECORD_CTX_SIZE(descriptor)                                                      \
+  __attribute__((constructor)) static void waot_test_record_ctx_size(void) {                       \
+    (descriptor).ctx_size = waot_test_ctx_size(&(descriptor));                                     \
+  }
+
 /* Native types and slot conversions per wasm type tag. */
 typedef int32_t T_i32;
 typedef int64_t T_i64;
@@ -21,33 +48,52 @@ typedef float T_f32;
 typedef double T_f64;
 typedef void *T_ref;
 
-static inline T_i32 from_i32(waot_slot s) { return (int32_t)(uint32_t)s; }
-static inline T_i64 from_i64(waot_slot s) { return (int64_t)s; }
+static inline T_i32 from_i32(waot_slot s) { return (int32_t)(uint32_t)s.lo; }
+static inline T_i64 from_i64(waot_slot s) { return (int64_t)s.lo; }
 static inline T_f32 from_f32(waot_slot s) {
-  uint32_t b = (uint32_t)s;
+  uint32_t b = (uint32_t)s.lo;
   float f;
   memcpy(&f, &b, 4);
   return f;
 }
 static inline T_f64 from_f64(waot_slot s) {
   double d;
-  memcpy(&d, &s, 8);
+  memcpy(&d, &s.lo, 8);
   return d;
 }
-static inline T_ref from_ref(waot_slot s) { return (void *)(uintptr_t)s; }
-static inline waot_slot to_i32(T_i32 v) { return (uint32_t)v; }
-static inline waot_slot to_i64(T_i64 v) { return (uint64_t)v; }
+static inline T_ref from_ref(waot_slot s) { return (void *)(uintptr_t)s.lo; }
+static inline waot_slot slot_of(uint64_t lo) {
+  waot_slot s;
+  s.lo = lo;
+  s.hi = 0;
+  return s;
+}
+static inline waot_slot to_i32(T_i32 v) { return slot_of((uint32_t)v); }
+static inline waot_slot to_i64(T_i64 v) { return slot_of((uint64_t)v); }
 static inline waot_slot to_f32(T_f32 v) {
   uint32_t b;
   memcpy(&b, &v, 4);
-  return b;
+  return slot_of(b);
 }
 static inline waot_slot to_f64(T_f64 v) {
   uint64_t b;
   memcpy(&b, &v, 8);
-  return b;
+  return slot_of(b);
 }
-static inline waot_slot to_ref(T_ref v) { return (uintptr_t)v; }
+static inline waot_slot to_ref(T_ref v) { return slot_of((uintptr_t)v); }
+/* v128: one 16-byte vector (passed in a vector register, as generated code
+ * passes wasm v128 values), all 16 bytes of the slot. */
+typedef uint64_t T_v128 __attribute__((vector_size(16)));
+static inline T_v128 from_v128(waot_slot s) {
+  T_v128 v;
+  memcpy(&v, &s, 16);
+  return v;
+}
+static inline waot_slot to_v128(T_v128 v) {
+  waot_slot s;
+  memcpy(&s, &v, 16);
+  return s;
+}
 
 /* SIG_<params>_<results>(NAME, types...): NAME_entry (generic host->wasm
  * call) and NAME_adapter (wasm->host call through a waot_host_binding). */

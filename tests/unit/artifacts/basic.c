@@ -145,7 +145,7 @@ static const waot_export_desc EXPORTS[] = {
     {STR("one_g"), WAOT_EXTERN_GLOBAL, {0}, 6, 0},
 };
 
-WAOT_EXPORT const waot_artifact waot_artifact_v1 = {
+WAOT_EXPORT waot_artifact waot_artifact_v1 = {
     .magic = WAOT_ARTIFACT_MAGIC,
     .abi_version = WAOT_ABI_VERSION,
     .descriptor_size = sizeof(waot_artifact),
@@ -164,3 +164,4 @@ WAOT_EXPORT const waot_artifact waot_artifact_v1 = {
     .globals = GLOBALS,
     .exports = EXPORTS,
 };
+WAOT_TEST_RECORD_CTX_SIZE(waot_artifact_v1)

@@ -112,7 +112,7 @@ static const waot_export_desc EXPORTS[] = {
     {STR("started"), WAOT_EXTERN_GLOBAL, {0}, 2, 0},
 };
 
-WAOT_EXPORT const waot_artifact waot_artifact_v1 = {
+WAOT_EXPORT waot_artifact waot_artifact_v1 = {
     .magic = WAOT_ARTIFACT_MAGIC,
     .abi_version = WAOT_ABI_VERSION,
     .descriptor_size = sizeof(waot_artifact),
@@ -137,3 +137,4 @@ WAOT_EXPORT const waot_artifact waot_artifact_v1 = {
     .elems = ELEMS,
     .datas = DATAS,
 };
+WAOT_TEST_RECORD_CTX_SIZE(waot_artifact_v1)

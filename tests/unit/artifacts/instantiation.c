@@ -49,7 +49,7 @@ static const waot_data_desc DATAS[] = {
 };
 static const waot_export_desc EXPORTS[] = {{STR("forty_two"), WAOT_EXTERN_FUNC, {0}, 0, 0}};
 
-WAOT_EXPORT const waot_artifact waot_artifact_v1 = {
+WAOT_EXPORT waot_artifact waot_artifact_v1 = {
     .magic = WAOT_ARTIFACT_MAGIC,
     .abi_version = WAOT_ABI_VERSION,
     .descriptor_size = sizeof(waot_artifact),
@@ -72,3 +72,4 @@ WAOT_EXPORT const waot_artifact waot_artifact_v1 = {
     .elems = ELEMS,
     .datas = DATAS,
 };
+WAOT_TEST_RECORD_CTX_SIZE(waot_artifact_v1)

@@ -27,7 +27,7 @@ static const waot_import_desc IMPORTS[] = {
 static const waot_function_desc FUNCTIONS[] = {{(void *)f_call0, STR("call0"), 0}};
 static const waot_export_desc EXPORTS[] = {{STR("call0"), WAOT_EXTERN_FUNC, {0}, 0, 0}};
 
-WAOT_EXPORT const waot_artifact waot_artifact_v1 = {
+WAOT_EXPORT waot_artifact waot_artifact_v1 = {
     .magic = WAOT_ARTIFACT_MAGIC,
     .abi_version = WAOT_ABI_VERSION,
     .descriptor_size = sizeof(waot_artifact),
@@ -46,3 +46,4 @@ WAOT_EXPORT const waot_artifact waot_artifact_v1 = {
     .functions = FUNCTIONS,
     .exports = EXPORTS,
 };
+WAOT_TEST_RECORD_CTX_SIZE(waot_artifact_v1)

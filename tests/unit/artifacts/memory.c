@@ -79,7 +79,7 @@ static const waot_export_desc EXPORTS[] = {
     {STR("mem"), WAOT_EXTERN_MEMORY, {0}, 0, 0},
 };
 
-WAOT_EXPORT const waot_artifact waot_artifact_v1 = {
+WAOT_EXPORT waot_artifact waot_artifact_v1 = {
     .magic = WAOT_ARTIFACT_MAGIC,
     .abi_version = WAOT_ABI_VERSION,
     .descriptor_size = sizeof(waot_artifact),
@@ -100,3 +100,4 @@ WAOT_EXPORT const waot_artifact waot_artifact_v1 = {
     .exports = EXPORTS,
     .datas = DATAS,
 };
+WAOT_TEST_RECORD_CTX_SIZE(waot_artifact_v1)

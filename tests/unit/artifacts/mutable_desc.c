@@ -62,3 +62,4 @@ WAOT_EXPORT waot_artifact waot_artifact_v1 = {
     .elems = ELEMS,
     .datas = DATAS,
 };
+WAOT_TEST_RECORD_CTX_SIZE(waot_artifact_v1)

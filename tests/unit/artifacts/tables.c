@@ -123,7 +123,7 @@ static const waot_export_desc EXPORTS[] = {
     {STR("tab"), WAOT_EXTERN_TABLE, {0}, 0, 0},
 };
 
-WAOT_EXPORT const waot_artifact waot_artifact_v1 = {
+WAOT_EXPORT waot_artifact waot_artifact_v1 = {
     .magic = WAOT_ARTIFACT_MAGIC,
     .abi_version = WAOT_ABI_VERSION,
     .descriptor_size = sizeof(waot_artifact),
@@ -144,3 +144,4 @@ WAOT_EXPORT const waot_artifact waot_artifact_v1 = {
     .exports = EXPORTS,
     .elems = ELEMS,
 };
+WAOT_TEST_RECORD_CTX_SIZE(waot_artifact_v1)

@@ -60,7 +60,7 @@ static const waot_export_desc EXPORTS[] = {
     {STR("wild"), WAOT_EXTERN_FUNC, {0}, 5, 0},
 };
 
-WAOT_EXPORT const waot_artifact waot_artifact_v1 = {
+WAOT_EXPORT waot_artifact waot_artifact_v1 = {
     .magic = WAOT_ARTIFACT_MAGIC,
     .abi_version = WAOT_ABI_VERSION,
     .descriptor_size = sizeof(waot_artifact),
@@ -79,3 +79,4 @@ WAOT_EXPORT const waot_artifact waot_artifact_v1 = {
     .functions = FUNCTIONS,
     .exports = EXPORTS,
 };
+WAOT_TEST_RECORD_CTX_SIZE(waot_artifact_v1)

@@ -15,16 +15,27 @@ namespace waot::frontend {
 // not a single constant instruction (which ConstExpr cannot represent),
 // raised only once the rest of the module decoded cleanly. Function bodies
 // are only delimited here; their instructions are decoded by the validator.
+// SIMD is decoded, never rejected, here: the first use outside instructions
+// is recorded in Module::firstSimdUse.
 Module decodeModule(std::span<const std::uint8_t> bytes);
 
-// Validates a decoded module against the Wasm 2.0 (non-SIMD) rules: types of
-// every instruction, indices, limits, constant expressions, exports, start.
+// Validates a decoded module against the Wasm 2.0 rules (SIMD included): types
+// of every instruction, indices, limits, constant expressions, exports, start.
 // Throws CompileError (Invalid; Malformed where the spec says so, e.g. a
 // missing data count section) carrying the byte offset and function index.
 // Returns what it learned about the code on the way (see CodeFacts).
 CodeFacts validateModule(const Module &module);
 
-// decodeModule + validateModule, with the module's codeFacts set.
-Module decodeAndValidate(std::span<const std::uint8_t> bytes);
+struct DecodeOptions {
+  // Accept modules that use SIMD (the v128 type, 0xFD instructions). Off by
+  // default until the lowering compiles SIMD: decodeAndValidate() then
+  // rejects such a module with an Unsupported error at its first use, but
+  // only once it validated (an invalid module gets its validation error).
+  bool allowSimd = false;
+};
+
+// decodeModule + validateModule, with the module's codeFacts and
+// firstSimdUse set; then the SIMD gate of `options`.
+Module decodeAndValidate(std::span<const std::uint8_t> bytes, const DecodeOptions &options = {});
 
 } // namespace waot::frontend

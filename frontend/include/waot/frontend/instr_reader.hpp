@@ -7,6 +7,7 @@
 #include "waot/frontend/module.hpp"
 #include "waot/frontend/opcode.hpp"
 
+#include <array>
 #include <span>
 #include <vector>
 
@@ -41,7 +42,11 @@ struct Instr {
   // I32 (sign-extended to 64 bits), I64, F32 (bits), F64 (bits).
   std::uint64_t bits = 0;
   BlockType block;
-  MemArg mem;
+  MemArg mem;            // MemArg, MemArgLane
+  std::uint8_t lane = 0; // LaneIdx, MemArgLane: the lane index as encoded (unchecked)
+  // V128: the constant's bytes in memory order (lane 0 first, little endian).
+  // Shuffle: the 16 lane indices as encoded (unchecked).
+  std::array<std::uint8_t, 16> v128{};
   ValType refType = ValType::FuncRef;     // RefType
   std::span<const std::uint32_t> targets; // BrTable labels (valid until next())
   std::span<const ValType> selectTypes;   // SelectTypes (valid until next())
@@ -58,18 +63,21 @@ public:
   std::size_t offset() const { return reader_.offset(); }
   // Decodes the next instruction. Throws CompileError: malformed encodings,
   // unknown opcodes, and "unsupported feature" for known later features.
+  // SIMD instructions decode like any other (the validator checks their lane
+  // indices; decodeAndValidate() decides whether SIMD is accepted).
   Instr next();
 
   ByteReader &bytes() { return reader_; }
 
 private:
+  Opcode readOpcode(std::size_t at);
+  void readMemArg(Instr &in);
   ByteReader reader_;
   std::vector<std::uint32_t> targets_;
   std::vector<ValType> selectTypes_;
 };
 
-// Reads a value type byte; malformed if not a Wasm 2.0 value type
-// (v128 is reported as an unsupported feature).
+// Reads a value type byte (v128 included); malformed if not a Wasm 2.0 value type.
 ValType readValType(ByteReader &r);
 // Reads a reference type byte (funcref / externref).
 ValType readRefType(ByteReader &r);

@@ -3,6 +3,7 @@
 // lowering and by tools that only inspect modules.
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <map>
@@ -59,12 +60,13 @@ const char *toString(ExternKind k);
 
 // A Wasm 2.0 constant expression: exactly one instruction before `end`.
 struct ConstExpr {
-  enum class Kind : std::uint8_t { I32, I64, F32, F64, RefNull, RefFunc, GlobalGet };
+  enum class Kind : std::uint8_t { I32, I64, F32, F64, RefNull, RefFunc, GlobalGet, V128 };
   Kind kind = Kind::I32;
-  std::uint64_t bits = 0;             // I32/I64/F32/F64: the value's bit pattern (zero-extended)
-  std::uint32_t index = 0;            // RefFunc: function index; GlobalGet: global index
-  ValType refType = ValType::FuncRef; // RefNull: the reference type
-  std::size_t offset = 0;             // byte offset of the expression (for error messages)
+  std::uint64_t bits = 0;              // I32/I64/F32/F64: the value's bit pattern (zero-extended)
+  std::array<std::uint8_t, 16> v128{}; // V128: the bytes in memory order (lane 0 first)
+  std::uint32_t index = 0;             // RefFunc: function index; GlobalGet: global index
+  ValType refType = ValType::FuncRef;  // RefNull: the reference type
+  std::size_t offset = 0;              // byte offset of the expression (for error messages)
 };
 
 struct Import {
@@ -129,8 +131,14 @@ struct CustomSection {
   std::size_t size = 0;   // payload size
 };
 
-// Everything decoded from one module. Index spaces follow the spec: imports
-// come first in the function, table, memory and global index spaces.
+// Where a module uses SIMD (a v128 value type or a 0xFD instruction), for
+// the "not supported yet" error of decodeAndValidate() (see decoder.hpp).
+struct SimdUse {
+  std::size_t offset = 0;                // byte offset of the use
+  std::optional<std::uint32_t> function; // function index, for uses in code
+  std::string what;                      // e.g. "`i32x4.add` (0xfd 174)", "v128 local"
+};
+
 // What validation learned about the function bodies, for the lowering.
 struct CodeFacts {
   // Per table: whether any instruction may change its elements or size
@@ -138,6 +146,8 @@ struct CodeFacts {
   std::vector<bool> tablesWrittenByCode;
 };
 
+// Everything decoded from one module. Index spaces follow the spec: imports
+// come first in the function, table, memory and global index spaces.
 struct Module {
   std::shared_ptr<const std::vector<std::uint8_t>> bytes; // the module binary
 
@@ -157,6 +167,12 @@ struct Module {
   std::vector<CustomSection> customSections;
   // Set by decodeAndValidate(); absent, the lowering assumes the worst.
   std::optional<CodeFacts> codeFacts;
+  // The first use of SIMD by byte offset. decodeModule() sees the uses
+  // outside instructions (function types, global types, locals, constant
+  // expressions); decodeAndValidate() also those in instructions (a 0xFD
+  // instruction, a block or typed select of v128: any other v128 in code
+  // comes from a declaration).
+  std::optional<SimdUse> firstSimdUse;
 
   // From the `name` custom section, when present and well formed.
   std::optional<std::string> moduleName;

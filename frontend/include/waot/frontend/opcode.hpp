@@ -38,6 +38,10 @@ enum class ImmKind : std::uint8_t {
   ElemTable,    // u32 elem index, u32 table index
   ElemIdx,      // u32 elem index
   TableTable,   // u32 dst table, u32 src table
+  V128,         // 16 raw bytes (v128.const), lane 0 first
+  Shuffle,      // 16 lane-index bytes (i8x16.shuffle), each < 32 to be valid
+  LaneIdx,      // one lane-index byte (extract_lane, replace_lane)
+  MemArgLane,   // memarg (as MemArg), then one lane-index byte (load/store_lane)
 };
 
 // Signatures of uniform instructions, named result_params (see opcodes.def).
@@ -76,6 +80,25 @@ enum class Sig : std::uint8_t {
   v_if,
   v_id,
   v_iii,
+  // SIMD (x = v128).
+  x_v,
+  x_x,
+  x_xx,
+  x_xxx,
+  x_i,
+  x_l,
+  x_f,
+  x_d,
+  x_xi,
+  x_xl,
+  x_xf,
+  x_xd,
+  x_ix,
+  i_x,
+  l_x,
+  f_x,
+  d_x,
+  v_ix,
 };
 
 enum class Category : std::uint8_t {
@@ -88,10 +111,16 @@ enum class Category : std::uint8_t {
   Compare,
   Arith,
   Convert,
-  Reference
+  Reference,
+  SimdMemory,
+  SimdConst,
+  SimdLane,
+  SimdCompare,
+  SimdArith,
+  SimdConvert,
 };
 
-enum class Feature : std::uint8_t { MVP, SignExt, SatConv, BulkMemory, RefTypes };
+enum class Feature : std::uint8_t { MVP, SignExt, SatConv, BulkMemory, RefTypes, Simd };
 
 struct OpcodeInfo {
   std::uint8_t prefix;
@@ -101,7 +130,7 @@ struct OpcodeInfo {
   Sig sig;
   Category category;
   Feature feature;
-  std::uint8_t accessBytes; // loads/stores only
+  std::uint8_t accessBytes; // loads/stores: access width; extract/replace_lane: lane width
 };
 
 inline constexpr OpcodeInfo kOpcodeInfo[] = {
@@ -114,6 +143,12 @@ static_assert(sizeof(kOpcodeInfo) / sizeof(kOpcodeInfo[0]) ==
 
 constexpr const OpcodeInfo &info(Opcode op) { return kOpcodeInfo[static_cast<std::size_t>(op)]; }
 constexpr std::string_view name(Opcode op) { return info(op).name; }
+constexpr bool isSimd(Opcode op) { return info(op).feature == Feature::Simd; }
+// Lanes of the shape a LaneIdx or MemArgLane instruction indexes: its lane
+// index must be below this.
+constexpr unsigned laneCount(Opcode op) {
+  return info(op).accessBytes ? 16u / info(op).accessBytes : 0u;
+}
 
 // Lookup by encoding; nullopt when the encoding is not a supported opcode.
 std::optional<Opcode> lookupOpcode(std::uint8_t prefix, std::uint32_t code);
