@@ -147,14 +147,12 @@ void FunctionLowering::dispatch(const Instr &in) {
   case Category::Arith: emitArith(in); return;
   case Category::Convert: emitConvert(in); return;
   case Category::Reference: emitReference(in); return;
-  case Category::SimdMemory:
-  case Category::SimdConst:
-  case Category::SimdLane:
-  case Category::SimdCompare:
-  case Category::SimdArith:
-  case Category::SimdConvert:
-    // Not lowered yet; decodeAndValidate() rejects SIMD modules by default.
-    unsupported(in, std::string("SIMD instruction '").append(name(in.op)).append("'"));
+  case Category::SimdMemory: emitSimdMemory(in); return;
+  case Category::SimdConst: emitSimdConst(in); return;
+  case Category::SimdLane: emitSimdLane(in); return;
+  case Category::SimdCompare: emitSimdCompare(in); return;
+  case Category::SimdArith: emitSimdArith(in); return;
+  case Category::SimdConvert: emitSimdConvert(in); return;
   }
   unsupported(in, "instruction category of '" + std::string(name(in.op)) + "'");
 }
@@ -207,7 +205,10 @@ void FunctionLowering::truncateStack(std::size_t height) {
 // ---- context access --------------------------------------------------------
 
 llvm::Align FunctionLowering::naturalAlign(llvm::Type *type) const {
-  return llvm::Align(env_.llvm.getDataLayout().getTypeStoreSize(type).getFixedValue());
+  // The runtime's records and cells (abi.h) are 8-byte aligned at most: a
+  // v128 global cell is a 16-byte waot_slot with 8-byte alignment.
+  const std::uint64_t size = env_.llvm.getDataLayout().getTypeStoreSize(type).getFixedValue();
+  return llvm::Align(std::min<std::uint64_t>(size, alignof(waot_slot)));
 }
 
 llvm::Value *FunctionLowering::byteOffset(llvm::Value *base, std::uint64_t offset) {

@@ -92,6 +92,14 @@ private:
   void emitMemory(const Instr &in);  // emit_memory.cpp
   void emitTable(const Instr &in);   // emit_table.cpp
   void emitReference(const Instr &in);
+  // SIMD (0xFD): v128 is <2 x i64> (ModuleEnv::type); see emit_simd.cpp for
+  // the shared helpers.
+  void emitSimdConst(const Instr &in);   // emit_simd.cpp
+  void emitSimdMemory(const Instr &in);  // emit_simd_memory.cpp
+  void emitSimdLane(const Instr &in);    // emit_simd_lane.cpp
+  void emitSimdCompare(const Instr &in); // emit_simd_compare.cpp
+  void emitSimdArith(const Instr &in);   // emit_simd_arith.cpp
+  void emitSimdConvert(const Instr &in); // emit_simd_convert.cpp
 
   // ---- structured control (emit_control.cpp)
   ControlFrame makeFrame(ControlFrame::Kind kind, const BlockType &type);
@@ -193,6 +201,17 @@ private:
   // `entry`: it traps "uninitialized element" when the entry is null,
   // "indirect call type mismatch" otherwise.
   llvm::BasicBlock *indirectCallTrapBlock(llvm::Value *entry);
+
+  // ---- SIMD helpers (emit_simd.cpp)
+  // The vector type of a lane shape: i8x16, i16x8, i32x4, i64x2 (integer
+  // lanes of `laneBits`) or f32x4, f64x2 (`isFloat`).
+  llvm::FixedVectorType *simdShape(unsigned laneBits, bool isFloat = false) const;
+  llvm::FixedVectorType *v128Type() const; // <2 x i64>
+  // Pops a v128 and bitcasts it to `shape`.
+  llvm::Value *popSimd(llvm::FixedVectorType *shape);
+  // Bitcasts any 128-bit vector to v128 and pushes it.
+  void pushSimd(llvm::Value *vector);
+  llvm::Value *asV128(llvm::Value *vector);
 
   // ---- variables (emit_variable.cpp)
   llvm::Value *globalCellAddress(std::uint32_t global);

@@ -76,13 +76,16 @@ llvm::Type *ModuleEnv::type(ValType t) const {
   case ValType::F64: return llvm::Type::getDoubleTy(context);
   case ValType::FuncRef:
   case ValType::ExternRef: return ptrType();
-  case ValType::V128: break;
+  // A v128 is <2 x i64> on the value stack, in locals, parameters and results
+  // (passed in one vector register); each SIMD instruction bitcasts it to
+  // the shape it works on (emit_simd_*.cpp).
+  case ValType::V128: return llvm::FixedVectorType::get(llvm::Type::getInt64Ty(context), 2);
   }
-  // Validation rejects v128 (and any unknown encoding) before lowering; reaching
-  // this point means the caller skipped validation.
-  throw CompileError(CompileError::Kind::Unsupported,
+  // Validation rejects any unknown encoding before lowering; reaching this
+  // point means the caller skipped validation.
+  throw CompileError(CompileError::Kind::Invalid,
                      "value type 0x" + llvm::utohexstr(static_cast<unsigned>(t)) +
-                         " cannot be lowered (SIMD is not supported)");
+                         " cannot be lowered");
 }
 
 llvm::Type *ModuleEnv::resultType(const FuncType &t) const {

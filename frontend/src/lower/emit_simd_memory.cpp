@@ -1,0 +1,10 @@
+// SIMD (0xFD) lowering: the SimdMemory category of opcodes.def.
+#include "function_lowering.hpp"
+
+namespace waot::frontend::lower {
+
+void FunctionLowering::emitSimdMemory(const Instr &in) {
+  unsupported(in, "SIMD instruction '" + std::string(name(in.op)) + "'");
+}
+
+} // namespace waot::frontend::lower
