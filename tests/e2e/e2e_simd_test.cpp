@@ -17,9 +17,8 @@ class SimdPlumbing : public AtOptLevel {
 protected:
   Instance instantiate() {
     Imports imports;
-    imports.define("host", "swap_halves", Function::wrap([](V128 x) {
-                     return V128::fromHalves(x.high(), x.low());
-                   }));
+    imports.define("host", "swap_halves",
+                   Function::wrap([](V128 x) { return V128::fromHalves(x.high(), x.low()); }));
     imports.define("host", "base", Global(Value(i32x4(-1, -2, -3, -4)), false));
     return Instance(compiledModule("simd_plumbing", GetParam()), imports);
   }

@@ -8,6 +8,9 @@
 //   waot-spec-runner --wast FILE.wast --work DIR --compat-rewrite ...
 //       runs FILE rewritten for wast2json 1.0.32 (see spec_compat.hpp) as
 //       NAME-compat: covers the scripts that wast2json cannot convert.
+//   waot-spec-runner --wast FILE.wast --work DIR --experimental-simd ...
+//       compiles SIMD modules although the lowering is not complete (an
+//       instruction it does not cover yet counts as unsupported).
 //   waot-spec-runner --report DIR
 //       prints the per-file table and the totals of all DIR/*.result files.
 #include "spec_compat.hpp"
@@ -50,7 +53,7 @@ std::string shellQuote(const std::string &s) {
 // With `compat`, runs the script rewritten by rewriteForWast2json1032 under
 // the name NAME-compat (the original keeps its "not converted" entry).
 int runFile(const fs::path &originalWast, const fs::path &work, const std::string &wast2json,
-            unsigned optLevel, bool compat) {
+            unsigned optLevel, bool compat, bool experimentalSimd) {
   const std::string name = originalWast.stem().string() + (compat ? "-compat" : "");
   const fs::path dir = work / name;
   fs::remove_all(dir);
@@ -82,7 +85,8 @@ int runFile(const fs::path &originalWast, const fs::path &work, const std::strin
   }
   // Only the SIMD scripts may contain modules waot does not support yet.
   const bool allowUnsupported = name.rfind("simd_", 0) == 0;
-  Runner runner(loadScript(json), RunnerOptions{optLevel, dir, allowUnsupported}, std::cout);
+  Runner runner(loadScript(json), RunnerOptions{optLevel, dir, allowUnsupported, experimentalSimd},
+                std::cout);
   const Counts counts = runner.run();
   result.passed = counts.passed;
   result.failed = counts.failed;
@@ -139,7 +143,7 @@ int report(const fs::path &work) {
 int main(int argc, char **argv) {
   std::string wast, work, wast2json = "wast2json", reportDir;
   unsigned optLevel = 1;
-  bool compat = false;
+  bool compat = false, experimentalSimd = false;
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
     auto next = [&]() -> std::string {
@@ -161,9 +165,11 @@ int main(int argc, char **argv) {
       reportDir = next();
     else if (arg == "--compat-rewrite")
       compat = true;
+    else if (arg == "--experimental-simd")
+      experimentalSimd = true;
     else {
       std::cerr << "usage: waot-spec-runner --wast FILE --work DIR [--wast2json PATH] [-O N] "
-                   "[--compat-rewrite]\n"
+                   "[--compat-rewrite] [--experimental-simd]\n"
                    "       waot-spec-runner --report DIR\n";
       return 2;
     }
@@ -175,7 +181,7 @@ int main(int argc, char **argv) {
       return 2;
     }
     fs::create_directories(work);
-    return runFile(wast, work, wast2json, optLevel, compat);
+    return runFile(wast, work, wast2json, optLevel, compat, experimentalSimd);
   } catch (const std::exception &e) {
     std::cerr << "waot-spec-runner: " << e.what() << "\n";
     return 1;

@@ -23,6 +23,14 @@ std::vector<ScriptValue> values(const llvm::json::Object &object, llvm::StringRe
       ScriptValue v;
       v.type = stringField(*entry, "type");
       if (auto text = entry->getString("value")) v.value = text->str();
+      if (const auto *lanes = entry->getArray("value")) { // v128
+        v.laneType = stringField(*entry, "lane_type");
+        for (const auto &lane : *lanes) {
+          auto text = lane.getAsString();
+          if (!text) throw std::runtime_error("malformed v128 lane in " + key.str());
+          v.lanes.push_back(text->str());
+        }
+      }
       out.push_back(std::move(v));
     }
   }

@@ -14,6 +14,10 @@ namespace waot::spec {
 struct ScriptValue {
   std::string type;
   std::optional<std::string> value;
+  // v128: the lane type ("i8", "i16", "i32", "i64", "f32", "f64") and one
+  // entry per lane, each decimal bits or a NaN pattern.
+  std::string laneType;
+  std::vector<std::string> lanes;
 };
 
 struct Action {

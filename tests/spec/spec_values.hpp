@@ -11,8 +11,7 @@
 namespace waot::spec {
 
 // An argument value. externref N is the host pointer N+1 (so that
-// ref.extern 0 differs from ref.null). Throws std::runtime_error for types
-// the runner cannot express (v128).
+// ref.extern 0 differs from ref.null); a v128 from its lanes.
 Value toValue(const ScriptValue &value);
 
 // Whether `actual` satisfies `expected` (exact bits, nan:canonical,

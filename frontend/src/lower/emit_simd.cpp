@@ -30,7 +30,8 @@ llvm::Value *FunctionLowering::asV128(llvm::Value *vector) {
 void FunctionLowering::pushSimd(llvm::Value *vector) { push(asV128(vector)); }
 
 void FunctionLowering::emitSimdConst(const Instr &in) {
-  if (in.op != Opcode::V128Const) unsupported(in, "SIMD constant '" + std::string(name(in.op)) + "'");
+  if (in.op != Opcode::V128Const)
+    unsupported(in, "SIMD constant '" + std::string(name(in.op)) + "'");
   std::uint64_t halves[2];
   std::memcpy(halves, in.v128.data(), sizeof halves);
   push(llvm::ConstantDataVector::get(env_.context, llvm::ArrayRef<std::uint64_t>(halves, 2)));
