@@ -25,9 +25,7 @@ int validateCommand(const std::vector<std::string> &args) {
   }
   if (input.empty()) throw UsageError("validate needs an input .wasm file");
   const auto bytes = readFile(input);
-  // Validation is the spec's, whatever the compiler supports yet (SIMD).
-  const auto module =
-      frontend::decodeAndValidate(bytes, frontend::DecodeOptions{.allowSimd = true});
+  const auto module = frontend::decodeAndValidate(bytes);
   std::cout << input << ": valid (" << module.types.size() << " types, " << module.imports.size()
             << " imports, " << module.numDefinedFunctions() << " functions, "
             << module.exports.size() << " exports)\n";

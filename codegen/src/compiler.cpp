@@ -64,8 +64,7 @@ FrontendResult decodeForTarget(std::span<const std::uint8_t> wasm, const Compile
       throw Error("linkable objects need an ELF target, not '" + result.target.triple + "'");
   }
 
-  result.decoded =
-      frontend::decodeAndValidate(wasm, frontend::DecodeOptions{.allowSimd = options.experimentalSimd});
+  result.decoded = frontend::decodeAndValidate(wasm);
   result.lowerOptions.targetTriple = result.target.triple;
   result.lowerOptions.cpuFeatures = result.target.features;
   result.lowerOptions.producer = "waot " WAOT_VERSION;

@@ -25,7 +25,6 @@ Module compiledModule(const std::string &name, unsigned optLevel) {
 
   codegen::CompileOptions options;
   options.optLevel = optLevel;
-  options.experimentalSimd = true; // the SIMD tests; no effect on the others
   const auto so = codegen::compileToSharedLibrary(wasmBytes(name), options);
   std::string path = testing::TempDir() + "waot-e2e-" + name + "-XXXXXX.so";
   const int fd = ::mkstemps(path.data(), 3);

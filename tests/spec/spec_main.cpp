@@ -8,9 +8,6 @@
 //   waot-spec-runner --wast FILE.wast --work DIR --compat-rewrite ...
 //       runs FILE rewritten for wast2json 1.0.32 (see spec_compat.hpp) as
 //       NAME-compat: covers the scripts that wast2json cannot convert.
-//   waot-spec-runner --wast FILE.wast --work DIR --experimental-simd ...
-//       compiles SIMD modules although the lowering is not complete (an
-//       instruction it does not cover yet counts as unsupported).
 //   waot-spec-runner --report DIR
 //       prints the per-file table and the totals of all DIR/*.result files.
 #include "spec_compat.hpp"
@@ -53,7 +50,7 @@ std::string shellQuote(const std::string &s) {
 // With `compat`, runs the script rewritten by rewriteForWast2json1032 under
 // the name NAME-compat (the original keeps its "not converted" entry).
 int runFile(const fs::path &originalWast, const fs::path &work, const std::string &wast2json,
-            unsigned optLevel, bool compat, bool experimentalSimd) {
+            unsigned optLevel, bool compat) {
   const std::string name = originalWast.stem().string() + (compat ? "-compat" : "");
   const fs::path dir = work / name;
   fs::remove_all(dir);
@@ -83,9 +80,8 @@ int runFile(const fs::path &originalWast, const fs::path &work, const std::strin
               << ")\n";
     return kNotConverted;
   }
-  // Only the SIMD scripts may contain modules waot does not support yet.
-  const bool allowUnsupported = name.rfind("simd_", 0) == 0;
-  Runner runner(loadScript(json), RunnerOptions{optLevel, dir, allowUnsupported, experimentalSimd},
+  // Every feature of Wasm 2.0 is supported: an "unsupported" module is a failure.
+  Runner runner(loadScript(json), RunnerOptions{optLevel, dir, /*allowUnsupported=*/false},
                 std::cout);
   const Counts counts = runner.run();
   result.passed = counts.passed;
@@ -132,7 +128,8 @@ int report(const fs::path &work) {
   for (std::size_t i = 0; i < notConverted.size(); ++i)
     std::cout << (i ? ", " : " (") << notConverted[i] << (i + 1 == notConverted.size() ? ")" : "");
   std::cout << "\nskipped = assert_malformed/assert_invalid modules given in text form only\n";
-  std::cout << "unsupported = commands on modules using SIMD (simd_* files only)\n";
+  std::cout << "unsupported = commands on modules using a feature waot does not compile (counted "
+               "as failures)\n";
   std::cout << unsupported << " unsupported\n";
   std::cout << passed << " passed, " << failed << " failed, " << skipped << " skipped\n";
   return failed ? 1 : 0;
@@ -143,7 +140,7 @@ int report(const fs::path &work) {
 int main(int argc, char **argv) {
   std::string wast, work, wast2json = "wast2json", reportDir;
   unsigned optLevel = 1;
-  bool compat = false, experimentalSimd = false;
+  bool compat = false;
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
     auto next = [&]() -> std::string {
@@ -165,11 +162,9 @@ int main(int argc, char **argv) {
       reportDir = next();
     else if (arg == "--compat-rewrite")
       compat = true;
-    else if (arg == "--experimental-simd")
-      experimentalSimd = true;
     else {
       std::cerr << "usage: waot-spec-runner --wast FILE --work DIR [--wast2json PATH] [-O N] "
-                   "[--compat-rewrite] [--experimental-simd]\n"
+                   "[--compat-rewrite]\n"
                    "       waot-spec-runner --report DIR\n";
       return 2;
     }
@@ -181,7 +176,7 @@ int main(int argc, char **argv) {
       return 2;
     }
     fs::create_directories(work);
-    return runFile(wast, work, wast2json, optLevel, compat, experimentalSimd);
+    return runFile(wast, work, wast2json, optLevel, compat);
   } catch (const std::exception &e) {
     std::cerr << "waot-spec-runner: " << e.what() << "\n";
     return 1;

@@ -29,9 +29,6 @@ struct RunnerOptions {
   // Count commands on modules rejected as "unsupported feature" separately
   // (for the SIMD files); otherwise they are failures.
   bool allowUnsupported = false;
-  // Compile SIMD modules although the lowering is incomplete
-  // (codegen::CompileOptions::experimentalSimd).
-  bool experimentalSimd = false;
 };
 
 class Runner {

@@ -295,7 +295,8 @@ TEST_F(LowerModuleTest, EntryTrampolinesHaveTheGenericSignature) {
     EXPECT_TRUE(entry->hasInternalLinkage());
     EXPECT_TRUE(entry->getReturnType()->isVoidTy());
     ASSERT_EQ(entry->arg_size(), 3u);
-    for (const llvm::Argument &arg : entry->args()) EXPECT_TRUE(arg.getType()->isPointerTy());
+    for (const llvm::Argument &arg : entry->args())
+      EXPECT_TRUE(arg.getType()->isPointerTy());
     EXPECT_EQ(entry->getFnAttribute("probe-stack").getValueAsString(), "inline-asm");
     EXPECT_TRUE(entry->doesNotThrow());
   }
@@ -513,9 +514,16 @@ TEST_F(LowerModuleTest, InconsistentModuleIsRejected) {
   EXPECT_THROW(lowerModule(wasm, context, llvm::DataLayout(kX86_64DataLayout), {}), CompileError);
 }
 
-TEST_F(LowerModuleTest, SimdTypesAreRejected) {
-  wasm.types.push_back(FuncType{{ValType::V128}, {}});
-  EXPECT_THROW(lowerModule(wasm, context, llvm::DataLayout(kX86_64DataLayout), {}), CompileError);
+TEST_F(LowerModuleTest, V128IsOneVectorOfTwoI64) {
+  wasm.types.push_back(FuncType{{ValType::V128}, {ValType::V128}});
+  std::unique_ptr<llvm::Module> module;
+  ASSERT_NO_THROW(module = lowerModule(wasm, context, llvm::DataLayout(kX86_64DataLayout), {}));
+  ASSERT_NE(module, nullptr);
+  const std::string adapterName = "waot_host_t" + std::to_string(wasm.types.size() - 1);
+  const llvm::Function *adapter = module->getFunction(adapterName);
+  ASSERT_NE(adapter, nullptr);
+  EXPECT_TRUE(adapter->getReturnType()->isVectorTy());
+  EXPECT_EQ(adapter->getReturnType()->getPrimitiveSizeInBits().getFixedValue(), 128u);
 }
 
 } // namespace

@@ -259,8 +259,7 @@ Module decodeAndValidate(std::span<const std::uint8_t> bytes, const DecodeOption
   // gets its validation error, as from any implementation of Wasm 2.0.
   if (module.firstSimdUse && !options.allowSimd) {
     const SimdUse &use = *module.firstSimdUse;
-    throw CompileError(Kind::Unsupported,
-                       std::string("SIMD (v128) is not supported yet: ").append(use.what),
+    throw CompileError(Kind::Unsupported, std::string("SIMD (v128) is disabled: ").append(use.what),
                        use.offset, use.function);
   }
   return module;

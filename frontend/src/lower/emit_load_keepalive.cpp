@@ -8,17 +8,18 @@
 // 1. Load sums, for loads in the innermost loops that contain no call (the
 //    loops LLVM may vectorize). The loaded bits (zero-extended) are added to
 //    running sums held in locals (one i32 for accesses of up to 4 bytes, one
-//    i64 for 8-byte accesses; one pair for the current loop, one for the
-//    function). An empty side-effecting inline asm reads the sums wherever
-//    the function can end or stall: before every `ret`, before every trap
-//    builtin call, before every call (a callee may trap or never return;
-//    inside a loop that neither sums nor holds a summing loop the sums are
-//    zero, so they are used once on its entry instead), and in the header
-//    of every loop that no branch, return or fallthrough leaves. After each
-//    use before a call the sums restart at zero, so none stays live across
-//    a call. Sound because `s + v` is a bijection of v for any s: no folding
-//    can make a sum independent of a load, and the sums are live on every
-//    path on which the function ends. LLVM can then only drop a load by
+//    i64 for 8-byte accesses and for both halves of a 16-byte SIMD load;
+//    one pair for the current loop, one for the function). An empty
+//    side-effecting inline asm reads the sums wherever the function can end
+//    or stall: before every `ret`, before every trap builtin call, before
+//    every call (a callee may trap or never return; inside a loop that
+//    neither sums nor holds a summing loop the sums are zero, so they are
+//    used once on its entry instead), and in the header of every loop that
+//    no branch, return or fallthrough leaves. After each use before a call
+//    the sums restart at zero, so none stays live across a call. Sound
+//    because `s + v` is a bijection of v for any s: no folding can make a
+//    sum independent of a load, and the sums are live on every path on
+//    which the function ends. LLVM can then only drop a load by
 //    reusing an identical access that executed before it (store-to-load
 //    forwarding, GVN), which proves the address in bounds (memory never
 //    shrinks). An add reduction vectorizes with the loop: the matmul
@@ -27,7 +28,8 @@
 //    vectorized loop's reduction does not depend on the enclosing loop's
 //    previous iterations.
 // 2. An empty side-effecting inline asm taking the loaded value (wasm2c's
-//    FORCE_READ), for every other load: it costs no instruction, but it is
+//    FORCE_READ), for every other load (a v128 in a vector register where
+//    the target has a constraint for one): it costs no instruction, but it is
 //    a call, which would stop the loop vectorizer (irrelevant outside the
 //    loops of 1) and a sum would cost an add per load and a register.
 //
@@ -40,6 +42,7 @@
 
 #include <llvm/IR/Constants.h>
 #include <llvm/IR/InlineAsm.h>
+#include <llvm/TargetParser/Triple.h>
 
 #include <vector>
 
@@ -122,8 +125,18 @@ void FunctionLowering::keepLoadAliveWithAsm(llvm::Value *loaded) {
   // feeding the asm.) Floats stay in their register class where the target
   // has a constraint for it; elsewhere their bits go through an integer
   // register.
+  // A v128 (SIMD loads) stays in a vector register where the target has a
+  // constraint for one; elsewhere its two 64-bit halves go to two registers.
+  if (loaded->getType()->isVectorTy() && vectorRegisterConstraint() == nullptr) {
+    llvm::Value *halves = builder_.CreateBitCast(loaded, v128Type());
+    for (std::uint64_t half : {0u, 1u})
+      keepLoadAliveWithAsm(builder_.CreateExtractElement(halves, half));
+    return;
+  }
   llvm::Value *operand = loaded;
-  const char *constraint = floatRegisterConstraint(loaded->getType());
+  const char *constraint = loaded->getType()->isVectorTy()
+                               ? vectorRegisterConstraint()
+                               : floatRegisterConstraint(loaded->getType());
   if (!constraint) {
     constraint = "r";
     if (loaded->getType()->isFloatingPointTy()) {
@@ -141,6 +154,13 @@ void FunctionLowering::keepLoadAliveWithAsm(llvm::Value *loaded) {
   // It returns: without this LLVM must assume the loop may stop here, which
   // keeps it from promoting memory to registers across it (LICM).
   use->addFnAttr(llvm::Attribute::WillReturn);
+}
+
+const char *FunctionLowering::vectorRegisterConstraint() const {
+  const llvm::Triple triple(env_.llvm.getTargetTriple());
+  if (triple.getArch() == llvm::Triple::x86_64) return "x";
+  if (triple.isAArch64()) return "w";
+  return nullptr;
 }
 
 llvm::AllocaInst *FunctionLowering::loadSum(bool inLoop, unsigned width) {
@@ -161,6 +181,21 @@ void FunctionLowering::addToLoadSum(llvm::LoadInst *load) {
   // to the i32 sum so that a vectorized loop adds them in 32-bit lanes.
   llvm::Value *bits = load;
   llvm::Type *type = load->getType();
+  if (type->getPrimitiveSizeInBits() == 128) {
+    // A v128 load (SIMD) adds both 64-bit halves to the wide sum: s + a + b
+    // is still a bijection of each half.
+    llvm::Value *halves = builder_.CreateBitCast(load, v128Type());
+    llvm::AllocaInst *sum = loadSum(/*inLoop=*/true, 64);
+    llvm::Value *total = builder_.CreateLoad(i64Type(), sum);
+    for (std::uint64_t half : {0u, 1u})
+      total = builder_.CreateAdd(total, builder_.CreateExtractElement(halves, half));
+    builder_.CreateStore(total, sum);
+    anyLoadSummed_ = true;
+    return;
+  }
+  // (A 64-bit vector, from an extending SIMD load, is summed as an i64.)
+  if (type->isVectorTy()) type = builder_.getIntNTy(type->getPrimitiveSizeInBits().getFixedValue());
+  if (type != load->getType()) bits = builder_.CreateBitCast(load, type);
   const auto loadWidth = static_cast<unsigned>(type->getPrimitiveSizeInBits().getFixedValue());
   if (type->isFloatingPointTy()) bits = builder_.CreateBitCast(load, builder_.getIntNTy(loadWidth));
   const unsigned sumWidth = loadWidth > 32 ? 64 : 32;

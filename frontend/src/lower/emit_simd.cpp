@@ -3,9 +3,12 @@
 // instruction bitcasts it to the shape it works on and back, which costs
 // nothing (the bits stay in one vector register).
 #include "function_lowering.hpp"
+#include "simd_opaque.hpp"
 
 #include <llvm/IR/Constants.h>
 
+#include <array>
+#include <cstdint>
 #include <cstring>
 
 namespace waot::frontend::lower {
@@ -29,12 +32,40 @@ llvm::Value *FunctionLowering::asV128(llvm::Value *vector) {
 
 void FunctionLowering::pushSimd(llvm::Value *vector) { push(asV128(vector)); }
 
+namespace {
+
+// Whether a v128.const has a lane that reads as the float ±1.0 or -0.0 (as
+// f32 or as f64 lanes): hidden where it is made, since it may reach float
+// arithmetic through a local, where the arithmetic's own check
+// (emit_simd_arith.cpp) no longer sees a constant. An all-+0.0 lane is not
+// hidden here (zero lanes are everywhere in integer code); a direct +0.0
+// operand is caught at the arithmetic.
+bool hasIdentityLane(const std::array<std::uint8_t, 16> &bytes) {
+  for (std::size_t at = 0; at < 16; at += 4) {
+    std::uint32_t lane;
+    std::memcpy(&lane, bytes.data() + at, 4);
+    if ((lane & 0x7fffffffu) == 0x3f800000u || lane == 0x80000000u) return true;
+  }
+  for (std::size_t at = 0; at < 16; at += 8) {
+    std::uint64_t lane;
+    std::memcpy(&lane, bytes.data() + at, 8);
+    if ((lane & ~(1ull << 63)) == 0x3ff0000000000000ull || lane == (1ull << 63)) return true;
+  }
+  return false;
+}
+
+} // namespace
+
 void FunctionLowering::emitSimdConst(const Instr &in) {
   if (in.op != Opcode::V128Const)
     unsupported(in, "SIMD constant '" + std::string(name(in.op)) + "'");
   std::uint64_t halves[2];
   std::memcpy(halves, in.v128.data(), sizeof halves);
-  push(llvm::ConstantDataVector::get(env_.context, llvm::ArrayRef<std::uint64_t>(halves, 2)));
+  llvm::Value *constant =
+      llvm::ConstantDataVector::get(env_.context, llvm::ArrayRef<std::uint64_t>(halves, 2));
+  push(hasIdentityLane(in.v128)
+           ? opaqueVector(builder_, constant, llvm::Triple(env_.llvm.getTargetTriple()))
+           : constant);
 }
 
 } // namespace waot::frontend::lower

@@ -213,6 +213,18 @@ private:
   void pushSimd(llvm::Value *vector);
   llvm::Value *asV128(llvm::Value *vector);
 
+  // ---- SIMD memory/lane helpers (emit_simd_memory.cpp, emit_simd_lane.cpp,
+  // emit_simd_convert.cpp, emit_load_keepalive.cpp)
+  // The loads of SimdMemory (all but v128.store and the lane stores).
+  void emitSimdLoad(const Instr &in);
+  // The register class constraint of a 128-bit vector on this target, or
+  // nullptr (then its bits go through two integer registers).
+  const char *vectorRegisterConstraint() const;
+  // `vector` (128 bits), hidden from the optimizer like opaqueFloat.
+  llvm::Value *opaqueV128(llvm::Value *vector);
+  llvm::Value *emitSwizzle(llvm::Value *table, llvm::Value *indices);
+  // ---- end of SIMD memory/lane helpers
+
   // ---- variables (emit_variable.cpp)
   llvm::Value *globalCellAddress(std::uint32_t global);
 

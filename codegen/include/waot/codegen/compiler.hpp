@@ -47,12 +47,6 @@ struct CompileOptions {
   // parallel like a shared library's and joined into one object (ld -r).
   // Empty: a plain object with the shared library's descriptor symbol.
   std::string linkName;
-  // Compile modules that use SIMD (v128, 0xFD instructions) although the
-  // lowering does not cover every SIMD instruction yet: one it does not is
-  // an Unsupported error naming it. Off: such modules are rejected at their
-  // first SIMD use (frontend::DecodeOptions::allowSimd). For tests and the
-  // spec runner while the SIMD lowering is completed.
-  bool experimentalSimd = false;
 };
 
 // Compiles `wasm` and writes the requested output to `output`. A shared

@@ -27,15 +27,16 @@ Module decodeModule(std::span<const std::uint8_t> bytes);
 CodeFacts validateModule(const Module &module);
 
 struct DecodeOptions {
-  // Accept modules that use SIMD (the v128 type, 0xFD instructions). Off by
-  // default until the lowering compiles SIMD: decodeAndValidate() then
-  // rejects such a module with an Unsupported error at its first use, but
-  // only once it validated (an invalid module gets its validation error).
-  bool allowSimd = false;
+  // Accept modules that use SIMD (the v128 type, 0xFD instructions), as Wasm
+  // 2.0 does. False (a feature switch, like wasmtime's wasm_simd(false)):
+  // decodeAndValidate() rejects such a module with an Unsupported error at
+  // its first use, once it validated (an invalid module gets its
+  // validation error).
+  bool allowSimd = true;
 };
 
 // decodeModule + validateModule, with the module's codeFacts and
-// firstSimdUse set; then the SIMD gate of `options`.
+// firstSimdUse set; then the SIMD switch of `options`.
 Module decodeAndValidate(std::span<const std::uint8_t> bytes, const DecodeOptions &options = {});
 
 } // namespace waot::frontend
