@@ -26,9 +26,6 @@ struct Counts {
 struct RunnerOptions {
   unsigned optLevel = 1;
   std::filesystem::path workDir; // where compiled .so files go
-  // Count commands on modules rejected as "unsupported feature" separately
-  // (for the SIMD files); otherwise they are failures.
-  bool allowUnsupported = false;
 };
 
 class Runner {

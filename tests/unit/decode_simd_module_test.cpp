@@ -1,7 +1,7 @@
 // v128 as an ordinary value type (function types, locals, globals, blocks,
 // select, constant expressions, imports, exports) and the SIMD switch of
 // decodeAndValidate(): with SIMD disabled, rejected as Unsupported at the first use,
-// once the module validated; accepted with DecodeOptions::allowSimd.
+// once the module validated; accepted by default (DecodeOptions::allowSimd).
 #include "decode_simd_support.hpp"
 
 #include <gtest/gtest.h>
@@ -49,7 +49,7 @@ ModuleBuilder everywhere() {
 
 TEST(DecodeSimdModule, V128IsAValueTypeEverywhere) {
   const Bytes bytes = everywhere().build();
-  const Module m = decodeAndValidate(bytes, kAllowSimd);
+  const Module m = decodeAndValidate(bytes);
   EXPECT_EQ(m.types[0], (FuncType{{ValType::V128, ValType::V128}, {ValType::V128}}));
   EXPECT_EQ(m.globalTypes[0].type, ValType::V128);
   ASSERT_EQ(m.globals.size(), 2u);
@@ -69,7 +69,7 @@ TEST(DecodeSimdModule, V128OperandsMustMatch) {
     ModuleBuilder b;
     b.addType({kV128, kI32}, {});
     b.addFunction(0, cat({code, {kEnd}}));
-    return simdFailsWith(b.build(), Kind::Invalid, prefix);
+    return failsWith(b.build(), Kind::Invalid, prefix);
   };
   EXPECT_TRUE(invalid({0x20, 0x00, 0x20, 0x01, 0x20, 0x01, 0x1B, 0x1A}, "type mismatch"));
   EXPECT_TRUE(
@@ -88,21 +88,20 @@ TEST(DecodeSimdModule, V128ConstantExpressions) {
     b.globals.push_back(cat({{type, 0x00}, init, {kEnd}}));
     return b.build();
   };
-  EXPECT_NO_THROW(decodeAndValidate(global(kV128, v128Const()), kAllowSimd));
-  EXPECT_NO_THROW(decodeAndValidate(global(kV128, {0x23, 0x00}), kAllowSimd));
-  EXPECT_TRUE(simdFailsWith(global(kI32, v128Const()), Kind::Invalid, "type mismatch"));
-  EXPECT_TRUE(simdFailsWith(global(kV128, {0x41, 0x00}), Kind::Invalid, "type mismatch"));
-  EXPECT_TRUE(simdFailsWith(global(kV128, {0x23, 0x01}), Kind::Invalid,
-                            "constant expression required")); // a mutable global
+  EXPECT_NO_THROW(decodeAndValidate(global(kV128, v128Const())));
+  EXPECT_NO_THROW(decodeAndValidate(global(kV128, {0x23, 0x00})));
+  EXPECT_TRUE(failsWith(global(kI32, v128Const()), Kind::Invalid, "type mismatch"));
+  EXPECT_TRUE(failsWith(global(kV128, {0x41, 0x00}), Kind::Invalid, "type mismatch"));
+  EXPECT_TRUE(failsWith(global(kV128, {0x23, 0x01}), Kind::Invalid,
+                        "constant expression required")); // a mutable global
+  EXPECT_TRUE(failsWith(global(kV128, cat({v128Const(), v128Const(), simdOp(Opcode::I32x4Add)})),
+                        Kind::Invalid, "constant expression required"));
   EXPECT_TRUE(
-      simdFailsWith(global(kV128, cat({v128Const(), v128Const(), simdOp(Opcode::I32x4Add)})),
-                    Kind::Invalid, "constant expression required"));
-  EXPECT_TRUE(simdFailsWith(global(kV128, cat({v128Const(), v128Const()})), Kind::Invalid,
-                            "type mismatch"));
+      failsWith(global(kV128, cat({v128Const(), v128Const()})), Kind::Invalid, "type mismatch"));
   // A data segment offset must be an i32.
   ModuleBuilder data = simdModule();
   data.datas.push_back(cat({{0x00}, v128Const(), {kEnd, 0x00}}));
-  EXPECT_TRUE(simdFailsWith(data.build(), Kind::Invalid, "type mismatch"));
+  EXPECT_TRUE(failsWith(data.build(), Kind::Invalid, "type mismatch"));
 }
 
 // ---- the gate ---------------------------------------------------------------
@@ -227,7 +226,7 @@ TEST(DecodeSimdGate, OnlySimdModulesAreAffected) {
   // With SIMD allowed the first use is recorded for the lowering.
   ModuleBuilder simd = simdModule();
   simd.addFunction(0, cat({v128Const(), {0x1A, kEnd}}));
-  const Module s = decodeAndValidate(simd.build(), kAllowSimd);
+  const Module s = decodeAndValidate(simd.build());
   ASSERT_TRUE(s.firstSimdUse);
   EXPECT_EQ(s.firstSimdUse->what, "`v128.const` (0xfd 12)");
   EXPECT_EQ(s.firstSimdUse->function, std::optional<std::uint32_t>(0));
@@ -245,7 +244,7 @@ TEST(DecodeSimdGate, DecodeModuleAloneNeverRejects) {
   code.addFunction(0, cat({v128Const(), {0x1A, kEnd}}));
   EXPECT_FALSE(decodeModule(code.build()).firstSimdUse);
   EXPECT_NO_THROW(validateModule(decodeModule(code.build())));
-  EXPECT_TRUE(decodeAndValidate(code.build(), kAllowSimd).firstSimdUse);
+  EXPECT_TRUE(decodeAndValidate(code.build()).firstSimdUse);
 }
 
 } // namespace

@@ -110,7 +110,7 @@ void checkCommand(const Command &c, const fs::path &dir, const std::string &scri
       std::string(script).append(":").append(c.line).append(" (").append(c.filename).append(")");
   if (c.type == "module") {
     const Bytes bytes = readFile(dir / c.filename);
-    const auto error = simdErrorOf(bytes);
+    const auto error = errorOf(bytes);
     EXPECT_FALSE(error) << where << ": " << error->what();
     // Without the option, the same module is either free of SIMD or gated.
     const auto gated = errorOf(bytes);
@@ -127,7 +127,7 @@ void checkCommand(const Command &c, const fs::path &dir, const std::string &scri
     ++counts.textSkipped;
     return;
   }
-  const auto error = simdErrorOf(readFile(dir / c.filename));
+  const auto error = errorOf(readFile(dir / c.filename));
   const Kind expected = invalid ? Kind::Invalid : Kind::Malformed;
   if (!error) {
     ADD_FAILURE() << where << ": accepted, expected " << CompileError::kindName(expected);

@@ -93,8 +93,8 @@ void expectInvalid(const Bytes &code, std::string_view prefix, std::size_t at) {
   ModuleBuilder b = simdModule();
   b.addFunction(0, code);
   const Bytes bytes = b.build();
-  EXPECT_TRUE(simdFailsWith(bytes, Kind::Invalid, prefix));
-  const auto error = simdErrorOf(bytes);
+  EXPECT_TRUE(failsWith(bytes, Kind::Invalid, prefix));
+  const auto error = errorOf(bytes);
   ASSERT_TRUE(error);
   EXPECT_EQ(error->offset(), std::optional<std::size_t>(simdCodeOffset(bytes, 0, at)))
       << error->what();
@@ -110,7 +110,7 @@ TEST(DecodeSimdValidate, EveryOpcodeValidatesWithItsSignature) {
     SCOPED_TRACE(std::string(name(op)));
     ModuleBuilder b = simdModule();
     b.addFunction(0, bodyFor(op, immediatesOf(op), shapeOf(info(op).sig).params));
-    EXPECT_NO_THROW(decodeAndValidate(b.build(), kAllowSimd));
+    EXPECT_NO_THROW(decodeAndValidate(b.build()));
   }
 }
 
@@ -135,10 +135,10 @@ TEST(DecodeSimdValidate, ResultTypeIsChecked) {
   ModuleBuilder b = simdModule();
   const auto resultI32 = b.addType({}, {kI32});
   b.addFunction(resultI32, cat({v128Const(), v128Const(), simdOp(Opcode::I32x4Add), {kEnd}}));
-  EXPECT_TRUE(simdFailsWith(b.build(), Kind::Invalid, "type mismatch"));
+  EXPECT_TRUE(failsWith(b.build(), Kind::Invalid, "type mismatch"));
   // i32x4.extract_lane yields an i32.
   b.codes[0] = body(cat({v128Const(), simdOp(Opcode::I32x4ExtractLane), {0x03, kEnd}}));
-  EXPECT_NO_THROW(decodeAndValidate(b.build(), kAllowSimd));
+  EXPECT_NO_THROW(decodeAndValidate(b.build()));
 }
 
 TEST(DecodeSimdValidate, LaneIndexMustBeBelowTheLaneCount) {
@@ -151,7 +151,7 @@ TEST(DecodeSimdValidate, LaneIndexMustBeBelowTheLaneCount) {
     const Bytes params = shapeOf(info(op).sig).params;
     ModuleBuilder b = simdModule();
     b.addFunction(0, bodyFor(op, immediatesOf(op, static_cast<std::uint8_t>(lanes - 1)), params));
-    EXPECT_NO_THROW(decodeAndValidate(b.build(), kAllowSimd));
+    EXPECT_NO_THROW(decodeAndValidate(b.build()));
     for (unsigned lane : {lanes, 2 * lanes - 1, 255u}) {
       std::size_t at = 0;
       const Bytes code =
@@ -171,14 +171,14 @@ TEST(DecodeSimdValidate, ShuffleLanesMustBeBelow32) {
   };
   ModuleBuilder b = simdModule();
   b.addFunction(0, shuffle(15, 31));
-  EXPECT_NO_THROW(decodeAndValidate(b.build(), kAllowSimd));
+  EXPECT_NO_THROW(decodeAndValidate(b.build()));
   const std::size_t at = 2 * v128Const().size();
   expectInvalid(shuffle(0, 32), "invalid lane index", at);
   expectInvalid(shuffle(15, 255), "invalid lane index", at);
   const auto error = [&] {
     ModuleBuilder m = simdModule();
     m.addFunction(0, shuffle(7, 40));
-    return simdErrorOf(m.build());
+    return errorOf(m.build());
   }();
   ASSERT_TRUE(error);
   EXPECT_NE(error->message().find("lane 7 is 40"), std::string::npos) << error->message();
@@ -196,7 +196,7 @@ TEST(DecodeSimdValidate, AlignmentMustNotExceedTheNaturalOne) {
     for (std::uint32_t align = 0; align <= natural; ++align) {
       ModuleBuilder b = simdModule();
       b.addFunction(0, bodyFor(op, immediatesOf(op, 0, align), params));
-      EXPECT_NO_THROW(decodeAndValidate(b.build(), kAllowSimd)) << "align 2^" << align;
+      EXPECT_NO_THROW(decodeAndValidate(b.build())) << "align 2^" << align;
     }
     for (std::uint32_t align : {natural + 1, 31u}) {
       std::size_t at = 0;
@@ -217,9 +217,8 @@ TEST(DecodeSimdValidate, MemoryInstructionsNeedAMemory) {
     std::size_t at = 0;
     b.addFunction(0, bodyFor(op, immediatesOf(op), shapeOf(info(op).sig).params, &at));
     const Bytes bytes = b.build();
-    EXPECT_TRUE(simdFailsWith(bytes, Kind::Invalid, "unknown memory 0"));
-    EXPECT_EQ(simdErrorOf(bytes)->offset(),
-              std::optional<std::size_t>(simdCodeOffset(bytes, 0, at)));
+    EXPECT_TRUE(failsWith(bytes, Kind::Invalid, "unknown memory 0"));
+    EXPECT_EQ(errorOf(bytes)->offset(), std::optional<std::size_t>(simdCodeOffset(bytes, 0, at)));
   }
 }
 
@@ -231,7 +230,7 @@ TEST(DecodeSimdValidate, UnreachableCodeTypesV128LikeAnyValue) {
   // unreachable; an i32 where i8x16.all_true expects its v128 operand.
   b.addFunction(resultV128, cat({{0x00, 0x41, 0x00}, simdOp(Opcode::I8x16AllTrue), {kEnd}}));
   const Bytes bytes = b.build();
-  const auto error = simdErrorOf(bytes);
+  const auto error = errorOf(bytes);
   ASSERT_TRUE(error);
   EXPECT_EQ(error->kind(), Kind::Invalid);
   EXPECT_EQ(error->function(), std::optional<std::uint32_t>(1));

@@ -3,9 +3,9 @@
 // instruction bitcasts it to the shape it works on and back, which costs
 // nothing (the bits stay in one vector register).
 #include "function_lowering.hpp"
-#include "simd_opaque.hpp"
 
 #include <llvm/IR/Constants.h>
+#include <llvm/IR/InlineAsm.h>
 
 #include <array>
 #include <cstdint>
@@ -31,6 +31,32 @@ llvm::Value *FunctionLowering::asV128(llvm::Value *vector) {
 }
 
 void FunctionLowering::pushSimd(llvm::Value *vector) { push(asV128(vector)); }
+
+llvm::Value *FunctionLowering::opaqueV128(llvm::Value *vector) {
+  // An identity asm without side effects or memory (see opaqueFloat); where
+  // the target has no vector register constraint, per 64-bit half.
+  llvm::Value *halves = builder_.CreateBitCast(vector, v128Type());
+  const auto identity = [&](llvm::Value *operand, const char *reg) {
+    llvm::FunctionType *asmType =
+        llvm::FunctionType::get(operand->getType(), {operand->getType()}, false);
+    llvm::InlineAsm *code =
+        llvm::InlineAsm::get(asmType, "", std::string("=").append(reg).append(",0"),
+                             /*hasSideEffects=*/false);
+    llvm::CallInst *call = builder_.CreateCall(asmType, code, {operand}, "opaque");
+    call->setDoesNotThrow();
+    call->setMemoryEffects(llvm::MemoryEffects::none());
+    return call;
+  };
+  llvm::Value *result = halves;
+  if (const char *reg = vectorRegisterConstraint()) {
+    result = identity(halves, reg);
+  } else {
+    for (std::uint64_t half : {0u, 1u})
+      result = builder_.CreateInsertElement(
+          result, identity(builder_.CreateExtractElement(halves, half), "r"), half);
+  }
+  return builder_.CreateBitCast(result, vector->getType());
+}
 
 namespace {
 
@@ -63,9 +89,7 @@ void FunctionLowering::emitSimdConst(const Instr &in) {
   std::memcpy(halves, in.v128.data(), sizeof halves);
   llvm::Value *constant =
       llvm::ConstantDataVector::get(env_.context, llvm::ArrayRef<std::uint64_t>(halves, 2));
-  push(hasIdentityLane(in.v128)
-           ? opaqueVector(builder_, constant, llvm::Triple(env_.llvm.getTargetTriple()))
-           : constant);
+  push(hasIdentityLane(in.v128) ? opaqueV128(constant) : constant);
 }
 
 } // namespace waot::frontend::lower

@@ -5,12 +5,9 @@
 // ends pattern-match, so the target picks its own instructions (pavgb,
 // pmaddwd, pmovmskb, …) and `--cpu generic` still gets correct code.
 #include "function_lowering.hpp"
-#include "simd_opaque.hpp"
 
 #include <llvm/ADT/SmallVector.h>
 #include <llvm/IR/Constants.h>
-#include <llvm/IR/InlineAsm.h>
-#include <llvm/TargetParser/Triple.h>
 
 #include <cstring>
 #include <optional>
@@ -345,8 +342,7 @@ void FunctionLowering::emitSimdArith(const Instr &in) {
     x[i] = builder_.CreateBitCast(x[i], shape);
     // A constant operand with an identity lane is hidden from the optimizer
     // (see hasFoldableIdentity), as emitConst does for scalars.
-    if (isFloatArithmetic(op->kind) && hasFoldableIdentity(x[i]))
-      x[i] = opaqueVector(builder_, x[i], llvm::Triple(env_.llvm.getTargetTriple()));
+    if (isFloatArithmetic(op->kind) && hasFoldableIdentity(x[i])) x[i] = opaqueV128(x[i]);
   }
   llvm::Value *result = nullptr;
   if (op->kind == Kind::Shl || op->kind == Kind::ShrS || op->kind == Kind::ShrU) {

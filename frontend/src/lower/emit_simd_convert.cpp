@@ -3,7 +3,6 @@
 #include "function_lowering.hpp"
 
 #include <llvm/IR/Constants.h>
-#include <llvm/IR/InlineAsm.h>
 #include <llvm/IR/Intrinsics.h>
 
 #include <numeric>
@@ -158,29 +157,6 @@ void FunctionLowering::emitSimdConvert(const Instr &in) {
     pushSimd(builder_.CreateFPExt(half(popSimd(simdShape(32, true)), false), simdShape(64, true)));
     return;
   }
-}
-
-llvm::Value *FunctionLowering::opaqueV128(llvm::Value *vector) {
-  // An identity asm without side effects or memory (see opaqueFloat); where
-  // the target has no vector register constraint, per 64-bit half.
-  llvm::Value *halves = builder_.CreateBitCast(vector, v128Type());
-  const auto identity = [&](llvm::Value *operand, const char *reg) {
-    llvm::FunctionType *asmType =
-        llvm::FunctionType::get(operand->getType(), {operand->getType()}, false);
-    llvm::InlineAsm *code =
-        llvm::InlineAsm::get(asmType, "", std::string("=").append(reg).append(",0"),
-                             /*hasSideEffects=*/false);
-    llvm::CallInst *call = builder_.CreateCall(asmType, code, {operand}, "opaque");
-    call->setDoesNotThrow();
-    call->setMemoryEffects(llvm::MemoryEffects::none());
-    return call;
-  };
-  if (const char *reg = vectorRegisterConstraint()) return identity(halves, reg);
-  llvm::Value *result = halves;
-  for (std::uint64_t half : {0u, 1u})
-    result = builder_.CreateInsertElement(
-        result, identity(builder_.CreateExtractElement(halves, half), "r"), half);
-  return result;
 }
 
 } // namespace waot::frontend::lower

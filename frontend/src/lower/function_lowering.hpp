@@ -220,7 +220,8 @@ private:
   // The register class constraint of a 128-bit vector on this target, or
   // nullptr (then its bits go through two integer registers).
   const char *vectorRegisterConstraint() const;
-  // `vector` (128 bits), hidden from the optimizer like opaqueFloat.
+  // `vector` (any 128-bit vector type, returned in that type), hidden from
+  // the optimizer like opaqueFloat (emit_simd.cpp).
   llvm::Value *opaqueV128(llvm::Value *vector);
   llvm::Value *emitSwizzle(llvm::Value *table, llvm::Value *indices);
   // ---- end of SIMD memory/lane helpers
