@@ -93,6 +93,47 @@ bool keepsAllBits(const llvm::Instruction &instruction) {
          !instruction.getType()->isVectorTy();
 }
 
+// Whether a constant (vector) operand could let the back end fold a lane of
+// an arithmetic result without reading the other operand's lane: an undefined
+// lane (`x + undef` is undef) or a NaN lane (`x * NaN` is NaN).
+bool mayFoldLanesAway(const llvm::Value *operand) {
+  const auto *constant = llvm::dyn_cast<llvm::Constant>(operand);
+  if (constant == nullptr) return false;
+  if (constant->containsUndefOrPoisonElement()) return true;
+  const auto *vectorType = llvm::dyn_cast<llvm::FixedVectorType>(constant->getType());
+  if (vectorType == nullptr || !vectorType->getElementType()->isFloatingPointTy()) return false;
+  for (unsigned lane = 0; lane < vectorType->getNumElements(); ++lane) {
+    const auto *element =
+        llvm::dyn_cast_or_null<llvm::ConstantFP>(constant->getAggregateElement(lane));
+    if (element == nullptr || element->isNaN()) return true;
+  }
+  return false;
+}
+
+// Whether the result of `use`'s user depends on every bit of every lane of
+// the vector operand, whatever the other operand: lane-wise additions,
+// subtractions, exclusive ors (bijections of each lane) and floating-point
+// arithmetic (no fast-math flags are ever set), and bit casts between
+// vectors of one size. Not masks, multiplications of integers, shuffles or
+// extractions: through those the back end may narrow a vector load to the
+// lanes still needed, and then skip bytes of an out-of-bounds access.
+bool passesEveryLane(const llvm::Use &use) {
+  const auto *user = llvm::cast<llvm::Instruction>(use.getUser());
+  if (!user->getType()->isVectorTy()) return false;
+  switch (user->getOpcode()) {
+  case llvm::Instruction::BitCast: return user->getOperand(0)->getType()->isVectorTy();
+  case llvm::Instruction::FNeg: return true;
+  case llvm::Instruction::Add:
+  case llvm::Instruction::Sub:
+  case llvm::Instruction::Xor:
+  case llvm::Instruction::FAdd:
+  case llvm::Instruction::FSub:
+  case llvm::Instruction::FMul:
+  case llvm::Instruction::FDiv: return !mayFoldLanesAway(user->getOperand(1 - use.getOperandNo()));
+  default: return false;
+  }
+}
+
 // The block in which `use` reads its value: a phi reads it at the end of the
 // incoming block.
 const llvm::BasicBlock *useBlock(const llvm::Use &use) {
@@ -123,11 +164,11 @@ llvm::SmallVector<llvm::Use *, 4> summands(llvm::Instruction &node) {
 // What the optimizer makes of the frontend's load sums: adds, phis, selects
 // (predicated vector loops) and vector add reductions, of integers; and the
 // vectors the SLP vectorizer packs terms into for a reduction (inserted
-// elements, bit casts between vector types).
+// elements, shuffles, bit casts between vector types).
 bool canBeSumNode(const llvm::Value *value) {
   const auto *instruction = llvm::dyn_cast<llvm::Instruction>(value);
   if (instruction == nullptr) return false;
-  if (llvm::isa<llvm::InsertElementInst>(instruction)) return true;
+  if (llvm::isa<llvm::InsertElementInst, llvm::ShuffleVectorInst>(instruction)) return true;
   if (llvm::isa<llvm::BitCastInst>(instruction))
     return instruction->getType()->isVectorTy() &&
            instruction->getOperand(0)->getType()->isVectorTy();
@@ -220,7 +261,10 @@ private:
       }
   }
 
+  // The load whose bits `value` is, or a lane of (a half of a v128 load).
   static llvm::LoadInst *loadBehind(llvm::Value *value) {
+    if (auto *lane = llvm::dyn_cast<llvm::ExtractElementInst>(value))
+      value = lane->getVectorOperand();
     while (const auto *view = llvm::dyn_cast<llvm::Instruction>(value)) {
       if (!keepsAllBits(*view)) break;
       value = view->getOperand(0);
@@ -235,7 +279,8 @@ private:
   }
 
   bool computeKeptByOwnUses(llvm::LoadInst &load) const {
-    if (!load.isSimple() || load.getType()->isVectorTy()) return false;
+    if (!load.isSimple()) return false;
+    if (load.getType()->isVectorTy()) return vectorKeptByOwnUses(load);
     const bool oneByte = layout_.getTypeStoreSize(load.getType()) == 1;
     llvm::SmallVector<llvm::Instruction *, 4> views{&load};
     for (std::size_t next = 0; next < views.size(); ++next)
@@ -249,6 +294,43 @@ private:
         if (!oneByte && !needsAllBits(*user, load, layout_)) continue;
         if (anchoredAndLive(use, load.getParent())) return true;
       }
+    return false;
+  }
+
+  // A vector load is kept by its own uses when, inside its block, a path of
+  // uses that each pass every lane on (passesEveryLane) ends in an effect
+  // taking the whole vector (a store of it elsewhere, a call argument, a
+  // return) or in a phi for an edge leaving the block from which an effect
+  // is reached: the back end then needs every byte of the load in this
+  // block. (A phi's operand is copied to a register whole.)
+  bool vectorKeptByOwnUses(llvm::LoadInst &load) const {
+    const llvm::BasicBlock *block = load.getParent();
+    std::vector<llvm::Instruction *> worklist{&load};
+    llvm::DenseSet<const llvm::Instruction *> visited{&load};
+    for (std::size_t next = 0; next < worklist.size() && next < kSearchBudget; ++next)
+      for (const llvm::Use &use : worklist[next]->uses()) {
+        auto *user = llvm::cast<llvm::Instruction>(use.getUser());
+        if (isKeepAliveUser(user) || useBlock(use) != block) continue;
+        if (llvm::isa<llvm::PHINode>(user)) {
+          if (anchoredAndLive(use, block)) return true;
+          continue;
+        }
+        if (takesWholeVector(*user, use, load)) return true;
+        if (passesEveryLane(use) && visited.insert(user).second) worklist.push_back(user);
+      }
+    return false;
+  }
+
+  // Effects that read every lane of a vector operand: a store of it (the
+  // load itself not back to its own address), a return, a call of a
+  // function (not of an intrinsic: a masked store reads some lanes only).
+  bool takesWholeVector(const llvm::Instruction &user, const llvm::Use &use,
+                        const llvm::LoadInst &load) const {
+    if (llvm::isa<llvm::ReturnInst>(user)) return true;
+    if (const auto *store = llvm::dyn_cast<llvm::StoreInst>(&user))
+      return use.getOperandNo() == 0 && (use.get() != &load || needsAllBits(*store, load, layout_));
+    if (const auto *call = llvm::dyn_cast<llvm::CallBase>(&user))
+      return hasEffect(user) && !llvm::isa<llvm::IntrinsicInst>(call) && call->isArgOperand(&use);
     return false;
   }
 

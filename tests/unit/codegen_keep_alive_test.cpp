@@ -16,6 +16,7 @@
 #include <llvm/Support/raw_ostream.h>
 
 #include <memory>
+#include <regex>
 #include <string>
 
 namespace waot::codegen {
@@ -242,6 +243,113 @@ TEST_F(KeepAliveCleanup, AUseWhoseResultIsNeverUsedKeepsTheAsm) {
       ret void
     })");
   EXPECT_EQ(liveKeepAlives(f), 1u);
+}
+
+// A summing loop over v128 loads in the optimizer's form: the loads' halves
+// packed by a shuffle into an add reduction. `USE` is what the loop does with
+// the two loads %x and %y (it defines %acc.next, the accumulator's next
+// value, which the function returns).
+std::string vectorLoop(const std::string &use) {
+  return R"(
+    define <4 x float> @f(ptr %memory, i32 %n) {
+    entry:
+      br label %loop
+    loop:
+      %i = phi i32 [ 0, %entry ], [ %next, %loop ]
+      %sum = phi i64 [ 0, %entry ], [ %sum.next, %loop ]
+      %acc = phi <4 x float> [ zeroinitializer, %entry ], [ %acc.next, %loop ]
+      %offset = zext i32 %i to i64
+      %xslot = getelementptr i8, ptr %memory, i64 %offset
+      %yslot = getelementptr i8, ptr %xslot, i64 65536
+      %x = load <2 x i64>, ptr %xslot
+      %y = load <2 x i64>, ptr %yslot
+      %packed = shufflevector <2 x i64> %x, <2 x i64> %y, <4 x i32> <i32 0, i32 1, i32 2, i32 3>
+      %terms = call i64 @llvm.vector.reduce.add.v4i64(<4 x i64> %packed)
+      %sum.next = add i64 %sum, %terms
+      %xf = bitcast <2 x i64> %x to <4 x float>
+      %yf = bitcast <2 x i64> %y to <4 x float>
+)" + use +
+         R"(
+      %next = add i32 %i, 16
+      %more = icmp ult i32 %next, %n
+      br i1 %more, label %loop, label %exit
+    exit:
+      call void asm sideeffect "", "r"(i64 %sum.next)
+      ret <4 x float> %acc.next
+    }
+    declare i64 @llvm.vector.reduce.add.v4i64(<4 x i64>))";
+}
+
+TEST_F(KeepAliveCleanup, VectorLoadsFeedingLaneWiseArithmeticLeaveTheSum) {
+  // A dot product: every lane of both loads reaches the accumulator phi.
+  const llvm::Function &f = run(vectorLoop(R"(
+      %product = fmul <4 x float> %xf, %yf
+      %acc.next = fadd <4 x float> %acc, %product)"));
+  EXPECT_EQ(liveKeepAlives(f), 0u);
+  for (const llvm::BasicBlock &block : f)
+    for (const llvm::Instruction &instruction : block)
+      EXPECT_FALSE(llvm::isa<llvm::ShuffleVectorInst>(instruction)) << "the packing shuffle stays";
+}
+
+TEST_F(KeepAliveCleanup, VectorLoadsNarrowableByTheirUsesStayInTheSum) {
+  // Only some lanes reach the accumulator: the back end could load fewer
+  // bytes. (A shuffle that drops lanes; a multiplication by a NaN lane,
+  // which folds that lane to NaN; an integer mask.)
+  for (const char *use : {R"(
+      %half = shufflevector <4 x float> %xf, <4 x float> %yf, <4 x i32> <i32 0, i32 1, i32 4, i32 5>
+      %acc.next = fadd <4 x float> %acc, %half)",
+                          R"(
+      %xscaled = fmul <4 x float> %xf, <float 1.0, float 0x7FF8000000000000, float 1.0, float 1.0>
+      %yscaled = fmul <4 x float> %yf, <float 1.0, float 0x7FF8000000000000, float 1.0, float 1.0>
+      %product = fmul <4 x float> %xscaled, %yscaled
+      %acc.next = fadd <4 x float> %acc, %product)",
+                          R"(
+      %xmasked = and <2 x i64> %x, <i64 -1, i64 0>
+      %ymasked = and <2 x i64> %y, <i64 -1, i64 0>
+      %both = add <2 x i64> %xmasked, %ymasked
+      %bothf = bitcast <2 x i64> %both to <4 x float>
+      %acc.next = fadd <4 x float> %acc, %bothf)"}) {
+    SCOPED_TRACE(use);
+    EXPECT_EQ(liveKeepAlives(run(vectorLoop(use))), 1u);
+  }
+}
+
+TEST_F(KeepAliveCleanup, AStoredVectorNeedsNoAsmUnlessStoredBackInPlace) {
+  // Copied elsewhere, once as it is and once plus a constant: every byte
+  // is needed.
+  const std::string copy = R"(
+    define void @f(ptr %memory, i32 %index) {
+      %address = zext i32 %index to i64
+      %slot = getelementptr i8, ptr %memory, i64 %address
+      %vector = load <2 x i64>, ptr %slot
+      call void asm sideeffect "", "x"(<2 x i64> %vector)
+      %sum = add <2 x i64> %vector, <i64 1, i64 2>
+      store <2 x i64> %sum, ptr %memory
+      ret void
+    })";
+  EXPECT_EQ(liveKeepAlives(run(copy)), 0u);
+  EXPECT_EQ(liveKeepAlives(run(std::regex_replace(copy, std::regex("%sum, "), "%vector, "))), 0u);
+  const std::string inPlace = R"(
+    define void @f(ptr %memory, i32 %index) {
+      %address = zext i32 %index to i64
+      %slot = getelementptr i8, ptr %memory, i64 %address
+      %vector = load <2 x i64>, ptr %slot
+      call void asm sideeffect "", "x"(<2 x i64> %vector)
+      store <2 x i64> %vector, ptr %slot
+      ret void
+    })";
+  EXPECT_EQ(liveKeepAlives(run(inPlace)), 1u);
+  const std::string oneLane = R"(
+    define i64 @f(ptr %memory, i32 %index) {
+      %address = zext i32 %index to i64
+      %slot = getelementptr i8, ptr %memory, i64 %address
+      %vector = load <2 x i64>, ptr %slot
+      call void asm sideeffect "", "x"(<2 x i64> %vector)
+      %doubled = add <2 x i64> %vector, %vector
+      %low = extractelement <2 x i64> %doubled, i64 0
+      ret i64 %low
+    })";
+  EXPECT_EQ(liveKeepAlives(run(oneLane)), 1u);
 }
 
 } // namespace
