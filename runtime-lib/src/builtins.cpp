@@ -32,22 +32,29 @@ TableImpl &tableOf(void *ctx, std::uint32_t index) noexcept {
   return *table;
 }
 
-void builtinTrap(void *, std::uint32_t kind) { raiseTrap(kind); }
+// The entry points, one per entry of builtins.def, declared from it: an
+// entry without a definition of exactly its signature does not compile.
+namespace entry {
+#define WAOT_BUILTIN(name, result, parameters) result name parameters;
+#include "waot/builtins.def"
+#undef WAOT_BUILTIN
 
-std::uint32_t builtinMemoryGrow(void *ctx, std::uint32_t memory, std::uint32_t deltaPages) {
+void trap(void *, std::uint32_t kind) { raiseTrap(kind); }
+
+std::uint32_t memory_grow(void *ctx, std::uint32_t memory, std::uint32_t deltaPages) {
   MemoryImpl *target = InstanceImpl::fromContext(ctx).memory(memory);
   return target ? target->grow(deltaPages) : UINT32_MAX;
 }
 
-void builtinMemoryFill(void *ctx, std::uint32_t memory, std::uint32_t dst, std::uint32_t value,
-                       std::uint32_t n) {
+void memory_fill(void *ctx, std::uint32_t memory, std::uint32_t dst, std::uint32_t value,
+                 std::uint32_t n) {
   MemoryImpl &target = memoryOf(ctx, memory);
   if (!inBounds(dst, n, target.sizeInBytes())) raiseTrap(WAOT_TRAP_MEMORY_OUT_OF_BOUNDS);
   std::memset(target.base() + dst, static_cast<int>(value & 0xFF), n);
 }
 
-void builtinMemoryCopy(void *ctx, std::uint32_t dstMemory, std::uint32_t srcMemory,
-                       std::uint32_t dst, std::uint32_t src, std::uint32_t n) {
+void memory_copy(void *ctx, std::uint32_t dstMemory, std::uint32_t srcMemory, std::uint32_t dst,
+                 std::uint32_t src, std::uint32_t n) {
   MemoryImpl &to = memoryOf(ctx, dstMemory);
   MemoryImpl &from = memoryOf(ctx, srcMemory);
   if (!inBounds(src, n, from.sizeInBytes()) || !inBounds(dst, n, to.sizeInBytes()))
@@ -55,8 +62,8 @@ void builtinMemoryCopy(void *ctx, std::uint32_t dstMemory, std::uint32_t srcMemo
   std::memmove(to.base() + dst, from.base() + src, n); // ranges may overlap
 }
 
-void builtinMemoryInit(void *ctx, std::uint32_t memory, std::uint32_t segment, std::uint32_t dst,
-                       std::uint32_t src, std::uint32_t n) {
+void memory_init(void *ctx, std::uint32_t memory, std::uint32_t segment, std::uint32_t dst,
+                 std::uint32_t src, std::uint32_t n) {
   InstanceImpl &instance = InstanceImpl::fromContext(ctx);
   MemoryImpl &target = memoryOf(ctx, memory);
   const std::span<const std::uint8_t> bytes = instance.dataSegment(segment);
@@ -65,12 +72,12 @@ void builtinMemoryInit(void *ctx, std::uint32_t memory, std::uint32_t segment, s
   if (n != 0) std::memcpy(target.base() + dst, bytes.data() + src, n);
 }
 
-void builtinDataDrop(void *ctx, std::uint32_t segment) {
+void data_drop(void *ctx, std::uint32_t segment) {
   InstanceImpl::fromContext(ctx).dropData(segment);
 }
 
-void builtinTableInit(void *ctx, std::uint32_t table, std::uint32_t segment, std::uint32_t dst,
-                      std::uint32_t src, std::uint32_t n) {
+void table_init(void *ctx, std::uint32_t table, std::uint32_t segment, std::uint32_t dst,
+                std::uint32_t src, std::uint32_t n) {
   InstanceImpl &instance = InstanceImpl::fromContext(ctx);
   TableImpl &target = tableOf(ctx, table);
   const std::span<void *const> items = instance.elemSegment(segment);
@@ -79,12 +86,12 @@ void builtinTableInit(void *ctx, std::uint32_t table, std::uint32_t segment, std
   target.store(dst, items.subspan(src, n));
 }
 
-void builtinElemDrop(void *ctx, std::uint32_t segment) {
+void elem_drop(void *ctx, std::uint32_t segment) {
   InstanceImpl::fromContext(ctx).dropElem(segment);
 }
 
-void builtinTableCopy(void *ctx, std::uint32_t dstTable, std::uint32_t srcTable, std::uint32_t dst,
-                      std::uint32_t src, std::uint32_t n) {
+void table_copy(void *ctx, std::uint32_t dstTable, std::uint32_t srcTable, std::uint32_t dst,
+                std::uint32_t src, std::uint32_t n) {
   TableImpl &to = tableOf(ctx, dstTable);
   TableImpl &from = tableOf(ctx, srcTable);
   if (!inBounds(src, n, from.size()) || !inBounds(dst, n, to.size()))
@@ -92,34 +99,35 @@ void builtinTableCopy(void *ctx, std::uint32_t dstTable, std::uint32_t srcTable,
   to.copyFrom(from, dst, src, n);
 }
 
-std::uint32_t builtinTableGrow(void *ctx, std::uint32_t table, void *init, std::uint32_t delta) {
+std::uint32_t table_grow(void *ctx, std::uint32_t table, void *init, std::uint32_t delta) {
   TableImpl *target = InstanceImpl::fromContext(ctx).table(table);
   return target ? target->grow(delta, init) : UINT32_MAX;
 }
 
-void builtinTableFill(void *ctx, std::uint32_t table, std::uint32_t dst, void *value,
-                      std::uint32_t n) {
+void table_fill(void *ctx, std::uint32_t table, std::uint32_t dst, void *value, std::uint32_t n) {
   TableImpl &target = tableOf(ctx, table);
   if (!inBounds(dst, n, target.size())) raiseTrap(WAOT_TRAP_TABLE_OUT_OF_BOUNDS);
   target.fill(dst, n, value);
 }
 
-void builtinTableSet(void *ctx, std::uint32_t table, std::uint32_t index, void *value) {
+void table_set(void *ctx, std::uint32_t table, std::uint32_t index, void *value) {
   TableImpl &target = tableOf(ctx, table);
   if (index >= target.size()) raiseTrap(WAOT_TRAP_TABLE_OUT_OF_BOUNDS);
   target.set(index, value);
 }
 
-const waot_func *builtinRefFunc(void *ctx, std::uint32_t function) {
+const waot_func *ref_func(void *ctx, std::uint32_t function) {
   const waot_func *record = InstanceImpl::fromContext(ctx).functionRecord(function);
   if (!record) raiseTrap(WAOT_TRAP_UNREACHABLE); // only a corrupt artifact gets here
   return record;
 }
 
+} // namespace entry
+
 constexpr waot_builtins kBuiltins = {
-    builtinTrap,      builtinMemoryGrow, builtinMemoryFill, builtinMemoryCopy, builtinMemoryInit,
-    builtinDataDrop,  builtinTableInit,  builtinElemDrop,   builtinTableCopy,  builtinTableGrow,
-    builtinTableFill, builtinRefFunc,    builtinTableSet,
+#define WAOT_BUILTIN(name, result, parameters) .name = entry::name,
+#include "waot/builtins.def"
+#undef WAOT_BUILTIN
 };
 
 } // namespace

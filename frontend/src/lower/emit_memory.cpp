@@ -53,13 +53,6 @@ void FunctionLowering::emitMemory(const Instr &in) {
   if (isStore(in.op)) return emitStore(in);
 
   llvm::Type *i32 = i32Type();
-  llvm::Type *ptr = env_.ptrType();
-  const auto voidBuiltin = [&](std::size_t field, std::vector<llvm::Value *> args) {
-    std::vector<llvm::Type *> params{ptr};
-    for (llvm::Value *arg : args)
-      params.push_back(arg->getType());
-    callBuiltin(field, llvm::FunctionType::get(builder_.getVoidTy(), params, false), args);
-  };
 
   switch (in.op) {
   case Opcode::MemorySize: {
@@ -70,8 +63,7 @@ void FunctionLowering::emitMemory(const Instr &in) {
   case Opcode::MemoryGrow: {
     requireMemoryZero(in, in.index);
     llvm::Value *args[] = {i32Const(in.index), pop()};
-    llvm::FunctionType *type = llvm::FunctionType::get(i32, {ptr, i32, i32}, false);
-    push(callBuiltin(offsetof(waot_builtins, memory_grow), type, args));
+    push(callBuiltin(Builtin::memory_grow, args));
     return;
   }
   case Opcode::MemoryFill: {
@@ -90,13 +82,11 @@ void FunctionLowering::emitMemory(const Instr &in) {
   case Opcode::MemoryInit: {
     requireMemoryZero(in, in.index2);
     const std::vector<llvm::Value *> operands = popValues(3); // dst, src, n
-    voidBuiltin(offsetof(waot_builtins, memory_init),
-                {i32Const(in.index2), i32Const(in.index), operands[0], operands[1], operands[2]});
+    callBuiltin(Builtin::memory_init,
+                {{i32Const(in.index2), i32Const(in.index), operands[0], operands[1], operands[2]}});
     return;
   }
-  case Opcode::DataDrop:
-    voidBuiltin(offsetof(waot_builtins, data_drop), {i32Const(in.index)});
-    return;
+  case Opcode::DataDrop: callBuiltin(Builtin::data_drop, {i32Const(in.index)}); return;
   default: break;
   }
   unsupported(in, "memory instruction '" + std::string(name(in.op)) + "'");

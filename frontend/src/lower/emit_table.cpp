@@ -75,14 +75,6 @@ llvm::LoadInst *FunctionLowering::loadTableEntryField(llvm::Value *entry, std::s
 void FunctionLowering::emitTable(const Instr &in) {
   llvm::Type *i32 = i32Type();
   llvm::Type *ptr = env_.ptrType();
-  const auto callTableBuiltin = [&](std::size_t field, llvm::Type *result,
-                                    std::vector<llvm::Value *> args) {
-    std::vector<llvm::Type *> params{ptr};
-    for (llvm::Value *arg : args)
-      params.push_back(arg->getType());
-    return callBuiltin(field, llvm::FunctionType::get(result, params, false), args);
-  };
-  llvm::Type *voidType = builder_.getVoidTy();
 
   switch (in.op) {
   case Opcode::TableGet: {
@@ -95,8 +87,7 @@ void FunctionLowering::emitTable(const Instr &in) {
     // fields, and a host function's may not be final yet (waot_table_entry).
     requireTable(in.index);
     const std::vector<llvm::Value *> operands = popValues(2); // index, value
-    callTableBuiltin(offsetof(waot_builtins, table_set), voidType,
-                     {i32Const(in.index), operands[0], operands[1]});
+    callBuiltin(Builtin::table_set, {i32Const(in.index), operands[0], operands[1]});
     return;
   }
   case Opcode::TableSize: {
@@ -111,37 +102,31 @@ void FunctionLowering::emitTable(const Instr &in) {
   case Opcode::TableGrow: {
     requireTable(in.index);
     const std::vector<llvm::Value *> operands = popValues(2); // init, delta
-    push(callTableBuiltin(offsetof(waot_builtins, table_grow), i32,
-                          {i32Const(in.index), operands[0], operands[1]}));
+    push(callBuiltin(Builtin::table_grow, {i32Const(in.index), operands[0], operands[1]}));
     return;
   }
   case Opcode::TableFill: {
     requireTable(in.index);
     const std::vector<llvm::Value *> operands = popValues(3); // dst, value, n
-    callTableBuiltin(offsetof(waot_builtins, table_fill), voidType,
-                     {i32Const(in.index), operands[0], operands[1], operands[2]});
+    callBuiltin(Builtin::table_fill, {i32Const(in.index), operands[0], operands[1], operands[2]});
     return;
   }
   case Opcode::TableCopy: {
     requireTable(in.index);
     requireTable(in.index2);
     const std::vector<llvm::Value *> operands = popValues(3); // dst, src, n
-    callTableBuiltin(
-        offsetof(waot_builtins, table_copy), voidType,
-        {i32Const(in.index), i32Const(in.index2), operands[0], operands[1], operands[2]});
+    callBuiltin(Builtin::table_copy,
+                {i32Const(in.index), i32Const(in.index2), operands[0], operands[1], operands[2]});
     return;
   }
   case Opcode::TableInit: {
     requireTable(in.index2);
     const std::vector<llvm::Value *> operands = popValues(3); // dst, src, n
-    callTableBuiltin(
-        offsetof(waot_builtins, table_init), voidType,
-        {i32Const(in.index2), i32Const(in.index), operands[0], operands[1], operands[2]});
+    callBuiltin(Builtin::table_init,
+                {i32Const(in.index2), i32Const(in.index), operands[0], operands[1], operands[2]});
     return;
   }
-  case Opcode::ElemDrop:
-    callTableBuiltin(offsetof(waot_builtins, elem_drop), voidType, {i32Const(in.index)});
-    return;
+  case Opcode::ElemDrop: callBuiltin(Builtin::elem_drop, {i32Const(in.index)}); return;
   default: break;
   }
   unsupported(in, "table instruction '" + std::string(name(in.op)) + "'");
@@ -163,11 +148,8 @@ void FunctionLowering::emitReference(const Instr &in) {
     // A defined function's record lives inline in this instance's context,
     // filled by the runtime on first use (instantiation costs nothing per
     // function): ask for it. ref.func is rare outside of initializers.
-    llvm::Type *ptr = env_.ptrType();
     llvm::Value *index = builder_.getInt32(function);
-    llvm::CallInst *record =
-        callBuiltin(offsetof(waot_builtins, ref_func),
-                    llvm::FunctionType::get(ptr, {ptr, i32Type()}, false), std::span(&index, 1));
+    llvm::CallInst *record = callBuiltin(Builtin::ref_func, index);
     record->addRetAttr(llvm::Attribute::NonNull);
     push(record);
     return;

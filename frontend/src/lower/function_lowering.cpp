@@ -260,22 +260,22 @@ llvm::LoadInst *FunctionLowering::loadRecordPointer(std::uint64_t offset, std::u
   return load;
 }
 
-llvm::Value *FunctionLowering::loadBuiltin(std::size_t fieldOffset) {
+llvm::Value *FunctionLowering::loadBuiltin(Builtin builtin) {
   llvm::Value *builtins = loadRecordPointer(offsetof(waot_ctx_header, builtins),
                                             sizeof(waot_builtins), alignof(waot_builtins));
-  return loadWithTag(env_.ptrType(), byteOffset(builtins, fieldOffset), env_.tbaaContext, true);
+  return loadWithTag(env_.ptrType(), byteOffset(builtins, builtinOffset(builtin)), env_.tbaaContext,
+                     true);
 }
 
-llvm::CallInst *FunctionLowering::callBuiltin(std::size_t fieldOffset, llvm::FunctionType *type,
-                                              std::span<llvm::Value *const> args) {
+llvm::CallInst *FunctionLowering::callBuiltin(Builtin builtin, llvm::ArrayRef<llvm::Value *> args) {
   // The trap block has its own use of the load sums (consumeLoadSums).
-  if (fieldOffset != offsetof(waot_builtins, trap)) consumeLoadSumsBeforeCall();
-  llvm::Value *callee = loadBuiltin(fieldOffset);
+  if (builtin != Builtin::trap) consumeLoadSumsBeforeCall();
+  llvm::Value *callee = loadBuiltin(builtin);
   std::vector<llvm::Value *> callArgs;
   callArgs.reserve(args.size() + 1);
   callArgs.push_back(ctx_);
   callArgs.insert(callArgs.end(), args.begin(), args.end());
-  llvm::CallInst *call = builder_.CreateCall(type, callee, callArgs);
+  llvm::CallInst *call = builder_.CreateCall(builtinType(builtin, env_.context), callee, callArgs);
   // Builtins report failure by trapping (a longjmp), never by unwinding.
   call->setDoesNotThrow();
   return call;
@@ -294,9 +294,7 @@ llvm::BasicBlock *FunctionLowering::trapBlock(waot_trap_kind kind) {
 }
 
 void FunctionLowering::emitTrapCall(llvm::Value *kind) {
-  llvm::FunctionType *trapType =
-      llvm::FunctionType::get(builder_.getVoidTy(), {env_.ptrType(), i32Type()}, false);
-  llvm::CallInst *call = callBuiltin(offsetof(waot_builtins, trap), trapType, std::span(&kind, 1));
+  llvm::CallInst *call = callBuiltin(Builtin::trap, kind);
   call->setDoesNotReturn();
   call->addFnAttr(llvm::Attribute::Cold);
   builder_.CreateUnreachable();

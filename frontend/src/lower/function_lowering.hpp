@@ -16,6 +16,7 @@
 // they share (context loads, traps, builtin calls).
 #pragma once
 
+#include "builtins.hpp"
 #include "module_env.hpp"
 
 #include "waot/frontend/instr_reader.hpp"
@@ -255,11 +256,10 @@ private:
   // dereferenceable for `recordSize` bytes.
   llvm::LoadInst *loadRecordPointer(std::uint64_t offset, std::uint64_t recordSize,
                                     std::uint64_t recordAlign);
-  // The builtin at `fieldOffset` of waot_builtins, reached through ctx->builtins.
-  llvm::Value *loadBuiltin(std::size_t fieldOffset);
+  // The builtin's entry point, reached through ctx->builtins.
+  llvm::Value *loadBuiltin(Builtin builtin);
   // Calls a builtin with the context prepended to `args`.
-  llvm::CallInst *callBuiltin(std::size_t fieldOffset, llvm::FunctionType *type,
-                              std::span<llvm::Value *const> args);
+  llvm::CallInst *callBuiltin(Builtin builtin, llvm::ArrayRef<llvm::Value *> args);
   // The function's cold block for `kind`, created on first use.
   llvm::BasicBlock *trapBlock(waot_trap_kind kind);
   // Traps when `condition` holds (marked unlikely); continues on the false edge.

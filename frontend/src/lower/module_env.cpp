@@ -45,7 +45,8 @@ ModuleEnv::ModuleEnv(const Module &wasmModule, llvm::Module &llvmModule)
     std::vector<llvm::Type *> params;
     params.reserve(signature.params.size() + 1);
     params.push_back(ptrType()); // the callee's context always comes first
-    for (ValType param : signature.params) params.push_back(type(param));
+    for (ValType param : signature.params)
+      params.push_back(type(param));
     functionTypes.push_back(llvm::FunctionType::get(resultType(signature), params, false));
   }
 
@@ -83,9 +84,9 @@ llvm::Type *ModuleEnv::type(ValType t) const {
   }
   // Validation rejects any unknown encoding before lowering; reaching this
   // point means the caller skipped validation.
-  throw CompileError(CompileError::Kind::Invalid,
-                     "value type 0x" + llvm::utohexstr(static_cast<unsigned>(t)) +
-                         " cannot be lowered");
+  throw CompileError(CompileError::Kind::Invalid, "value type 0x" +
+                                                      llvm::utohexstr(static_cast<unsigned>(t)) +
+                                                      " cannot be lowered");
 }
 
 llvm::Type *ModuleEnv::resultType(const FuncType &t) const {
@@ -93,7 +94,8 @@ llvm::Type *ModuleEnv::resultType(const FuncType &t) const {
   if (t.results.size() == 1) return type(t.results.front());
   std::vector<llvm::Type *> fields;
   fields.reserve(t.results.size());
-  for (ValType result : t.results) fields.push_back(type(result));
+  for (ValType result : t.results)
+    fields.push_back(type(result));
   return llvm::StructType::get(context, fields);
 }
 

@@ -45,7 +45,7 @@ struct ModuleEnv {
 
   ModuleEnv(const Module &wasm, llvm::Module &llvm);
 
-  llvm::Type *type(ValType t) const;             // i32/i64/float/double/ptr
+  llvm::Type *type(ValType t) const;               // i32/i64/float/double/ptr
   llvm::Type *resultType(const FuncType &t) const; // void / T / literal struct
   llvm::PointerType *ptrType() const { return llvm::PointerType::get(context, 0); }
 };

@@ -154,34 +154,21 @@ enum waot_trap_kind {
 /* ---- builtins ----------------------------------------------------------- */
 
 /* Runtime functions called by generated code, reached through the context
- * (ctx->builtins) so that an artifact has no undefined runtime symbols.
- * Every builtin that can fail traps itself (it never returns an error). */
+ * (ctx->builtins) so that an artifact has no undefined runtime symbols: a
+ * function pointer per entry of waot/builtins.def, in its order. */
 typedef struct waot_builtins {
-  /* Never returns: unwinds to the innermost host->wasm entry. */
-  void (*trap)(void *ctx, uint32_t kind);
-  /* Returns the old size in pages, or UINT32_MAX (-1) on failure. */
-  uint32_t (*memory_grow)(void *ctx, uint32_t memory, uint32_t delta_pages);
-  void (*memory_fill)(void *ctx, uint32_t memory, uint32_t dst, uint32_t value, uint32_t n);
-  void (*memory_copy)(void *ctx, uint32_t dst_memory, uint32_t src_memory, uint32_t dst,
-                      uint32_t src, uint32_t n);
-  void (*memory_init)(void *ctx, uint32_t memory, uint32_t segment, uint32_t dst, uint32_t src,
-                      uint32_t n);
-  void (*data_drop)(void *ctx, uint32_t segment);
-  void (*table_init)(void *ctx, uint32_t table, uint32_t segment, uint32_t dst, uint32_t src,
-                     uint32_t n);
-  void (*elem_drop)(void *ctx, uint32_t segment);
-  void (*table_copy)(void *ctx, uint32_t dst_table, uint32_t src_table, uint32_t dst, uint32_t src,
-                     uint32_t n);
-  /* Returns the old size, or UINT32_MAX (-1) on failure. */
-  uint32_t (*table_grow)(void *ctx, uint32_t table, void *init, uint32_t delta);
-  void (*table_fill)(void *ctx, uint32_t table, uint32_t dst, void *value, uint32_t n);
-  /* ref.func: the record of function `function` (function index space).
-   * Defined functions' records are filled on first use, not at
-   * instantiation, so that instantiating costs nothing per function. */
-  const waot_func *(*ref_func)(void *ctx, uint32_t function);
-  /* table.set: writes the whole entry (see waot_table_entry). */
-  void (*table_set)(void *ctx, uint32_t table, uint32_t index, void *value);
+#define WAOT_BUILTIN(name, result, parameters) result(*name) parameters;
+#include "builtins.def"
+#undef WAOT_BUILTIN
 } waot_builtins;
+
+/* The position of each builtin in waot_builtins, and how many there are. */
+enum waot_builtin_index {
+#define WAOT_BUILTIN(name, result, parameters) WAOT_BUILTIN_INDEX_##name,
+#include "builtins.def"
+#undef WAOT_BUILTIN
+  WAOT_BUILTIN_COUNT
+};
 
 /* ---- the instance context ----------------------------------------------- */
 
@@ -501,7 +488,8 @@ WAOT_STATIC_ASSERT(sizeof(waot_table) == 32 && offsetof(waot_table, size) == 8 &
 WAOT_STATIC_ASSERT(sizeof(waot_global_cell) == 16, "waot_global_cell: one slot");
 WAOT_STATIC_ASSERT(sizeof(waot_ctx_header) == 32 && offsetof(waot_ctx_header, builtins) == 16,
                    "waot_ctx_header layout");
-WAOT_STATIC_ASSERT(sizeof(waot_builtins) == 13 * sizeof(void *), "waot_builtins: 13 entries");
+WAOT_STATIC_ASSERT(sizeof(waot_builtins) == WAOT_BUILTIN_COUNT * sizeof(void *),
+                   "waot_builtins: one pointer per entry of builtins.def");
 WAOT_STATIC_ASSERT(sizeof(waot_const_expr) == 24, "waot_const_expr layout");
 WAOT_STATIC_ASSERT(sizeof(waot_limits_desc) == 24, "waot_limits_desc layout");
 WAOT_STATIC_ASSERT(sizeof(waot_functype_desc) == 16, "waot_functype_desc layout");
