@@ -50,7 +50,7 @@ std::string shellQuote(const std::string &s) {
 // With `compat`, runs the script rewritten by rewriteForWast2json1032 under
 // the name NAME-compat (the original keeps its "not converted" entry).
 int runFile(const fs::path &originalWast, const fs::path &work, const std::string &wast2json,
-            unsigned optLevel, bool compat) {
+            const RunnerOptions &compileOptions, bool compat) {
   const std::string name = originalWast.stem().string() + (compat ? "-compat" : "");
   const fs::path dir = work / name;
   fs::remove_all(dir);
@@ -80,7 +80,9 @@ int runFile(const fs::path &originalWast, const fs::path &work, const std::strin
               << ")\n";
     return kNotConverted;
   }
-  Runner runner(loadScript(json), RunnerOptions{optLevel, dir}, std::cout);
+  RunnerOptions options = compileOptions;
+  options.workDir = dir;
+  Runner runner(loadScript(json), options, std::cout);
   const Counts counts = runner.run();
   result.passed = counts.passed;
   result.failed = counts.failed;
@@ -137,7 +139,7 @@ int report(const fs::path &work) {
 
 int main(int argc, char **argv) {
   std::string wast, work, wast2json = "wast2json", reportDir;
-  unsigned optLevel = 1;
+  RunnerOptions options;
   bool compat = false;
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
@@ -155,14 +157,16 @@ int main(int argc, char **argv) {
     else if (arg == "--wast2json")
       wast2json = next();
     else if (arg == "-O")
-      optLevel = static_cast<unsigned>(std::stoul(next()));
+      options.optLevel = static_cast<unsigned>(std::stoul(next()));
+    else if (arg == "--cpu")
+      options.cpu = next();
     else if (arg == "--report")
       reportDir = next();
     else if (arg == "--compat-rewrite")
       compat = true;
     else {
       std::cerr << "usage: waot-spec-runner --wast FILE --work DIR [--wast2json PATH] [-O N] "
-                   "[--compat-rewrite]\n"
+                   "[--cpu CPU] [--compat-rewrite]\n"
                    "       waot-spec-runner --report DIR\n";
       return 2;
     }
@@ -174,7 +178,7 @@ int main(int argc, char **argv) {
       return 2;
     }
     fs::create_directories(work);
-    return runFile(wast, work, wast2json, optLevel, compat);
+    return runFile(wast, work, wast2json, options, compat);
   } catch (const std::exception &e) {
     std::cerr << "waot-spec-runner: " << e.what() << "\n";
     return 1;

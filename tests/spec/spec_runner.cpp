@@ -95,6 +95,7 @@ Module Runner::compile(const std::string &filename) {
   const auto wasm = readModuleFile(script_.directory / filename);
   codegen::CompileOptions options;
   options.optLevel = options_.optLevel;
+  options.cpu = options_.cpu;
   const auto so = codegen::compileToSharedLibrary(wasm, options);
   // Write under a temporary name and rename: a loaded artifact's file must
   // never be rewritten in place (its code is mapped from it).

@@ -25,6 +25,7 @@ struct Counts {
 
 struct RunnerOptions {
   unsigned optLevel = 1;
+  std::string cpu;               // empty: this machine's; "generic": SSE2 only on x86-64
   std::filesystem::path workDir; // where compiled .so files go
 };
 

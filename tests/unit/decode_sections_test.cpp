@@ -358,6 +358,14 @@ TEST(DecodeSections, MalformedEntries) {
   EXPECT_TRUE(failsWith(valueType, Kind::Malformed, "malformed value type"));
   const Bytes gcType = cat({header(), section(1, {0x01, 0x5F, 0x01, 0x7F, 0x00})});
   EXPECT_TRUE(failsWith(gcType, Kind::Unsupported, "garbage collection type 'struct'"));
+  // Valid Wasm 3.0 value types: unsupported (by feature), not malformed.
+  const Bytes typedRef = cat({header(), section(1, {0x01, 0x60, 0x01, 0x63, 0x00, 0x00})});
+  EXPECT_TRUE(failsWith(typedRef, Kind::Unsupported, "typed function references value type 0x63"));
+  EXPECT_EQ(errorOf(typedRef)->offset(), std::optional<std::size_t>(13));
+  const Bytes anyRef = cat({header(), section(1, {0x01, 0x60, 0x00, 0x01, 0x6E})});
+  EXPECT_TRUE(failsWith(anyRef, Kind::Unsupported, "garbage collection value type 0x6e"));
+  const Bytes exnRef = cat({header(), section(1, {0x01, 0x60, 0x01, 0x69, 0x00})});
+  EXPECT_TRUE(failsWith(exnRef, Kind::Unsupported, "exception handling value type 0x69"));
   const Bytes v128 = cat({header(), section(1, {0x01, 0x60, 0x01, 0x7B, 0x00})});
   EXPECT_FALSE(errorOf(v128)) << "v128 is a value type of Wasm 2.0";
 }
@@ -397,10 +405,24 @@ TEST(DecodeSections, MalformedOutranksAnEarlierInvalidConstantExpression) {
   EXPECT_TRUE(failsWith(b.build(), Kind::Malformed, "illegal opcode"));
 }
 
+TEST(DecodeSections, ValueTypesCompareWhole) {
+  // Typed references carry their type index: same code, other index, other type.
+  EXPECT_NE(ValType::typedReference(1, true), ValType::typedReference(2, true));
+  EXPECT_NE(ValType::typedReference(1, true), ValType::typedReference(1, false));
+  EXPECT_EQ(ValType::typedReference(1, true), ValType::typedReference(1, true));
+  EXPECT_EQ(ValType::typedReference(1, true), ValType::RefNull);
+  EXPECT_EQ(ValType::typedReference(1, true).typeIndex(), 1u);
+  EXPECT_EQ(ValType(ValType::I32).typeIndex(), ValType::kNoTypeIndex);
+  EXPECT_TRUE(isReference(ValType::typedReference(1, false)));
+  EXPECT_FALSE(isReference(ValType::V128));
+}
+
 TEST(DecodeSections, TypeNames) {
-  EXPECT_STREQ(toString(ValType::I32), "i32");
-  EXPECT_STREQ(toString(ValType::F64), "f64");
-  EXPECT_STREQ(toString(ValType::ExternRef), "externref");
+  EXPECT_EQ(toString(ValType::I32), "i32");
+  EXPECT_EQ(toString(ValType::F64), "f64");
+  EXPECT_EQ(toString(ValType::ExternRef), "externref");
+  EXPECT_EQ(toString(ValType::typedReference(3, /*nullable=*/true)), "(ref null 3)");
+  EXPECT_EQ(toString(ValType::typedReference(0, /*nullable=*/false)), "(ref 0)");
   EXPECT_EQ(toString(FuncType{{ValType::I32, ValType::I64}, {ValType::F32}}),
             "(i32, i64) -> (f32)");
   EXPECT_EQ(toString(FuncType{}), "() -> ()");

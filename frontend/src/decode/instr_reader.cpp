@@ -24,6 +24,29 @@ std::uint32_t readMemoryIndexByte(ByteReader &r) {
   return 0;
 }
 
+// The Wasm 3.0 feature a value type byte belongs to, for those that are
+// valid 3.0 but not (yet) supported: reported as unsupported, not malformed.
+const char *postV2TypeFeature(std::uint8_t byte) {
+  switch (byte) {
+  case 0x63: // (ref null $t)
+  case 0x64: // (ref $t)
+    return "typed function references";
+  case 0x69: // exnref
+  case 0x74: // nullexnref
+    return "exception handling";
+  case 0x6A: // arrayref
+  case 0x6B: // structref
+  case 0x6C: // i31ref
+  case 0x6D: // eqref
+  case 0x6E: // anyref
+  case 0x71: // nullref
+  case 0x72: // nullexternref
+  case 0x73: // nullfuncref
+    return "garbage collection";
+  default: return nullptr;
+  }
+}
+
 } // namespace
 
 ValType readValType(ByteReader &r) {
@@ -37,8 +60,12 @@ ValType readValType(ByteReader &r) {
   case 0x70: return ValType::FuncRef;
   case 0x6F: return ValType::ExternRef;
   case 0x7B: return ValType::V128;
-  default: r.failAt(Kind::Malformed, "malformed value type " + hexByte(b), at);
+  default: break;
   }
+  if (const char *feature = postV2TypeFeature(b))
+    r.failAt(Kind::Unsupported,
+             std::string(feature) + " value type " + hexByte(b) + " is not supported", at);
+  r.failAt(Kind::Malformed, "malformed value type " + hexByte(b), at);
 }
 
 ValType readRefType(ByteReader &r) {
@@ -46,6 +73,9 @@ ValType readRefType(ByteReader &r) {
   const std::uint8_t b = r.u8();
   if (b == 0x70) return ValType::FuncRef;
   if (b == 0x6F) return ValType::ExternRef;
+  if (const char *feature = postV2TypeFeature(b))
+    r.failAt(Kind::Unsupported,
+             std::string(feature) + " reference type " + hexByte(b) + " is not supported", at);
   r.failAt(Kind::Malformed, "malformed reference type " + hexByte(b), at);
 }
 

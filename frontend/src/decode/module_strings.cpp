@@ -3,7 +3,7 @@
 
 namespace waot::frontend {
 
-const char *toString(ValType t) {
+std::string toString(ValType t) {
   switch (t) {
   case ValType::I32: return "i32";
   case ValType::I64: return "i64";
@@ -12,6 +12,8 @@ const char *toString(ValType t) {
   case ValType::V128: return "v128";
   case ValType::FuncRef: return "funcref";
   case ValType::ExternRef: return "externref";
+  case ValType::Ref: return "(ref " + std::to_string(t.typeIndex()) + ")";
+  case ValType::RefNull: return "(ref null " + std::to_string(t.typeIndex()) + ")";
   }
   return "<invalid value type>";
 }

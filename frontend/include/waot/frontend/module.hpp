@@ -15,19 +15,58 @@
 
 namespace waot::frontend {
 
-// Value types, with their binary encodings.
-enum class ValType : std::uint8_t {
-  I32 = 0x7F,
-  I64 = 0x7E,
-  F32 = 0x7D,
-  F64 = 0x7C,
-  V128 = 0x7B,
-  FuncRef = 0x70,
-  ExternRef = 0x6F,
+// A value type. In Wasm 2.0 each is one byte of the binary (its Code); Wasm
+// 3.0's typed references, (ref $t) and (ref null $t), also name a type
+// index, which this representation has room for: decoder, validator and
+// lowering pass ValType around by value and compare it whole, so those
+// types need no second representation. `switch (type)` works on the code.
+class ValType {
+public:
+  enum Code : std::uint8_t {
+    I32 = 0x7F,
+    I64 = 0x7E,
+    F32 = 0x7D,
+    F64 = 0x7C,
+    V128 = 0x7B,
+    FuncRef = 0x70,
+    ExternRef = 0x6F,
+    RefNull = 0x63, // (ref null $t): a type index follows (Wasm 3.0)
+    Ref = 0x64,     // (ref $t)
+  };
+  static constexpr std::uint32_t kNoTypeIndex = UINT32_MAX;
+
+  constexpr ValType() noexcept = default; // code 0: no value type (an empty slot)
+  constexpr ValType(Code code) noexcept : code_(code) {}
+  // (ref $t) or (ref null $t).
+  static constexpr ValType typedReference(std::uint32_t typeIndex, bool nullable) noexcept {
+    ValType type(nullable ? RefNull : Ref);
+    type.typeIndex_ = typeIndex;
+    return type;
+  }
+
+  constexpr Code code() const noexcept { return code_; }
+  constexpr operator Code() const noexcept { return code_; }
+  // The referenced type of (ref null? $t); kNoTypeIndex for every other type.
+  constexpr std::uint32_t typeIndex() const noexcept { return typeIndex_; }
+
+  friend constexpr bool operator==(ValType, ValType) noexcept = default;
+  friend constexpr auto operator<=>(ValType, ValType) noexcept = default;
+  // Compared with a code, only the code counts: `type == ValType::RefNull`
+  // asks whether it is some (ref null $t). (Also the exact match that keeps
+  // such comparisons from being ambiguous between the two conversions.)
+  friend constexpr bool operator==(ValType type, Code code) noexcept { return type.code_ == code; }
+
+private:
+  Code code_{};
+  std::uint32_t typeIndex_ = kNoTypeIndex;
 };
 
-inline bool isReference(ValType t) { return t == ValType::FuncRef || t == ValType::ExternRef; }
-const char *toString(ValType t);
+inline bool isReference(ValType t) {
+  return t == ValType::FuncRef || t == ValType::ExternRef || t == ValType::Ref ||
+         t == ValType::RefNull;
+}
+// "i32", ..., "funcref", "externref", "(ref 3)", "(ref null 3)".
+std::string toString(ValType t);
 
 struct FuncType {
   std::vector<ValType> params;
