@@ -155,7 +155,8 @@ std::string CompileCache::key(const std::string &wasmDigest,
   header.append(std::to_string(options.optLevel)).append("\ntriple ");
   header.append(options.targetTriple).append("\ncpu ").append(options.cpu);
   header.append("\nfeatures ").append(options.features).append("\npart ");
-  header.append(std::to_string(options.partCodeBytes)).append("\nhost ");
+  header.append(std::to_string(options.partCodeBytes)).append("\ninterruptible ");
+  header.append(options.interruptible ? "1" : "0").append("\nhost ");
   header.append(hostCpuFingerprint()).append("\ncompiler ");
   header.append(compilerIdentity()).append("\nwasm ").append(wasmDigest).append("\n");
   Sha256 hash;

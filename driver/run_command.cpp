@@ -32,7 +32,8 @@ struct RunOptions {
   std::string modulePath, exportName;
   std::vector<std::string> trailing; // guest arguments, or the values of --invoke
   unsigned optLevel = 2, warmups = 0;
-  bool time = false, noCache = false, inheritEnv = false;
+  bool time = false, noCache = false, inheritEnv = false, interruptible = false;
+  double timeoutSeconds = 0; // 0: none
   std::vector<std::string> dirs, env;
 };
 
@@ -61,6 +62,10 @@ po::options_description optionsOf(RunOptions &run) {
       "invoke", po::value(&run.exportName), "call this exported function instead of _start")(
       "opt,O", po::value(&run.optLevel)->default_value(2),
       "optimization level when MODULE is a .wasm")(
+      "timeout", po::value(&run.timeoutSeconds),
+      "SECONDS: stop the guest after this long (exit status 124); a .wasm is compiled "
+      "interruptible for it")("interruptible", po::bool_switch(&run.interruptible),
+                              "compile a .wasm with interruption checks (implied by --timeout)")(
       "no-cache", po::bool_switch(&run.noCache),
       "compile a .wasm without reading or writing the compile cache")(
       "warmup", po::value(&run.warmups)->default_value(0),
@@ -72,7 +77,7 @@ po::options_description optionsOf(RunOptions &run) {
 
 bool takesValue(const std::string &option) {
   return option == "--dir" || option == "--env" || option == "--invoke" || option == "-O" ||
-         option == "--opt" || option == "--warmup";
+         option == "--opt" || option == "--warmup" || option == "--timeout";
 }
 
 // Index of MODULE in `args`: the first argument that is not an option or an
@@ -176,6 +181,16 @@ wasi::Config wasiConfig(const RunOptions &run) {
   return config;
 }
 
+// The --timeout deadline for everything `instance` runs (none without one).
+Deadline deadlineFor(const RunOptions &run, const Instance &instance) {
+  if (run.timeoutSeconds <= 0) return {};
+  if (!instance.interruptible())
+    throw UsageError("--timeout needs a module compiled with --interruptible ('" + run.modulePath +
+                     "' was not)");
+  return instance.interruptAfter(std::chrono::duration_cast<std::chrono::nanoseconds>(
+      std::chrono::duration<double>(run.timeoutSeconds)));
+}
+
 int invoke(const RunOptions &run, const Module &module, const Imports &imports) {
   const auto instantiateStart = std::chrono::steady_clock::now();
   const Instance instance(module, imports);
@@ -194,6 +209,7 @@ int invoke(const RunOptions &run, const Module &module, const Imports &imports) 
     values.push_back(parseValue(text, type.params[i], i));
   }
 
+  const Deadline deadline = deadlineFor(run, instance);
   for (unsigned i = 0; i < run.warmups; ++i)
     function.call(values);
   const auto callStart = std::chrono::steady_clock::now();
@@ -220,10 +236,13 @@ int runCommand(const std::vector<std::string> &args) {
   }
   if (run.modulePath.empty()) throw UsageError("run needs a module (.wasm or .so)");
   if (run.optLevel > 3) throw UsageError("optimization level must be 0..3");
+  if (!(run.timeoutSeconds >= 0) || run.timeoutSeconds > 1e9)
+    throw UsageError("--timeout takes a number of seconds (> 0)");
 
   ModuleRequest request;
   request.path = run.modulePath;
   request.options.optLevel = run.optLevel;
+  request.options.interruptible = run.interruptible || run.timeoutSeconds > 0;
   request.useCache = !run.noCache;
   const Module module = loadModule(request);
 
@@ -248,8 +267,15 @@ int runCommand(const std::vector<std::string> &args) {
   try {
     if (!command) return invoke(run, module, imports);
     const Instance instance(module, imports);
+    const Deadline deadline = deadlineFor(run, instance);
     return wasi::runStart(instance);
   } catch (const RuntimeError &e) {
+    if (e.trapKind() == TrapKind::Interrupted && run.timeoutSeconds > 0) {
+      std::cout.flush();
+      std::cerr << "waot: error: timed out after " << run.timeoutSeconds << " s (the guest was "
+                << "interrupted" << (e.site() ? ", " + e.siteText() : std::string()) << ")\n";
+      return 124; // as timeout(1)
+    }
     // As wasmtime: a trap ends the process like an abort.
     std::cout.flush();
     std::cerr << "waot: error: RuntimeError: " << e.what()

@@ -11,7 +11,7 @@
 extern "C" {
 
 void waot_compile_options_init(waot_compile_options_t *options) {
-  if (options) *options = waot_compile_options_t{2, nullptr, nullptr, 0};
+  if (options) *options = waot_compile_options_t{2, nullptr, nullptr, 0, 0};
 }
 
 waot_status waot_compile(const uint8_t *wasm, size_t size, const waot_compile_options_t *options,
@@ -25,6 +25,7 @@ waot_status waot_compile(const uint8_t *wasm, size_t size, const waot_compile_op
       cppOptions.cpu = options->cpu ? options->cpu : "";
       cppOptions.features = options->features ? options->features : "";
       cppOptions.threads = options->threads;
+      cppOptions.interruptible = options->interruptible != 0;
     }
     *out = waot::capi::newModuleHandle(waot::compile(std::span(wasm, size), cppOptions));
   });

@@ -69,6 +69,7 @@ FrontendResult decodeForTarget(std::span<const std::uint8_t> wasm, const Compile
   result.lowerOptions.cpuFeatures = result.target.features;
   result.lowerOptions.producer = "waot " WAOT_VERSION;
   result.lowerOptions.linkName = options.linkName;
+  result.lowerOptions.interruptible = options.interruptible;
   return result;
 }
 

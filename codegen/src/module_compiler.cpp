@@ -19,6 +19,7 @@ codegen::CompileOptions codegenOptions(const CompileOptions &options) {
   result.cpu = options.cpu;
   result.features = options.features;
   result.threads = options.threads;
+  result.interruptible = options.interruptible;
   return result;
 }
 

@@ -11,6 +11,7 @@
 #include "trap.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <cstring>
 
 namespace waot::detail {
@@ -120,6 +121,13 @@ const waot_func *ref_func(void *ctx, std::uint32_t function) {
   const waot_func *record = InstanceImpl::fromContext(ctx).functionRecord(function);
   if (!record) raiseTrap(WAOT_TRAP_UNREACHABLE); // only a corrupt artifact gets here
   return record;
+}
+
+void check_interrupt(void *ctx) {
+  auto *header = static_cast<waot_ctx_header *>(ctx);
+  // Consumed by the one check that takes it (any thread of this instance).
+  if (std::atomic_ref<std::uint32_t>(header->interrupt_requested).exchange(0) != 0)
+    raiseTrap(WAOT_TRAP_INTERRUPTED);
 }
 
 } // namespace entry

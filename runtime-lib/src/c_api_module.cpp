@@ -3,8 +3,10 @@
 // loading .so files: c_api_module_load.cpp.
 #include "c_api_support.hpp"
 
+#include <algorithm>
 #include <array>
 #include <bit>
+#include <chrono>
 #include <cstdio>
 #include <cstring>
 #include <exception>
@@ -285,6 +287,31 @@ waot_status waot_instance_new(const waot_module_t *module, const waot_imports_t 
 }
 
 void waot_instance_delete(waot_instance_t *instance) { delete instance; }
+
+int waot_instance_interruptible(const waot_instance_t *instance) {
+  return instance && instance->instance.interruptible() ? 1 : 0;
+}
+
+waot_status waot_instance_interrupt(const waot_instance_t *instance) {
+  return guarded([&] {
+    require(instance, "waot_instance_interrupt: instance");
+    instance->instance.interrupt();
+  });
+}
+
+waot_status waot_instance_interrupt_after(const waot_instance_t *instance, uint64_t nanoseconds,
+                                          waot_deadline_t **out) {
+  return guarded([&] {
+    require(instance, "waot_instance_interrupt_after: instance");
+    require(out, "waot_instance_interrupt_after: out");
+    // (saturated: a duration beyond ~292 years is forever anyway)
+    const auto timeout = std::chrono::nanoseconds(
+        static_cast<std::int64_t>(std::min<uint64_t>(nanoseconds, INT64_MAX / 2)));
+    *out = new waot_deadline_t{instance->instance.interruptAfter(timeout)};
+  });
+}
+
+void waot_deadline_delete(waot_deadline_t *deadline) { delete deadline; }
 
 waot_status waot_instance_export_func(const waot_instance_t *instance, const char *name,
                                       waot_func_t **out) {

@@ -34,6 +34,10 @@ struct waot_instance_handle {
   waot::Instance instance;
 };
 
+struct waot_deadline_handle {
+  waot::Deadline deadline;
+};
+
 struct waot_imports_handle {
   waot::Imports imports;
 };

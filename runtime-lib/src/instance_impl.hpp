@@ -105,6 +105,20 @@ public:
   // Safe to call from several threads.
   const waot_func *functionRecord(std::uint32_t functionIndex) const noexcept;
 
+  // Interruption (modules compiled interruptible; see Instance::interrupt).
+  bool interruptible() const noexcept {
+    return (module_->artifact->flags & WAOT_ARTIFACT_INTERRUPTIBLE) != 0;
+  }
+  // Sets / clears the context word interruptible code checks. Any thread.
+  void requestInterrupt() noexcept {
+    std::atomic_ref<std::uint32_t>(header().interrupt_requested)
+        .store(1, std::memory_order_release);
+  }
+  void clearInterrupt() noexcept {
+    std::atomic_ref<std::uint32_t>(header().interrupt_requested)
+        .store(0, std::memory_order_release);
+  }
+
 private:
   template <class T> T *contextArray(std::uint32_t offset) const noexcept {
     return reinterpret_cast<T *>(context_ + offset);

@@ -43,7 +43,8 @@ static_assert(static_cast<std::uint32_t>(TrapKind::InvalidConversion) ==
 static_assert(static_cast<std::uint32_t>(TrapKind::CallStackExhausted) ==
               WAOT_TRAP_CALL_STACK_EXHAUSTED);
 static_assert(static_cast<std::uint32_t>(TrapKind::NullReference) == WAOT_TRAP_NULL_REFERENCE);
-static_assert(WAOT_TRAP_NULL_REFERENCE + 1 == WAOT_TRAP_HOST_EXCEPTION);
+static_assert(static_cast<std::uint32_t>(TrapKind::Interrupted) == WAOT_TRAP_INTERRUPTED);
+static_assert(WAOT_TRAP_INTERRUPTED + 1 == WAOT_TRAP_HOST_EXCEPTION);
 
 namespace {
 

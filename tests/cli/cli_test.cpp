@@ -116,6 +116,32 @@ TEST(Cli, TrapsAreRuntimeErrors) {
   EXPECT_THAT(stack.err, HasSubstr("call stack exhausted"));
 }
 
+// --timeout stops a runaway guest: the .wasm is compiled interruptible (its
+// own cache entry), the process exits 124 as timeout(1) does.
+TEST(Cli, TimeoutStopsARunawayGuest) {
+  const std::string interrupt = WAOT_TEST_WASM_DIR "/interrupt.wasm";
+  auto spin = runWaot({"run", "--timeout", "0.2", interrupt, "--invoke", "spin"});
+  EXPECT_EQ(spin.exitCode, 124) << spin.err;
+  EXPECT_THAT(spin.err, HasSubstr("timed out after 0.2 s"));
+  auto done = runWaot({"run", "--timeout", "30", interrupt, "--invoke", "count", "7"});
+  EXPECT_EQ(done.exitCode, 0) << done.err;
+  EXPECT_EQ(done.out, "i32:7\n");
+  auto bad = runWaot({"run", "--timeout", "soon", interrupt, "--invoke", "spin"});
+  EXPECT_EQ(bad.exitCode, 2);
+  ScratchDir dir;
+  ASSERT_EQ(runWaot({"compile", interrupt, "-o", (dir / "plain.so").string()}).exitCode, 0);
+  auto plain = runWaot({"run", "--timeout", "1", (dir / "plain.so").string(), "--invoke", "spin"});
+  EXPECT_EQ(plain.exitCode, 2);
+  EXPECT_THAT(plain.err, HasSubstr("--interruptible"));
+  ASSERT_EQ(
+      runWaot({"compile", interrupt, "--interruptible", "-o", (dir / "stoppable.so").string()})
+          .exitCode,
+      0);
+  auto stoppable =
+      runWaot({"run", "--timeout", "0.1", (dir / "stoppable.so").string(), "--invoke", "spin"});
+  EXPECT_EQ(stoppable.exitCode, 124) << stoppable.err;
+}
+
 TEST(Cli, BadInputsGiveOneLineErrors) {
   ScratchDir dir;
   auto missing = runWaot({"compile", (dir / "nope.wasm").string(), "-o", (dir / "x.so").string()});

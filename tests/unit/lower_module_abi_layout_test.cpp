@@ -121,6 +121,7 @@ TEST_F(AbiLayoutTest, Artifact) {
               offsetof(waot_artifact, num_memories), offsetof(waot_artifact, num_globals),
               offsetof(waot_artifact, num_exports), offsetof(waot_artifact, num_elems),
               offsetof(waot_artifact, num_datas), offsetof(waot_artifact, ctx_size),
+              offsetof(waot_artifact, flags), offsetof(waot_artifact, reserved),
               offsetof(waot_artifact, types), offsetof(waot_artifact, entry_trampolines),
               offsetof(waot_artifact, host_adapters), offsetof(waot_artifact, imports),
               offsetof(waot_artifact, functions), offsetof(waot_artifact, tables),

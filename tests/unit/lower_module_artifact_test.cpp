@@ -125,6 +125,8 @@ enum ArtifactField : unsigned {
   kNumExports,
   kNumElems,
   kNumDatas,
+  kCtxSize,
+  kFlags,
   kReserved,
   kTypes,
   kEntryTrampolines,
@@ -166,8 +168,9 @@ std::string bytesField(const llvm::Constant *aggregate, unsigned index, std::uin
 
 class LowerModuleTest : public ::testing::Test {
 protected:
-  void lower() {
+  void lower(bool interruptible = false) {
     LowerOptions options;
+    options.interruptible = interruptible;
     options.targetTriple = kTriple;
     options.cpuFeatures = "+sse4.2,+popcnt";
     options.producer = "waot-test";
@@ -264,6 +267,15 @@ TEST_F(LowerModuleTest, DescriptorCounts) {
   EXPECT_EQ(intField(descriptor, kNumExports), 3u);
   EXPECT_EQ(intField(descriptor, kNumElems), 3u);
   EXPECT_EQ(intField(descriptor, kNumDatas), 3u);
+}
+
+TEST_F(LowerModuleTest, FlagsRecordInterruptibleCode) {
+  lower();
+  EXPECT_EQ(intField(descriptor, kFlags), 0u);
+  EXPECT_EQ(intField(descriptor, kReserved), 0u);
+  llvmModule.reset();
+  lower(/*interruptible=*/true);
+  EXPECT_EQ(intField(descriptor, kFlags), WAOT_ARTIFACT_INTERRUPTIBLE);
 }
 
 TEST_F(LowerModuleTest, NoStartFunctionIsUint32Max) {

@@ -29,9 +29,11 @@ typedef struct waot_compile_options_t {
   const char *cpu;      /* NULL or "": this machine's CPU */
   const char *features; /* NULL or extra LLVM target features, e.g. "+avx2" */
   unsigned threads;     /* code generation threads (0: all cores) */
+  int interruptible;    /* non-zero: stoppable code (waot_instance_interrupt) */
 } waot_compile_options_t;
 
-/* The defaults: -O2, this machine's CPU, no extra features, all cores. */
+/* The defaults: -O2, this machine's CPU, no extra features, all cores, not
+ * interruptible. */
 void waot_compile_options_init(waot_compile_options_t *options);
 
 /* new WebAssembly.Module(bytes): validates, compiles to native code and loads

@@ -25,6 +25,9 @@ struct CompileOptions {
   std::string cpu;       // empty: this machine's CPU
   std::string features;  // extra LLVM target features, e.g. "+avx2"
   unsigned threads = 0;  // code generation threads (0: all cores)
+  // Code an embedder can stop (Instance::interrupt, Instance::interruptAfter):
+  // one check of a context word per function entry and loop iteration.
+  bool interruptible = false;
 };
 
 // new WebAssembly.Module(bytes): validates, compiles to native code and

@@ -376,6 +376,8 @@ llvm::GlobalVariable *ArtifactEmitter::emit(const TypeTrampolines &trampolines,
       u32(count32(wasm_.elems.size())),
       u32(count32(wasm_.datas.size())),
       u32(env_.layout.total_size),
+      u32(options.interruptible ? WAOT_ARTIFACT_INTERRUPTIBLE : 0u),
+      u32(0), // reserved
       types(),
       functionPointers(trampolines.entries, "waot.entry_trampolines"),
       functionPointers(trampolines.hostAdapters, "waot.host_adapters"),
@@ -428,7 +430,7 @@ AbiTypes AbiTypes::get(llvm::LLVMContext &context) {
       namedStruct(context, "waot_elem_desc", {ptr, i32, i32, t.constExpr, i32, i8, bytes(3)});
   std::vector<llvm::Type *> artifactFields(4, i32);     // magic .. start_function
   artifactFields.insert(artifactFields.end(), 3, ptr);  // producer, triple, features
-  artifactFields.insert(artifactFields.end(), 10, i32); // num_types .. ctx_size
+  artifactFields.insert(artifactFields.end(), 12, i32); // num_types .. ctx_size, flags, reserved
   artifactFields.insert(artifactFields.end(), 11, ptr); // types .. datas
   artifactFields.insert(artifactFields.end(), 3, ptr);  // link_name, code_begin, code_end
   t.artifact = namedStruct(context, "waot_artifact", artifactFields);

@@ -108,6 +108,7 @@ void FunctionLowering::emitPrologue() {
       for (unsigned width : {32u, 64u})
         loadSum(inLoop, width);
   builder_.SetInsertPoint(bodyBlock);
+  emitInterruptCheck();
 
   ControlFrame frame;
   frame.kind = ControlFrame::Kind::Function;
@@ -312,6 +313,26 @@ void FunctionLowering::branchToTrapIf(llvm::Value *condition, llvm::BasicBlock *
   llvm::BasicBlock *continuation = newBlock("ok");
   llvm::MDBuilder md(env_.context);
   builder_.CreateCondBr(condition, trap, continuation, md.createUnlikelyBranchWeights());
+  builder_.SetInsertPoint(continuation);
+}
+
+void FunctionLowering::emitInterruptCheck() {
+  if (!env_.interruptible) return;
+  // An atomic (monotonic) load: performed at every check, never hoisted out
+  // of a loop nor merged with an earlier check; on x86-64 a plain `cmp` of
+  // the context word and a branch that is never taken until a request.
+  llvm::LoadInst *requested = builder_.CreateAlignedLoad(
+      i32Type(), byteOffset(ctx_, offsetof(waot_ctx_header, interrupt_requested)), llvm::Align(4),
+      "interrupt.requested");
+  requested->setAtomic(llvm::AtomicOrdering::Monotonic);
+  llvm::BasicBlock *check = newBlock("interrupt.check");
+  llvm::BasicBlock *continuation = newBlock("interrupt.none");
+  llvm::MDBuilder md(env_.context);
+  builder_.CreateCondBr(toCondition(requested), check, continuation,
+                        md.createUnlikelyBranchWeights());
+  builder_.SetInsertPoint(check);
+  callBuiltin(Builtin::check_interrupt, {}); // traps, or returns if another thread took it
+  builder_.CreateBr(continuation);
   builder_.SetInsertPoint(continuation);
 }
 

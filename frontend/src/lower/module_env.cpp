@@ -78,7 +78,8 @@ llvm::Type *ModuleEnv::type(ValType t) const {
   case ValType::FuncRef:
   case ValType::ExternRef:
   case ValType::Ref:
-  case ValType::RefNull: return ptrType(); // every reference is a pointer
+  case ValType::RefNull:
+    return ptrType(); // every reference is a pointer
   // A v128 is <2 x i64> on the value stack, in locals, parameters and results
   // (passed in one vector register); each SIMD instruction bitcasts it to
   // the shape it works on (emit_simd_*.cpp).

@@ -43,6 +43,9 @@ struct ModuleEnv {
   llvm::MDNode *tbaaTable = nullptr;   // table records and elements
   llvm::MDNode *tbaaRuntime = nullptr; // memory/table record fields the runtime updates (size)
 
+  // Emit the interruption checks (LowerOptions::interruptible).
+  bool interruptible = false;
+
   ModuleEnv(const Module &wasm, llvm::Module &llvm);
 
   llvm::Type *type(ValType t) const;               // i32/i64/float/double/ptr

@@ -236,6 +236,7 @@ std::unique_ptr<llvm::Module> lowerModulePart(const Module &module,
   llvmModule->setDataLayout(dataLayout);
 
   lower::ModuleEnv env(module, *llvmModule);
+  env.interruptible = options.interruptible;
   if (!options.linkName.empty() && !isValidLinkName(options.linkName))
     throw Error("link name '" + options.linkName + "' is not a C identifier");
   declarePartFunctions(env, partition, part, options.linkName);

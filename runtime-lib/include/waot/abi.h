@@ -22,7 +22,7 @@
 extern "C" {
 #endif
 
-#define WAOT_ABI_VERSION 7u
+#define WAOT_ABI_VERSION 8u
 #define WAOT_ARTIFACT_MAGIC 0x544F4157u /* "WAOT" little endian */
 /* The one exported data symbol of a compiled artifact: a waot_artifact. */
 #define WAOT_ARTIFACT_SYMBOL "waot_artifact_v1"
@@ -147,6 +147,7 @@ enum waot_trap_kind {
   WAOT_TRAP_INVALID_CONVERSION,          /* "invalid conversion to integer" */
   WAOT_TRAP_CALL_STACK_EXHAUSTED,        /* "call stack exhausted" */
   WAOT_TRAP_NULL_REFERENCE,              /* "null reference" */
+  WAOT_TRAP_INTERRUPTED,                 /* "interrupted" (interruptible code, ABI 8) */
   WAOT_TRAP_HOST_EXCEPTION,              /* a host function threw; runtime-internal */
   WAOT_TRAP_KIND_COUNT
 };
@@ -182,6 +183,12 @@ typedef struct waot_ctx_header {
   waot_memory *memory0;          /* record of memory 0 (size for memory.size) */
   const waot_builtins *builtins; /* runtime entry points */
   void *instance;                /* runtime-private: the owning instance */
+  /* Non-zero: the embedder asked the instance's code to stop (ABI 8).
+   * Written by the runtime from any thread (atomically); interruptible code
+   * (WAOT_ARTIFACT_INTERRUPTIBLE) reads it at every function entry and loop
+   * header and then calls the check_interrupt builtin. */
+  uint32_t interrupt_requested;
+  uint32_t reserved;
 } waot_ctx_header;
 
 /* Offsets (in bytes from the start of the context) of the context arrays:
@@ -378,6 +385,10 @@ typedef struct waot_elem_desc {
 
 typedef void (*waot_entry_fn)(void *ctx, void *code, waot_slot *slots);
 
+/* waot_artifact.flags: the code checks ctx->interrupt_requested at every
+ * function entry and loop header (compiled with --interruptible). */
+#define WAOT_ARTIFACT_INTERRUPTIBLE 1u
+
 typedef struct waot_artifact {
   uint32_t magic;            /* WAOT_ARTIFACT_MAGIC */
   uint32_t abi_version;      /* WAOT_ABI_VERSION */
@@ -400,6 +411,8 @@ typedef struct waot_artifact {
    * computed it (ABI 7): the runtime refuses an artifact whose context it
    * would lay out differently. */
   uint32_t ctx_size;
+  uint32_t flags; /* WAOT_ARTIFACT_* (ABI 8) */
+  uint32_t reserved;
 
   const waot_functype_desc *types;
   const waot_entry_fn *entry_trampolines; /* per type: generic host->wasm call */
@@ -486,7 +499,8 @@ WAOT_STATIC_ASSERT(sizeof(waot_table) == 32 && offsetof(waot_table, size) == 8 &
                        offsetof(waot_table, max) == 12,
                    "waot_table layout");
 WAOT_STATIC_ASSERT(sizeof(waot_global_cell) == 16, "waot_global_cell: one slot");
-WAOT_STATIC_ASSERT(sizeof(waot_ctx_header) == 32 && offsetof(waot_ctx_header, builtins) == 16,
+WAOT_STATIC_ASSERT(sizeof(waot_ctx_header) == 40 && offsetof(waot_ctx_header, builtins) == 16 &&
+                       offsetof(waot_ctx_header, interrupt_requested) == 32,
                    "waot_ctx_header layout");
 WAOT_STATIC_ASSERT(sizeof(waot_builtins) == WAOT_BUILTIN_COUNT * sizeof(void *),
                    "waot_builtins: one pointer per entry of builtins.def");
@@ -501,9 +515,9 @@ WAOT_STATIC_ASSERT(sizeof(waot_memory_desc) == 24, "waot_memory_desc layout");
 WAOT_STATIC_ASSERT(sizeof(waot_global_desc) == 32, "waot_global_desc layout");
 WAOT_STATIC_ASSERT(sizeof(waot_data_desc) == 48, "waot_data_desc layout");
 WAOT_STATIC_ASSERT(sizeof(waot_elem_desc) == 48, "waot_elem_desc layout");
-WAOT_STATIC_ASSERT(sizeof(waot_artifact) == 192 && offsetof(waot_artifact, ctx_size) == 76 &&
-                       offsetof(waot_artifact, types) == 80 &&
-                       offsetof(waot_artifact, link_name) == 168,
+WAOT_STATIC_ASSERT(sizeof(waot_artifact) == 200 && offsetof(waot_artifact, ctx_size) == 76 &&
+                       offsetof(waot_artifact, flags) == 80 && offsetof(waot_artifact, types) == 88 &&
+                       offsetof(waot_artifact, link_name) == 176,
                    "waot_artifact layout");
 WAOT_STATIC_ASSERT(sizeof(waot_artifact_trailer) == 24, "waot_artifact_trailer layout");
 #endif

@@ -88,6 +88,9 @@ enum class TrapKind : std::uint32_t {
   InvalidConversion,
   CallStackExhausted,
   NullReference,
+  // Not a wasm trap: the embedder stopped the code (Instance::interrupt,
+  // Instance::interruptAfter) of a module compiled interruptible.
+  Interrupted,
 };
 
 // The WebAssembly specification's message for each trap kind (what the spec
@@ -105,6 +108,7 @@ inline const char *trapMessage(TrapKind kind) noexcept {
   case TrapKind::InvalidConversion: return "invalid conversion to integer";
   case TrapKind::CallStackExhausted: return "call stack exhausted";
   case TrapKind::NullReference: return "null reference";
+  case TrapKind::Interrupted: return "interrupted";
   }
   return "trap";
 }

@@ -6,6 +6,7 @@
 #include "waot/function.hpp"
 #include "waot/types.hpp"
 
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <future>
@@ -25,7 +26,31 @@ namespace detail {
 struct ModuleData;
 class InstanceImpl;
 struct ExportsData;
+struct DeadlineState;
 } // namespace detail
+
+// A pending interrupt of an instance at a point in time, from
+// Instance::interruptAfter. Destroying it (or cancel()) withdraws the
+// interrupt if it has not fired yet, and clears a fired one that no code has
+// taken yet, so that a deadline never stops a later call. Movable, not
+// copyable; keeps its instance alive.
+class Deadline {
+public:
+  Deadline() noexcept = default;
+  Deadline(Deadline &&) noexcept = default;
+  Deadline &operator=(Deadline &&other) noexcept;
+  ~Deadline();
+  Deadline(const Deadline &) = delete;
+  Deadline &operator=(const Deadline &) = delete;
+
+  void cancel() noexcept;
+  // Whether the time came (and the interrupt was requested).
+  bool fired() const noexcept;
+
+private:
+  friend class Instance;
+  std::shared_ptr<detail::DeadlineState> state_;
+};
 
 class Exports;
 
@@ -147,6 +172,25 @@ public:
 
   const Exports &exports() const noexcept { return exports_; }
   const Module &module() const noexcept { return module_; }
+
+  // Interruptible execution, for modules compiled interruptible
+  // (CompileOptions::interruptible, `waot compile --interruptible`): their
+  // code checks a word of the instance at every function entry and loop
+  // header. interrupt() (from any thread) sets it: the instance's code stops
+  // at its next check with RuntimeError "interrupted"
+  // (TrapKind::Interrupted), which the call into the instance throws; the
+  // instance stays usable. The request is taken by that one check: if no
+  // code of the instance runs, the next call stops at its first check. Code
+  // of other instances that this one calls runs until it returns here (give
+  // those instances their own interrupt). waot::Error for an instance whose
+  // module was not compiled interruptible.
+  bool interruptible() const noexcept;
+  void interrupt() const;
+  // interrupt() once `timeout` has passed (measured from now on a monotonic
+  // clock), unless the returned Deadline is destroyed or cancelled first:
+  //   { waot::Deadline limit = instance.interruptAfter(100ms); run(); }
+  // One process-wide watchdog thread (started on first use) fires them.
+  [[nodiscard]] Deadline interruptAfter(std::chrono::nanoseconds timeout) const;
 
 private:
   Module module_;

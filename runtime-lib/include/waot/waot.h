@@ -133,6 +133,7 @@ typedef struct waot_func_handle waot_func_t;
 typedef struct waot_memory_handle waot_memory_t;
 typedef struct waot_table_handle waot_table_t;
 typedef struct waot_global_handle waot_global_t;
+typedef struct waot_deadline_handle waot_deadline_t;
 
 /* ---- modules ------------------------------------------------------------- */
 
@@ -222,6 +223,21 @@ waot_status waot_instance_export_table(const waot_instance_t *instance, const ch
                                        waot_table_t **out);
 waot_status waot_instance_export_global(const waot_instance_t *instance, const char *name,
                                         waot_global_t **out);
+
+/* Interruptible execution (modules compiled with `interruptible` set in
+ * waot_compile_options_t, or `waot compile --interruptible`); see
+ * waot::Instance::interrupt in waot/instance.hpp. waot_instance_interrupt
+ * (any thread) stops the instance's running code at its next check: the call
+ * into it fails with WAOT_ERROR_RUNTIME "interrupted"; the instance stays
+ * usable. waot_instance_interrupt_after does so once `nanoseconds` have
+ * passed unless the deadline is deleted first (deleting also withdraws a
+ * fired interrupt no code took). WAOT_ERROR_OTHER for an instance whose
+ * module was not compiled interruptible. */
+int waot_instance_interruptible(const waot_instance_t *instance);
+waot_status waot_instance_interrupt(const waot_instance_t *instance);
+waot_status waot_instance_interrupt_after(const waot_instance_t *instance, uint64_t nanoseconds,
+                                          waot_deadline_t **out);
+void waot_deadline_delete(waot_deadline_t *deadline);
 
 /* ---- functions ----------------------------------------------------------- */
 

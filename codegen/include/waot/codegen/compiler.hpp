@@ -47,6 +47,9 @@ struct CompileOptions {
   // parallel like a shared library's and joined into one object (ld -r).
   // Empty: a plain object with the shared library's descriptor symbol.
   std::string linkName;
+  // Code that an embedder can stop (Instance::interrupt, deadlines): a check
+  // of one context word at every function entry and loop header.
+  bool interruptible = false;
 };
 
 // Compiles `wasm` and writes the requested output to `output`. A shared

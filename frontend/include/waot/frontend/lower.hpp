@@ -28,6 +28,11 @@ struct LowerOptions {
   // section (placeCodeForLinking); functions shared between parts carry the
   // name too. Empty: a shared library (WAOT_ARTIFACT_SYMBOL).
   std::string linkName;
+  // Code that can be stopped from outside (Instance::interrupt, deadlines):
+  // every function entry and loop header checks the context's
+  // interrupt_requested word (WAOT_ARTIFACT_INTERRUPTIBLE). Off: no checks,
+  // no cost.
+  bool interruptible = false;
 };
 
 // Longest link name accepted: symbol names stay short enough for any tool.
