@@ -3,6 +3,7 @@
 #include "diagnostics.hpp"
 #include "fatal_errors.hpp"
 #include "inert_asm.hpp"
+#include "interrupt_checks.hpp"
 #include "redundant_keep_alive.hpp"
 #include "target.hpp"
 
@@ -43,7 +44,8 @@ llvm::PipelineTuningOptions tuningOptions(unsigned optLevel) {
 }
 
 // Builds and runs the default pipeline, with the keep-alive cleanup
-// (DropRedundantKeepAlivesPass, then DropInertAsmPass) at its end.
+// (DropRedundantKeepAlivesPass, then DropInertAsmPass) and the loop checks of
+// interruptible code (InsertInterruptChecksPass) at its end.
 // Everything here is LLVM's: on an LLVM
 // fatal error this frame is abandoned (see runRecoveringFromFatalErrors).
 void runDefaultPipeline(llvm::Module &module, llvm::TargetMachine &machine, unsigned optLevel) {
@@ -66,6 +68,7 @@ void runDefaultPipeline(llvm::Module &module, llvm::TargetMachine &machine, unsi
         llvm::FunctionPassManager cleanup;
         cleanup.addPass(DropRedundantKeepAlivesPass());
         cleanup.addPass(DropInertAsmPass());
+        cleanup.addPass(InsertInterruptChecksPass());
         passes.addPass(llvm::createModuleToFunctionPassAdaptor(std::move(cleanup)));
       });
 

@@ -18,7 +18,8 @@ namespace waot::codegen {
 // and a register in hot loops, an asm the back end must select and schedule
 // around elsewhere.
 //
-// This pass removes the keep-alive use of a scalar load when the back end can
+// This pass removes the keep-alive use of a load (a vector load: when every
+// lane stays needed, see the .cpp) when the back end can
 // neither delete the load, move it out of its block, nor narrow it so that it
 // no longer reads its last byte (the byte whose address decides the trap):
 //  - the load reads one byte, or a real use needs all of its bits (a

@@ -124,10 +124,10 @@ const waot_func *ref_func(void *ctx, std::uint32_t function) {
 }
 
 void check_interrupt(void *ctx) {
-  auto *header = static_cast<waot_ctx_header *>(ctx);
-  // Consumed by the one check that takes it (any thread of this instance).
-  if (std::atomic_ref<std::uint32_t>(header->interrupt_requested).exchange(0) != 0)
-    raiseTrap(WAOT_TRAP_INTERRUPTED);
+  // Every thread that saw the request stops; the first clears it.
+  std::atomic_ref<std::uint32_t>(static_cast<waot_ctx_header *>(ctx)->interrupt_requested)
+      .store(0, std::memory_order_relaxed);
+  raiseTrap(WAOT_TRAP_INTERRUPTED);
 }
 
 } // namespace entry

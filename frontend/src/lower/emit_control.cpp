@@ -98,7 +98,6 @@ void FunctionLowering::openLoop(const Instr &in) {
   addIncoming(frame, params);
   builder_.CreateBr(frame.branchTarget);
   builder_.SetInsertPoint(frame.branchTarget);
-  emitInterruptCheck(); // every iteration passes the header
   for (llvm::PHINode *phi : frame.phis)
     push(phi);
   frames_.push_back(std::move(frame));

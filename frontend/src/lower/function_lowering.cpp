@@ -3,6 +3,8 @@
 
 #include "trampolines.hpp"
 
+#include "waot/frontend/lower.hpp"
+
 #include <llvm/IR/Constants.h>
 #include <llvm/IR/MDBuilder.h>
 
@@ -108,7 +110,15 @@ void FunctionLowering::emitPrologue() {
       for (unsigned width : {32u, 64u})
         loadSum(inLoop, width);
   builder_.SetInsertPoint(bodyBlock);
-  emitInterruptCheck();
+  // Interruptible code checks on entry to every function that calls one:
+  // every cycle of calls (recursion, also through tables or the host) passes
+  // such an entry, while leaf functions, the most frequently called, need
+  // none. Loops get theirs from codegen's InsertInterruptChecksPass, after
+  // the optimizer (so that the checks do not keep loops from vectorizing).
+  if (env_.interruptible) {
+    function_->addFnAttr(kInterruptibleAttribute);
+    if (callsFunctions_) emitInterruptCheck();
+  }
 
   ControlFrame frame;
   frame.kind = ControlFrame::Kind::Function;
@@ -318,9 +328,9 @@ void FunctionLowering::branchToTrapIf(llvm::Value *condition, llvm::BasicBlock *
 
 void FunctionLowering::emitInterruptCheck() {
   if (!env_.interruptible) return;
-  // An atomic (monotonic) load: performed at every check, never hoisted out
-  // of a loop nor merged with an earlier check; on x86-64 a plain `cmp` of
-  // the context word and a branch that is never taken until a request.
+  // An atomic (monotonic) load: performed at every check, never merged with
+  // an earlier one; on x86-64 a `cmp` of the context word and a branch that
+  // is never taken until a request. The builtin traps (never returns).
   llvm::LoadInst *requested = builder_.CreateAlignedLoad(
       i32Type(), byteOffset(ctx_, offsetof(waot_ctx_header, interrupt_requested)), llvm::Align(4),
       "interrupt.requested");
@@ -331,8 +341,10 @@ void FunctionLowering::emitInterruptCheck() {
   builder_.CreateCondBr(toCondition(requested), check, continuation,
                         md.createUnlikelyBranchWeights());
   builder_.SetInsertPoint(check);
-  callBuiltin(Builtin::check_interrupt, {}); // traps, or returns if another thread took it
-  builder_.CreateBr(continuation);
+  llvm::CallInst *call = callBuiltin(Builtin::check_interrupt, {});
+  call->setDoesNotReturn();
+  call->addFnAttr(llvm::Attribute::Cold);
+  builder_.CreateUnreachable();
   builder_.SetInsertPoint(continuation);
 }
 

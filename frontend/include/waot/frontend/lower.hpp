@@ -35,6 +35,10 @@ struct LowerOptions {
   bool interruptible = false;
 };
 
+// The function attribute of the generated functions of interruptible code,
+// for codegen's pass that puts a check into every loop after optimization.
+inline constexpr const char *kInterruptibleAttribute = "waot-interruptible";
+
 // Longest link name accepted: symbol names stay short enough for any tool.
 inline constexpr std::size_t kMaxLinkNameLength = 200;
 
