@@ -34,6 +34,7 @@ struct RunOptions {
   unsigned optLevel = 2, warmups = 0;
   bool time = false, noCache = false, inheritEnv = false, interruptible = false;
   double timeoutSeconds = 0; // 0: none
+  InstanceLimits limits;
   std::vector<std::string> dirs, env;
 };
 
@@ -66,6 +67,14 @@ po::options_description optionsOf(RunOptions &run) {
       "SECONDS: stop the guest after this long (exit status 124); a .wasm is compiled "
       "interruptible for it")("interruptible", po::bool_switch(&run.interruptible),
                               "compile a .wasm with interruption checks (implied by --timeout)")(
+      "max-memory-pages", po::value<std::uint64_t>()->notifier([&run](std::uint64_t pages) {
+        run.limits.maxMemoryPages = pages;
+      }),
+      "N: no memory of the guest grows past N pages of 64 KiB (memory.grow returns -1)")(
+      "max-table-elements", po::value<std::uint64_t>()->notifier([&run](std::uint64_t elements) {
+        run.limits.maxTableElements = elements;
+      }),
+      "N: no table of the guest grows past N elements (table.grow returns -1)")(
       "no-cache", po::bool_switch(&run.noCache),
       "compile a .wasm without reading or writing the compile cache")(
       "warmup", po::value(&run.warmups)->default_value(0),
@@ -77,7 +86,8 @@ po::options_description optionsOf(RunOptions &run) {
 
 bool takesValue(const std::string &option) {
   return option == "--dir" || option == "--env" || option == "--invoke" || option == "-O" ||
-         option == "--opt" || option == "--warmup" || option == "--timeout";
+         option == "--opt" || option == "--warmup" || option == "--timeout" ||
+         option == "--max-memory-pages" || option == "--max-table-elements";
 }
 
 // Index of MODULE in `args`: the first argument that is not an option or an
@@ -193,7 +203,7 @@ Deadline deadlineFor(const RunOptions &run, const Instance &instance) {
 
 int invoke(const RunOptions &run, const Module &module, const Imports &imports) {
   const auto instantiateStart = std::chrono::steady_clock::now();
-  const Instance instance(module, imports);
+  const Instance instance(module, imports, run.limits);
   const double instantiateSeconds = secondsSince(instantiateStart);
 
   const Function function = instance.exports().function(run.exportName);
@@ -266,7 +276,7 @@ int runCommand(const std::vector<std::string> &args) {
 
   try {
     if (!command) return invoke(run, module, imports);
-    const Instance instance(module, imports);
+    const Instance instance(module, imports, run.limits);
     const Deadline deadline = deadlineFor(run, instance);
     return wasi::runStart(instance);
   } catch (const RuntimeError &e) {

@@ -286,6 +286,24 @@ waot_status waot_instance_new(const waot_module_t *module, const waot_imports_t 
   });
 }
 
+waot_status waot_instance_new_with_limits(const waot_module_t *module,
+                                          const waot_imports_t *imports,
+                                          const waot_instance_limits_t *limits,
+                                          waot_instance_t **out) {
+  return guarded([&] {
+    require(module, "waot_instance_new_with_limits: module");
+    require(out, "waot_instance_new_with_limits: out");
+    waot::InstanceLimits cppLimits;
+    if (limits && limits->max_memory_pages != WAOT_NO_LIMIT)
+      cppLimits.maxMemoryPages = limits->max_memory_pages;
+    if (limits && limits->max_table_elements != WAOT_NO_LIMIT)
+      cppLimits.maxTableElements = limits->max_table_elements;
+    const waot::Imports none;
+    *out = new waot_instance_t{
+        waot::Instance(module->module, imports ? imports->imports : none, cppLimits)};
+  });
+}
+
 void waot_instance_delete(waot_instance_t *instance) { delete instance; }
 
 int waot_instance_interruptible(const waot_instance_t *instance) {

@@ -17,8 +17,9 @@
 
 namespace waot::detail {
 
-InstanceImpl::InstanceImpl(Token, std::shared_ptr<const ModuleData> module, ResolvedImports imports)
-    : module_(std::move(module)), importedFunctions_(std::move(imports.functions)),
+InstanceImpl::InstanceImpl(Token, std::shared_ptr<const ModuleData> module, ResolvedImports imports,
+                           const InstanceLimits &limits)
+    : module_(std::move(module)), limits_(limits), importedFunctions_(std::move(imports.functions)),
       memories_(std::move(imports.memories)), tables_(std::move(imports.tables)),
       importedGlobals_(std::move(imports.globals)) {
   const waot_ctx_layout &layout = module_->layout;
@@ -85,7 +86,11 @@ void InstanceImpl::createDefinedMemory(std::uint32_t definedIndex, std::size_t p
   const waot_limits_desc &limits = module_->artifact->memories[definedIndex].limits;
   std::optional<std::uint64_t> max;
   if (limits.has_max) max = limits.max;
-  memories_.push_back(std::make_shared<MemoryImpl>(limits.min, max, prefixBytes));
+  auto memory = std::make_shared<MemoryImpl>(limits.min, max, prefixBytes);
+  if (limits_.maxMemoryPages)
+    memory->limitGrowth(*limits_.maxMemoryPages,
+                        "memory " + std::to_string(module_->numImportedMemories + definedIndex));
+  memories_.push_back(std::move(memory));
 }
 
 void InstanceImpl::createTablesAndMemories() {
@@ -97,6 +102,9 @@ void InstanceImpl::createTablesAndMemories() {
     auto table = std::make_shared<TableImpl>(static_cast<ValType>(desc.elem_type), desc.limits.min,
                                              max, nullptr);
     table->setDefiner(this);
+    if (limits_.maxTableElements)
+      table->limitGrowth(*limits_.maxTableElements,
+                         "table " + std::to_string(module_->numImportedTables + i));
     tables_.push_back(std::move(table));
   }
   // A defined memory 0 already exists: it holds the context (allocateContext).
@@ -237,8 +245,10 @@ std::shared_ptr<const ExportsData> InstanceImpl::buildExports() {
 }
 
 InstanceImpl::Created InstanceImpl::instantiate(std::shared_ptr<const ModuleData> module,
-                                                ResolvedImports imports) {
-  auto instance = std::make_shared<InstanceImpl>(Token{}, std::move(module), std::move(imports));
+                                                ResolvedImports imports,
+                                                const InstanceLimits &limits) {
+  auto instance =
+      std::make_shared<InstanceImpl>(Token{}, std::move(module), std::move(imports), limits);
   registerContext(instance->context_, instance->module_->layout.total_size, instance);
   instance->registered_ = true;
   instance->createTablesAndMemories();
@@ -268,9 +278,14 @@ void InstanceImpl::keepAliveThroughWrittenTables() {
 
 namespace waot {
 
-Instance::Instance(const Module &module, const Imports &imports) : module_(module) {
+Instance::Instance(const Module &module, const Imports &imports)
+    : Instance(module, imports, InstanceLimits{}) {}
+
+Instance::Instance(const Module &module, const Imports &imports, const InstanceLimits &limits)
+    : module_(module) {
   const auto &data = detail::ApiAccess::data(module);
-  auto created = detail::InstanceImpl::instantiate(data, detail::resolveImports(*data, imports));
+  auto created =
+      detail::InstanceImpl::instantiate(data, detail::resolveImports(*data, imports), limits);
   impl_ = std::move(created.instance);
   exports_ = detail::ApiAccess::exports(std::move(created.exports));
 }

@@ -54,9 +54,11 @@ public:
   };
 
   // Everything after import resolution: RuntimeError on a trap.
-  static Created instantiate(std::shared_ptr<const ModuleData> module, ResolvedImports imports);
+  static Created instantiate(std::shared_ptr<const ModuleData> module, ResolvedImports imports,
+                             const InstanceLimits &limits);
 
-  InstanceImpl(Token, std::shared_ptr<const ModuleData> module, ResolvedImports imports);
+  InstanceImpl(Token, std::shared_ptr<const ModuleData> module, ResolvedImports imports,
+               const InstanceLimits &limits);
   ~InstanceImpl();
   InstanceImpl(const InstanceImpl &) = delete;
   InstanceImpl &operator=(const InstanceImpl &) = delete;
@@ -156,6 +158,7 @@ private:
   };
 
   std::shared_ptr<const ModuleData> module_;
+  InstanceLimits limits_;
   // The context: in the pages below a defined memory 0 (abi.h,
   // waot_ctx_memory0_offset; owned by that memory), else malloc'd here.
   std::unique_ptr<std::byte, FreeDeleter> ownedContext_;

@@ -3,6 +3,7 @@
 
 #include "waot/errors.hpp"
 
+#include <algorithm>
 #include <sys/mman.h>
 
 #include <array>
@@ -139,6 +140,13 @@ bool MemoryImpl::mapCopyOnWrite(std::uint64_t offset, std::uint64_t length, int 
   }
   fileMapped_ = true;
   return true;
+}
+
+void MemoryImpl::limitGrowth(std::uint64_t maxPages, const std::string &what) {
+  if (pages() > maxPages)
+    throw RuntimeError(what + " starts with " + std::to_string(pages()) +
+                       " pages, more than the instance's limit of " + std::to_string(maxPages));
+  record_.max_pages = std::min<std::uint64_t>(record_.max_pages, maxPages);
 }
 
 std::uint32_t MemoryImpl::grow(std::uint64_t deltaPages) noexcept {

@@ -12,6 +12,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <optional>
+#include <string>
 
 namespace waot::detail {
 
@@ -63,6 +64,11 @@ public:
   std::uint64_t sizeInBytes() const noexcept { return record_.size; }
   std::uint64_t pages() const noexcept { return record_.size / WAOT_PAGE_SIZE; }
   Limits limits() const noexcept { return {pages(), declaredMax_}; }
+
+  // An instance's resource limit: memory.grow never takes the memory past
+  // `maxPages` (it returns -1 instead). RuntimeError when it already is
+  // larger; `what` names the memory in that message.
+  void limitGrowth(std::uint64_t maxPages, const std::string &what);
 
   // memory.grow: the old size in pages, or UINT32_MAX when the memory cannot
   // grow by `deltaPages`. The base never moves.

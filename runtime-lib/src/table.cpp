@@ -28,6 +28,14 @@ TableImpl::TableImpl(ValType elemType, std::uint64_t minSize, std::optional<std:
   record_.owner = this;
 }
 
+void TableImpl::limitGrowth(std::uint64_t maxElements, const std::string &what) {
+  if (record_.size > maxElements)
+    throw RuntimeError(what + " starts with " + std::to_string(record_.size) +
+                       " elements, more than the instance's limit of " +
+                       std::to_string(maxElements));
+  if (maxElements < record_.max) record_.max = static_cast<std::uint32_t>(maxElements);
+}
+
 std::uint32_t TableImpl::grow(std::uint32_t delta, void *init) noexcept {
   const std::uint32_t oldSize = record_.size;
   const std::uint64_t newSize = std::uint64_t{oldSize} + delta;

@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <optional>
 #include <span>
+#include <string>
 #include <vector>
 
 namespace waot::detail {
@@ -26,6 +27,10 @@ public:
   TableImpl &operator=(const TableImpl &) = delete;
 
   waot_table *record() noexcept { return &record_; }
+  // An instance's resource limit: table.grow never takes the table past
+  // `maxElements` (it returns -1 instead). RuntimeError when it already is
+  // larger; `what` names the table in that message.
+  void limitGrowth(std::uint64_t maxElements, const std::string &what);
   ValType elemType() const noexcept { return elemType_; }
   std::uint32_t size() const noexcept { return record_.size; }
   Limits limits() const noexcept { return {record_.size, declaredMax_}; }

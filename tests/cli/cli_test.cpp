@@ -142,6 +142,20 @@ TEST(Cli, TimeoutStopsARunawayGuest) {
   EXPECT_EQ(stoppable.exitCode, 124) << stoppable.err;
 }
 
+TEST(Cli, ResourceLimits) {
+  const std::string limits = WAOT_TEST_WASM_DIR "/limits.wasm";
+  auto capped = runWaot({"run", "--max-memory-pages", "2", limits, "--invoke", "grow_memory", "5"});
+  EXPECT_EQ(capped.exitCode, 0) << capped.err;
+  EXPECT_EQ(capped.out, "i32:-1\n");
+  auto fits = runWaot({"run", "--max-memory-pages", "6", limits, "--invoke", "grow_memory", "5"});
+  EXPECT_EQ(fits.out, "i32:1\n") << fits.err;
+  auto table = runWaot({"run", "--max-table-elements", "1", limits, "--invoke", "grow_table", "1"});
+  EXPECT_EQ(table.out, "i32:-1\n") << table.err;
+  auto refused = runWaot({"run", "--max-memory-pages", "0", limits, "--invoke", "pages"});
+  EXPECT_NE(refused.exitCode, 0);
+  EXPECT_THAT(refused.err, HasSubstr("more than the instance's limit of 0"));
+}
+
 TEST(Cli, BadInputsGiveOneLineErrors) {
   ScratchDir dir;
   auto missing = runWaot({"compile", (dir / "nope.wasm").string(), "-o", (dir / "x.so").string()});

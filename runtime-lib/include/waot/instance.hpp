@@ -12,6 +12,7 @@
 #include <future>
 #include <map>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -53,6 +54,18 @@ private:
 };
 
 class Exports;
+
+// Resource limits of one instance (the JS API has none; cf. wasmtime's
+// ResourceLimiter): the most pages each memory and the most elements each
+// table the instance defines may have. memory.grow / table.grow (also from
+// the host) beyond them return -1, as the spec allows a failed grow; an
+// instance whose memory or table starts larger cannot be created
+// (RuntimeError naming it). Imported memories and tables are limited by the
+// instance that defined them.
+struct InstanceLimits {
+  std::optional<std::uint64_t> maxMemoryPages;
+  std::optional<std::uint64_t> maxTableElements;
+};
 
 // A loaded artifact (a .so compiled by waot). Immutable, cheap to copy
 // (shared ownership) and safe to use from several threads.
@@ -169,6 +182,8 @@ class Instance {
 public:
   // new WebAssembly.Instance(module, imports).
   explicit Instance(const Module &module, const Imports &imports = {});
+  // The same with resource limits.
+  Instance(const Module &module, const Imports &imports, const InstanceLimits &limits);
 
   const Exports &exports() const noexcept { return exports_; }
   const Module &module() const noexcept { return module_; }

@@ -212,6 +212,19 @@ waot_status waot_imports_define_instance(waot_imports_t *imports, const char *mo
  * or the start function. */
 waot_status waot_instance_new(const waot_module_t *module, const waot_imports_t *imports,
                               waot_instance_t **out);
+/* The same with resource limits (see waot::InstanceLimits): the most pages
+ * of each memory and elements of each table the instance defines; growing
+ * beyond returns -1; an instance whose memory or table starts larger fails
+ * with WAOT_ERROR_RUNTIME. WAOT_NO_LIMIT (or limits NULL): none. */
+#define WAOT_NO_LIMIT UINT64_MAX
+typedef struct waot_instance_limits_t {
+  uint64_t max_memory_pages;
+  uint64_t max_table_elements;
+} waot_instance_limits_t;
+waot_status waot_instance_new_with_limits(const waot_module_t *module,
+                                          const waot_imports_t *imports,
+                                          const waot_instance_limits_t *limits,
+                                          waot_instance_t **out);
 void waot_instance_delete(waot_instance_t *instance);
 /* instance.exports.NAME (WAOT_ERROR_OTHER when there is no such export of
  * that kind). */
