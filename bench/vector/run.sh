@@ -2,7 +2,8 @@
 # Kernels written with clang's vector extensions (bench/vector/*.c): the same
 # source compiled natively (clang-19 -O2: SSE/AVX) and to wasm SIMD
 # (clang-19 --target=wasm32 -msimd128), the wasm run by waot; checksums must
-# match, then the median time of one run(n) call after one warm-up call.
+# match, then the median time of one run(n) call after one warm-up call
+# (native and waot runs alternated).
 #
 #   usage: bench/vector/run.sh [-B BUILD_DIR] [-r RUNS]
 # Needs clang-19, lld-19 (wasm-ld) and the shared harness's bench.h and native
@@ -36,10 +37,16 @@ for k in dot blend ascii; do
   want=$("$work/$k" "${n[$k]}" | sed -n 's/^checksum=//p')
   got=$("$waot" run "$work/$k.wasm" --invoke run "${n[$k]}" | sed -n 's/^i64://p')
   [[ "$want" == "$got" ]] || { echo "$k: checksum mismatch: native $want, waot $got" >&2; exit 1; }
-  native=$(for r in $(seq "$runs"); do "$work/$k" "${n[$k]}" 2 | sed -n 's/^time_s=//p'; done | median)
-  wasm=$(for r in $(seq "$runs"); do
-    "$waot" run "$work/$k.wasm" --invoke run "${n[$k]}" --warmup 1 --time | sed -n 's/^time_s=//p'
-  done | median)
+  # Alternated, so that a change of the machine's state during the runs
+  # affects both sides alike.
+  native_times=() wasm_times=()
+  for r in $(seq "$runs"); do
+    native_times+=("$("$work/$k" "${n[$k]}" 2 | sed -n 's/^time_s=//p')")
+    wasm_times+=("$("$waot" run "$work/$k.wasm" --invoke run "${n[$k]}" --warmup 1 --time |
+      sed -n 's/^time_s=//p')")
+  done
+  native=$(printf '%s\n' "${native_times[@]}" | median)
+  wasm=$(printf '%s\n' "${wasm_times[@]}" | median)
   printf '| %s | %s | %.3f | %.3f | %.2fx |\n' "$k" "${n[$k]}" "$native" "$wasm" \
     "$(echo "$wasm / $native" | bc -l)"
 done
