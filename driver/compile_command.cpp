@@ -45,7 +45,7 @@ int compileCommand(const std::vector<std::string> &args) {
       "features", po::value(&compile.features), "extra LLVM target features, e.g. +sse4.1")(
       "interruptible", po::bool_switch(&compile.interruptible),
       "code an embedder can stop (Instance::interrupt, deadlines): a check at every function "
-      "entry and loop header")(
+      "entry that calls and in every loop")(
       "jobs,j", po::value(&jobs)->default_value(0),
       "code generation threads for shared libraries (0: all cores); the output is the same "
       "for any number")("name", po::value(&name),

@@ -1,7 +1,7 @@
 // Interruptible execution: Instance::interrupt and deadlines.
 //
 // Interruptible code (WAOT_ARTIFACT_INTERRUPTIBLE) checks the context word
-// interrupt_requested at every function entry and loop header and calls the
+// interrupt_requested on entry to functions that call and in every loop, and calls the
 // check_interrupt builtin when it is set, which takes the request and traps.
 // Deadlines are fired by one process-wide watchdog thread: a queue ordered
 // by time, a condition variable, and the instance's word set at the time.

@@ -152,7 +152,7 @@ TEST(InterruptOff, CodeCompiledWithoutChecksCannotBeInterrupted) {
 
 TEST(InterruptOff, OnlyInterruptibleCodeReadsTheRequestWord) {
   // The check is an atomic load of the context word (at entry and in every
-  // loop header); without the option the optimized IR has none.
+  // loop); without the option the optimized IR has none.
   const auto optimizedIr = [](bool interruptible) {
     codegen::CompileOptions options;
     options.interruptible = interruptible;

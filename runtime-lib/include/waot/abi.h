@@ -185,8 +185,9 @@ typedef struct waot_ctx_header {
   void *instance;                /* runtime-private: the owning instance */
   /* Non-zero: the embedder asked the instance's code to stop (ABI 8).
    * Written by the runtime from any thread (atomically); interruptible code
-   * (WAOT_ARTIFACT_INTERRUPTIBLE) reads it at every function entry and loop
-   * header and then calls the check_interrupt builtin. */
+   * (WAOT_ARTIFACT_INTERRUPTIBLE) reads it on entry to every function that
+   * calls and at the head of every loop, and then calls the check_interrupt
+   * builtin. */
   uint32_t interrupt_requested;
   uint32_t reserved;
 } waot_ctx_header;
@@ -386,7 +387,7 @@ typedef struct waot_elem_desc {
 typedef void (*waot_entry_fn)(void *ctx, void *code, waot_slot *slots);
 
 /* waot_artifact.flags: the code checks ctx->interrupt_requested at every
- * function entry and loop header (compiled with --interruptible). */
+ * entry of functions that call and in every loop (compiled with --interruptible). */
 #define WAOT_ARTIFACT_INTERRUPTIBLE 1u
 
 typedef struct waot_artifact {

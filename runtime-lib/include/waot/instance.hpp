@@ -190,15 +190,16 @@ public:
 
   // Interruptible execution, for modules compiled interruptible
   // (CompileOptions::interruptible, `waot compile --interruptible`): their
-  // code checks a word of the instance at every function entry and loop
-  // header. interrupt() (from any thread) sets it: the instance's code stops
-  // at its next check with RuntimeError "interrupted"
+  // code checks a word of the instance on entry to every function that calls
+  // and in every loop. interrupt() (from any thread) sets it: the instance's
+  // code stops at its next check with RuntimeError "interrupted"
   // (TrapKind::Interrupted), which the call into the instance throws; the
-  // instance stays usable. The request is taken by that one check: if no
-  // code of the instance runs, the next call stops at its first check. Code
-  // of other instances that this one calls runs until it returns here (give
-  // those instances their own interrupt). waot::Error for an instance whose
-  // module was not compiled interruptible.
+  // instance stays usable. Every thread running the instance's code when it
+  // checks stops; the first clears the request. If no code of the instance
+  // runs, the next call stops at its first check. Code of other instances
+  // that this one calls runs until it returns here (give those instances
+  // their own interrupt). waot::Error for an instance whose module was not
+  // compiled interruptible.
   bool interruptible() const noexcept;
   void interrupt() const;
   // interrupt() once `timeout` has passed (measured from now on a monotonic

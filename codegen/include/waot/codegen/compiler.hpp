@@ -48,7 +48,7 @@ struct CompileOptions {
   // Empty: a plain object with the shared library's descriptor symbol.
   std::string linkName;
   // Code that an embedder can stop (Instance::interrupt, deadlines): a check
-  // of one context word at every function entry and loop header.
+  // of one context word on entry to functions that call and in every loop.
   bool interruptible = false;
 };
 

@@ -29,7 +29,7 @@ struct LowerOptions {
   // name too. Empty: a shared library (WAOT_ARTIFACT_SYMBOL).
   std::string linkName;
   // Code that can be stopped from outside (Instance::interrupt, deadlines):
-  // every function entry and loop header checks the context's
+  // the entry of every function that calls and every loop check the context's
   // interrupt_requested word (WAOT_ARTIFACT_INTERRUPTIBLE). Off: no checks,
   // no cost.
   bool interruptible = false;
