@@ -26,14 +26,17 @@ codegen::CompileOptions codegenOptions(const CompileOptions &options) {
 } // namespace
 
 Module compile(std::span<const std::uint8_t> wasm, const CompileOptions &options) {
-  const std::vector<std::uint8_t> artifact = codegen::compileToSharedLibrary(wasm, codegenOptions(options));
+  const std::vector<std::uint8_t> artifact =
+      codegen::compileToSharedLibrary(wasm, codegenOptions(options));
   return Module::loadFromMemory(artifact, "compiled module");
 }
 
-std::future<Module> compileAsync(std::span<const std::uint8_t> wasm, const CompileOptions &options) {
-  return std::async(std::launch::async, [bytes = std::vector<std::uint8_t>(wasm.begin(), wasm.end()), options] {
-    return compile(bytes, options);
-  });
+std::future<Module> compileAsync(std::span<const std::uint8_t> wasm,
+                                 const CompileOptions &options) {
+  return std::async(std::launch::async,
+                    [bytes = std::vector<std::uint8_t>(wasm.begin(), wasm.end()), options] {
+                      return compile(bytes, options);
+                    });
 }
 
 bool validate(std::span<const std::uint8_t> wasm) {
@@ -52,12 +55,12 @@ InstantiatedSource instantiate(std::span<const std::uint8_t> wasm, const Imports
   return {std::move(module), std::move(instance)};
 }
 
-std::future<InstantiatedSource> instantiateAsync(std::span<const std::uint8_t> wasm, const Imports &imports,
+std::future<InstantiatedSource> instantiateAsync(std::span<const std::uint8_t> wasm,
+                                                 const Imports &imports,
                                                  const CompileOptions &options) {
   return std::async(std::launch::async,
-                    [bytes = std::vector<std::uint8_t>(wasm.begin(), wasm.end()), imports, options] {
-                      return instantiate(bytes, imports, options);
-                    });
+                    [bytes = std::vector<std::uint8_t>(wasm.begin(), wasm.end()), imports,
+                     options] { return instantiate(bytes, imports, options); });
 }
 
 } // namespace waot

@@ -38,7 +38,8 @@ Module compile(std::span<const std::uint8_t> wasm, const CompileOptions &options
 
 // WebAssembly.compile(bytes): compile() on another thread. The bytes are
 // copied first, so they need not outlive the call.
-std::future<Module> compileAsync(std::span<const std::uint8_t> wasm, const CompileOptions &options = {});
+std::future<Module> compileAsync(std::span<const std::uint8_t> wasm,
+                                 const CompileOptions &options = {});
 
 // WebAssembly.validate(bytes): whether compile() would accept the module
 // (decodes and validates only). False also for modules using features waot
@@ -58,7 +59,8 @@ InstantiatedSource instantiate(std::span<const std::uint8_t> wasm, const Imports
 
 // The asynchronous form: compiles and instantiates on another thread. The
 // bytes and `imports` are copied first. Errors arrive through get().
-std::future<InstantiatedSource> instantiateAsync(std::span<const std::uint8_t> wasm, const Imports &imports = {},
+std::future<InstantiatedSource> instantiateAsync(std::span<const std::uint8_t> wasm,
+                                                 const Imports &imports = {},
                                                  const CompileOptions &options = {});
 
 } // namespace waot

@@ -517,7 +517,8 @@ WAOT_STATIC_ASSERT(sizeof(waot_global_desc) == 32, "waot_global_desc layout");
 WAOT_STATIC_ASSERT(sizeof(waot_data_desc) == 48, "waot_data_desc layout");
 WAOT_STATIC_ASSERT(sizeof(waot_elem_desc) == 48, "waot_elem_desc layout");
 WAOT_STATIC_ASSERT(sizeof(waot_artifact) == 200 && offsetof(waot_artifact, ctx_size) == 76 &&
-                       offsetof(waot_artifact, flags) == 80 && offsetof(waot_artifact, types) == 88 &&
+                       offsetof(waot_artifact, flags) == 80 &&
+                       offsetof(waot_artifact, types) == 88 &&
                        offsetof(waot_artifact, link_name) == 176,
                    "waot_artifact layout");
 WAOT_STATIC_ASSERT(sizeof(waot_artifact_trailer) == 24, "waot_artifact_trailer layout");
