@@ -3,14 +3,11 @@
 #include "waot/abi.h"
 #include "waot/frontend/lower.hpp"
 
-#include <llvm/ADT/STLExtras.h>
 #include <llvm/ADT/SmallPtrSet.h>
 #include <llvm/ADT/SmallVector.h>
 #include <llvm/Analysis/CFG.h>
 #include <llvm/IR/Function.h>
 #include <llvm/IR/IRBuilder.h>
-#include <llvm/IR/InstIterator.h>
-#include <llvm/IR/IntrinsicInst.h>
 #include <llvm/IR/MDBuilder.h>
 #include <llvm/Transforms/Utils/BasicBlockUtils.h>
 
@@ -22,12 +19,7 @@ namespace {
 
 void insertCheck(llvm::BasicBlock &header, llvm::Value *ctx) {
   llvm::LLVMContext &context = header.getContext();
-  // After the phis, and after the entry block's allocas (which must stay in
-  // the entry block to remain static).
-  llvm::BasicBlock::iterator at = header.getFirstInsertionPt();
-  while (llvm::isa<llvm::AllocaInst>(*at))
-    ++at;
-  llvm::IRBuilder<> builder(&*at);
+  llvm::IRBuilder<> builder(&*header.getFirstInsertionPt());
   llvm::Type *i8 = builder.getInt8Ty();
   // Atomic (monotonic): performed on every pass through the header.
   llvm::LoadInst *requested = builder.CreateAlignedLoad(
@@ -38,7 +30,6 @@ void insertCheck(llvm::BasicBlock &header, llvm::Value *ctx) {
   llvm::Instruction *check = llvm::SplitBlockAndInsertIfThen(
       builder.CreateICmpNE(requested, builder.getInt32(0)), builder.GetInsertPoint(),
       /*Unreachable=*/true, llvm::MDBuilder(context).createUnlikelyBranchWeights());
-  check->getParent()->setName("interrupt.check");
   builder.SetInsertPoint(check);
   llvm::PointerType *ptr = builder.getPtrTy();
   llvm::Value *builtins = builder.CreateAlignedLoad(
@@ -58,14 +49,6 @@ void insertCheck(llvm::BasicBlock &header, llvm::Value *ctx) {
   call->addFnAttr(llvm::Attribute::Cold);
 }
 
-// A call that may run wasm code again (and so be part of a cycle of calls):
-// not inline asm, not an intrinsic, not a call that never returns (a trap).
-bool mayReenter(const llvm::Instruction &instruction) {
-  const auto *call = llvm::dyn_cast<llvm::CallBase>(&instruction);
-  return call != nullptr && !call->isInlineAsm() && !llvm::isa<llvm::IntrinsicInst>(call) &&
-         !call->doesNotReturn();
-}
-
 } // namespace
 
 llvm::PreservedAnalyses InsertInterruptChecksPass::run(llvm::Function &function,
@@ -77,9 +60,6 @@ llvm::PreservedAnalyses InsertInterruptChecksPass::run(llvm::Function &function,
   llvm::SmallPtrSet<llvm::BasicBlock *, 8> headers;
   for (const auto &[from, to] : backEdges)
     headers.insert(const_cast<llvm::BasicBlock *>(to));
-  // Every cycle of calls passes the entry of a function that calls.
-  if (llvm::any_of(llvm::instructions(function), mayReenter))
-    headers.insert(&function.getEntryBlock());
   if (headers.empty()) return llvm::PreservedAnalyses::all();
   llvm::Value *ctx = function.getArg(0); // every wasm function's first parameter
   for (llvm::BasicBlock *header : headers)

@@ -11,16 +11,14 @@ namespace waot::codegen {
 
 // Interruptible code (functions the frontend marks with
 // frontend::kInterruptibleAttribute) must notice Instance::interrupt in every
-// loop and every cycle of calls. This pass puts the check (an atomic load of
-// the context's interrupt_requested word, and a cold call of the
-// never-returning check_interrupt builtin when it is set) at the head of
-// every cycle of the final control flow — the target of each retreating edge
-// of a depth-first walk, which every cycle, reducible or not, contains — and
-// at the entry of every function that still calls one that may run wasm code
-// (every cycle of calls passes such an entry; leaf functions need none). Run
-// last (after inlining, the vectorizers and unrolling): a check inside a loop
-// would keep it from vectorizing, and once per vector or unrolled iteration
-// is all a runaway loop needs.
+// loop. The frontend checks at the entry of functions that call; this pass
+// puts the same check (an atomic load of the context's interrupt_requested
+// word, and a cold call of the check_interrupt builtin when it is set) at the
+// head of every cycle of the final control flow: at the target of each
+// retreating edge of a depth-first walk, which every cycle, reducible or not,
+// contains. Run last (after the vectorizers and unrolling): a check inside a
+// loop would keep it from vectorizing, and once per vector or unrolled
+// iteration is all a runaway loop needs.
 struct InsertInterruptChecksPass : llvm::PassInfoMixin<InsertInterruptChecksPass> {
   llvm::PreservedAnalyses run(llvm::Function &function, llvm::FunctionAnalysisManager &analyses);
 };

@@ -110,9 +110,15 @@ void FunctionLowering::emitPrologue() {
       for (unsigned width : {32u, 64u})
         loadSum(inLoop, width);
   builder_.SetInsertPoint(bodyBlock);
-  // Interruptible code: codegen's InsertInterruptChecksPass puts its checks
-  // in after the optimizer (so that they do not keep loops from vectorizing).
-  if (env_.interruptible) function_->addFnAttr(kInterruptibleAttribute);
+  // Interruptible code checks on entry to every function that calls one:
+  // every cycle of calls (recursion, also through tables or the host) passes
+  // such an entry, while leaf functions, the most frequently called, need
+  // none. Loops get theirs from codegen's InsertInterruptChecksPass, after
+  // the optimizer (so that the checks do not keep loops from vectorizing).
+  if (env_.interruptible) {
+    function_->addFnAttr(kInterruptibleAttribute);
+    if (callsFunctions_) emitInterruptCheck();
+  }
 
   ControlFrame frame;
   frame.kind = ControlFrame::Kind::Function;
@@ -317,6 +323,28 @@ void FunctionLowering::branchToTrapIf(llvm::Value *condition, llvm::BasicBlock *
   llvm::BasicBlock *continuation = newBlock("ok");
   llvm::MDBuilder md(env_.context);
   builder_.CreateCondBr(condition, trap, continuation, md.createUnlikelyBranchWeights());
+  builder_.SetInsertPoint(continuation);
+}
+
+void FunctionLowering::emitInterruptCheck() {
+  if (!env_.interruptible) return;
+  // An atomic (monotonic) load: performed at every check, never merged with
+  // an earlier one; on x86-64 a `cmp` of the context word and a branch that
+  // is never taken until a request. The builtin traps (never returns).
+  llvm::LoadInst *requested = builder_.CreateAlignedLoad(
+      i32Type(), byteOffset(ctx_, offsetof(waot_ctx_header, interrupt_requested)), llvm::Align(4),
+      "interrupt.requested");
+  requested->setAtomic(llvm::AtomicOrdering::Monotonic);
+  llvm::BasicBlock *check = newBlock("interrupt.check");
+  llvm::BasicBlock *continuation = newBlock("interrupt.none");
+  llvm::MDBuilder md(env_.context);
+  builder_.CreateCondBr(toCondition(requested), check, continuation,
+                        md.createUnlikelyBranchWeights());
+  builder_.SetInsertPoint(check);
+  llvm::CallInst *call = callBuiltin(Builtin::check_interrupt, {});
+  call->setDoesNotReturn();
+  call->addFnAttr(llvm::Attribute::Cold);
+  builder_.CreateUnreachable();
   builder_.SetInsertPoint(continuation);
 }
 

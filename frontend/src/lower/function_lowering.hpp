@@ -260,6 +260,10 @@ private:
   llvm::Value *loadBuiltin(Builtin builtin);
   // Calls a builtin with the context prepended to `args`.
   llvm::CallInst *callBuiltin(Builtin builtin, llvm::ArrayRef<llvm::Value *> args);
+  // Interruptible code (ModuleEnv::interruptible): calls the
+  // check_interrupt builtin when the context's interrupt_requested word is
+  // set. Nothing otherwise.
+  void emitInterruptCheck();
   // The function's cold block for `kind`, created on first use.
   llvm::BasicBlock *trapBlock(waot_trap_kind kind);
   // Traps when `condition` holds (marked unlikely); continues on the false edge.
@@ -335,6 +339,8 @@ private:
     bool holdsSummingLoop = false; // a loop inside it sums its loads
   };
   std::vector<LoopKind> loopKinds_;
+  // Whether the body holds a call or call_indirect (found with loopKinds_).
+  bool callsFunctions_ = false;
   std::uint32_t loopOrdinal_ = 0;
   std::uint32_t openSumFreeLoops_ = 0;
   struct LoadSums {
