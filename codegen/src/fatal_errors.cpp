@@ -1,13 +1,13 @@
 #include "fatal_errors.hpp"
 
+#include "signal_state.hpp"
+
 #include "waot/errors.hpp"
 
 #include <llvm/Support/CrashRecoveryContext.h>
 #include <llvm/Support/ErrorHandling.h>
 
-#include <csignal>
 #include <exception>
-#include <iterator>
 #include <mutex>
 #include <string>
 
@@ -40,19 +40,17 @@ void enableFatalErrorRecovery() {
     // trap handler. The exit paths (HandleExit) need no signal handler, so the
     // previous handlers are put back at once; doing this once per process keeps
     // the window with LLVM's handlers installed to a few instructions.
-    constexpr int signals[] = {SIGABRT, SIGBUS, SIGFPE, SIGILL, SIGSEGV, SIGTRAP};
-    struct sigaction saved[std::size(signals)] = {};
-    for (std::size_t i = 0; i < std::size(signals); ++i)
-      ::sigaction(signals[i], nullptr, &saved[i]);
-    llvm::CrashRecoveryContext::Enable();
-    for (std::size_t i = 0; i < std::size(signals); ++i)
-      ::sigaction(signals[i], &saved[i], nullptr);
+    {
+      const PreservedSignalState signals;
+      llvm::CrashRecoveryContext::Enable();
+    }
     llvm::install_fatal_error_handler(handleFatalError);
   });
 }
 
 void runRecoveringFromFatalErrors(std::string_view stage, llvm::function_ref<void()> work) {
   enableFatalErrorRecovery();
+  const PreservedSignalState signals;
   fatalMessage.clear();
   std::exception_ptr thrown;
   llvm::CrashRecoveryContext context;

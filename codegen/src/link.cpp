@@ -3,6 +3,7 @@
 #include "diagnostics.hpp"
 #include "fatal_errors.hpp"
 #include "files.hpp"
+#include "signal_state.hpp"
 
 #include "waot/errors.hpp"
 
@@ -65,7 +66,13 @@ void runLinker(const std::vector<std::string> &arguments) {
   // returns to lldMain only with crash recovery enabled; otherwise it would
   // _exit() the whole process.
   enableFatalErrorRecovery();
-  lld::Result result = lld::lldMain(argv, outStream, errStream, {{lld::Gnu, &lld::elf::link}});
+  lld::Result result{};
+  {
+    // The first output file lld creates installs LLVM's signal handlers and
+    // signal stack (signal_state.hpp): put back the process's own.
+    const PreservedSignalState signals;
+    result = lld::lldMain(argv, outStream, errStream, {{lld::Gnu, &lld::elf::link}});
+  }
   // lld reports that it cannot run again after any fatal error, since the
   // longjmp skipped its cleanup.
   if (!result.canRunAgain) linkerUsable = false;

@@ -28,10 +28,12 @@ namespace {
 std::vector<std::size_t> schedulingOrder(const frontend::ModulePartition &partition) {
   std::vector<std::size_t> order(partition.parts.size());
   std::iota(order.begin(), order.end(), std::size_t{0});
-  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+  // Ties keep part order (the index decides), so the order is deterministic.
+  std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
     const frontend::ModulePart &left = partition.parts[a], &right = partition.parts[b];
     if (left.carriesArtifact != right.carriesArtifact) return left.carriesArtifact;
-    return left.codeBytes > right.codeBytes;
+    if (left.codeBytes != right.codeBytes) return left.codeBytes > right.codeBytes;
+    return a < b;
   });
   return order;
 }

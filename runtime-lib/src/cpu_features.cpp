@@ -6,6 +6,10 @@
 
 #include <string_view>
 
+#if defined(__x86_64__)
+#include <cpuid.h>
+#endif
+
 namespace waot::detail {
 namespace {
 
@@ -32,7 +36,13 @@ constexpr FeatureCheck kFeatureChecks[] = {
     WAOT_FEATURE("sse4a", "sse4a"),
     WAOT_FEATURE("popcnt", "popcnt"),
     WAOT_FEATURE("lzcnt", "lzcnt"),
-    WAOT_FEATURE("sahf", "lahf_lm"),
+    // LAHF/SAHF in 64-bit mode: GCC calls it "lahf_lm", clang has no name for
+    // it, so CPUID leaf 0x80000001 (ECX bit 0) answers.
+    FeatureCheck{"sahf",
+                 [] {
+                   unsigned eax = 0, ebx = 0, ecx = 0, edx = 0;
+                   return __get_cpuid(0x80000001, &eax, &ebx, &ecx, &edx) != 0 && (ecx & 1u) != 0;
+                 }},
     WAOT_FEATURE("prfchw", "prfchw"),
     WAOT_FEATURE("movbe", "movbe"),
     WAOT_FEATURE("aes", "aes"),

@@ -15,7 +15,30 @@
 #include <cstring>
 #include <new>
 
+#if defined(__SANITIZE_ADDRESS__)
+#define WAOT_LEAK_SANITIZER 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define WAOT_LEAK_SANITIZER 1
+#endif
+#endif
+#if defined(WAOT_LEAK_SANITIZER)
+#include <sanitizer/lsan_interface.h>
+#endif
+
 namespace waot::detail {
+
+namespace {
+
+// What `object` keeps alive stays allocated for the life of the process on
+// purpose; LeakSanitizer (in ASan builds) is told so.
+void ignoreAsLeak([[maybe_unused]] const void *object) {
+#if defined(WAOT_LEAK_SANITIZER)
+  __lsan_ignore_object(object);
+#endif
+}
+
+} // namespace
 
 InstanceImpl::InstanceImpl(Token, std::shared_ptr<const ModuleData> module, ResolvedImports imports,
                            const InstanceLimits &limits)
@@ -272,6 +295,9 @@ void InstanceImpl::keepAliveThroughWrittenTables() {
   // never freed, so the embedder keeps successful instances alive instead.
   for (TableImpl *table : importedTablesWritten_)
     table->keepAlive(shared_from_this());
+  // Such a failed instance and its imports are never freed, by design
+  // (instance.hpp): not a leak for LeakSanitizer to report.
+  if (!importedTablesWritten_.empty()) ignoreAsLeak(this);
 }
 
 } // namespace waot::detail

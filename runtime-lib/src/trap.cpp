@@ -67,9 +67,29 @@ constexpr std::size_t kAltStackSize = 64u << 10;
 // that function's frame), which makes every host->wasm call about 1 ns
 // cheaper than glibc's sigsetjmp (pointer mangling, shadow-stack and mask
 // bookkeeping). Jumping out of the fault handler is the same for both: the
-// handler runs with SA_NODEFER, so no signal mask has to be restored.
-// Elsewhere: sigsetjmp without the mask.
-#if defined(__x86_64__)
+// handler runs with SA_NODEFER and an empty sa_mask, so no signal mask has
+// to be restored. Elsewhere: sigsetjmp without the mask.
+//
+// Sanitized builds use sigsetjmp *with* the mask. The sanitizers intercept
+// sigsetjmp/siglongjmp (not the builtins) to learn that the frames in
+// between are gone: ASan unpoisons their stack, TSan unwinds its shadow
+// stack and leaves its "inside a signal handler" state (without that it
+// reports everything after a fault trap as signal-unsafe). And TSan installs
+// our handler with every signal blocked (it fills sa_mask), so leaving the
+// handler by a jump must restore the mask, or the next fault would meet a
+// blocked SIGSEGV and kill the process.
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+#define WAOT_SANITIZED_TRAP_EXIT 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
+#define WAOT_SANITIZED_TRAP_EXIT 1
+#endif
+#endif
+#if defined(WAOT_SANITIZED_TRAP_EXIT)
+using JumpBuffer = sigjmp_buf;
+#define WAOT_SET_JUMP(buffer) sigsetjmp(buffer, 1)
+#define WAOT_LONG_JUMP(buffer) siglongjmp(buffer, 1)
+#elif defined(__x86_64__)
 using JumpBuffer = void *[5];
 #define WAOT_SET_JUMP(buffer) __builtin_setjmp(buffer)
 #define WAOT_LONG_JUMP(buffer) __builtin_longjmp(buffer, 1)

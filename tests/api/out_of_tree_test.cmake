@@ -47,10 +47,24 @@ endif()
 
 # Configures and builds the application in `source` into `binary` (further
 # arguments: more configuration options).
+# A sanitized build (SANITIZE, e.g. address,undefined) installs instrumented
+# libraries: the applications link the sanitizer runtime too.
+set(sanitize_flags)
+set(sanitize_options)
+if(SANITIZE)
+  set(sanitize_flags -fsanitize=${SANITIZE})
+  # clang's C driver leaves out UBSan's C++ part, which the C++ libraries need.
+  if(C_COMPILER MATCHES "clang")
+    list(APPEND sanitize_flags -fsanitize-link-c++-runtime)
+  endif()
+  set(sanitize_options -DCMAKE_C_FLAGS=-fsanitize=${SANITIZE} -DCMAKE_CXX_FLAGS=-fsanitize=${SANITIZE}
+      -DCMAKE_EXE_LINKER_FLAGS=-fsanitize=${SANITIZE})
+endif()
+
 function(build_application source binary)
   run_step("configuring ${source}" ${CMAKE_COMMAND} -S ${source} -B ${binary} -G ${GENERATOR}
     -DCMAKE_MAKE_PROGRAM=${MAKE_PROGRAM} -DCMAKE_CXX_COMPILER=${CXX_COMPILER}
-    -DCMAKE_BUILD_TYPE=Release -DCMAKE_PREFIX_PATH=${prefix} ${ARGN})
+    -DCMAKE_BUILD_TYPE=Release -DCMAKE_PREFIX_PATH=${prefix} ${sanitize_options} ${ARGN})
   run_step("building ${source}" ${CMAKE_COMMAND} --build ${binary})
 endfunction()
 
@@ -93,7 +107,7 @@ if(NOT status EQUAL 0)
 endif()
 separate_arguments(pc_flags UNIX_COMMAND "${pc_flags}")
 run_step("cc with pkg-config" ${C_COMPILER} -std=c11 -O2 -I${plain} ${LINKED_APP_DIR}/app.c
-  ${plain}/mathlib.o ${plain}/stats.o ${pc_flags} -o ${plain}/app_c)
+  ${plain}/mathlib.o ${plain}/stats.o ${pc_flags} ${sanitize_flags} -o ${plain}/app_c)
 run_step("running the pkg-config-built C application" ${CMAKE_COMMAND} -DPROGRAM=${plain}/app_c
   "-DEXPECTED=${linked_c_expected}" -P ${CHECK_SCRIPT})
 message(STATUS "out-of-tree applications: built against ${prefix}, output as expected")

@@ -9,6 +9,8 @@
 #include <llvm/IR/Intrinsics.h>
 #include <llvm/Object/ELF.h>
 
+#include <signal.h>
+
 #include <cstdio>
 #include <cstdlib>
 #include <thread>
@@ -45,6 +47,41 @@ TEST(CodegenLink, LinksALoadableSharedLibrary) {
   ASSERT_NE(add, nullptr);
   EXPECT_EQ(add(2, 3), 5);
   EXPECT_EQ(add(-7, 7), 0);
+}
+
+void applicationHandler(int) {}
+
+// lld's first output file makes LLVM install its signal handlers (SIGINT,
+// SIGTERM, SIGSEGV, ...) and its own signal stack on the linking thread; an
+// application compiling in process keeps its own. Checked in a fresh child
+// process, where the link is the first.
+TEST(CodegenLinkDeathTest, LinkingKeepsTheProcessSignalHandlersAndSignalStack) {
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  auto stateSurvives = [] {
+    const int signals[] = {SIGINT, SIGTERM, SIGHUP, SIGUSR1, SIGSEGV, SIGBUS, SIGPIPE};
+    struct sigaction action {};
+    action.sa_handler = applicationHandler;
+    sigemptyset(&action.sa_mask);
+    for (int signal : signals)
+      ::sigaction(signal, &action, nullptr);
+    static char stackMemory[1 << 16];
+    stack_t ours{};
+    ours.ss_sp = stackMemory;
+    ours.ss_size = sizeof stackMemory; // smaller than LLVM wants: it would replace it
+    if (::sigaltstack(&ours, nullptr) != 0) return false;
+    TemporaryDirectory directory;
+    std::vector<std::vector<char>> objects = {arithmeticObject()};
+    linkSharedLibrary(objects, directory.path() / "arith.so");
+    for (int signal : signals) {
+      struct sigaction current {};
+      ::sigaction(signal, nullptr, &current);
+      if (current.sa_handler != applicationHandler) return false;
+    }
+    stack_t current{};
+    ::sigaltstack(nullptr, &current);
+    return current.ss_sp == stackMemory && current.ss_size == sizeof stackMemory;
+  };
+  EXPECT_EXIT(std::_Exit(stateSurvives() ? 42 : 1), ::testing::ExitedWithCode(42), "");
 }
 
 TEST(CodegenLink, LinksSeveralTimesInARow) {
@@ -149,7 +186,8 @@ TEST(CodegenLink, ConcurrentLinksAreSerializedAndAllSucceed) {
         linkSharedLibrary(objects, directory.path() / ("thread" + std::to_string(i) + ".so"));
       });
     });
-  for (std::thread &thread : threads) thread.join();
+  for (std::thread &thread : threads)
+    thread.join();
   for (std::size_t i = 0; i < failures.size(); ++i) {
     EXPECT_EQ(failures[i], "<no error>");
     LoadedLibrary loaded(directory.path() / ("thread" + std::to_string(i) + ".so"));

@@ -10,8 +10,6 @@ namespace waot::test::lowerbody {
 namespace {
 
 constexpr ValType I = ValType::I32;
-constexpr ValType L = ValType::I64;
-constexpr ValType D = ValType::F64;
 
 // The allocas holding load sums, by name ("load.sum" / "loop.load.sum").
 std::vector<llvm::AllocaInst *> loadSums(llvm::Function &f) {
