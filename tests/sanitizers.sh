@@ -29,13 +29,18 @@ address)
   cmake --build "$build"
   ctest --test-dir "$build" --output-on-failure -j"$jobs"
   # Each fuzz target briefly; a finding fails the job (libFuzzer exits non-zero).
-  seeds=$(mktemp -d)
-  trap 'rm -rf "$seeds"' EXIT
-  find "$build/tests/wasm" "$build/examples" -name '*.wasm' -size -64k -exec cp {} "$seeds/" \;
+  # The module targets start from the tests' modules; the differential one's
+  # input is the generator's seed, so it starts from nothing.
+  work=$(mktemp -d)
+  trap 'rm -rf "$work"' EXIT
+  mkdir -p "$work/seeds"
+  find "$build/tests/wasm" "$build/examples" -name '*.wasm' -size -64k -exec cp {} "$work/seeds/" \;
   for target in decode compile-run differential; do
-    mkdir -p "$seeds/corpus-$target"
+    seeds=("$work/seeds")
+    if [[ $target == differential ]]; then seeds=(); fi
+    mkdir -p "$work/corpus-$target"
     "$build/fuzz/waot-fuzz-$target" -max_total_time="${FUZZ_SECONDS:-30}" -max_len=65536 \
-      -timeout=60 -rss_limit_mb=4096 -print_final_stats=1 "$seeds/corpus-$target" "$seeds" \
+      -timeout=60 -rss_limit_mb=4096 -print_final_stats=1 "$work/corpus-$target" "${seeds[@]}" \
       2>&1 | tail -n 12
   done
   ;;
