@@ -3,6 +3,7 @@
 #include <cinttypes>
 #include <cmath>
 #include <cstdio>
+#include <map>
 #include <optional>
 
 namespace waot::fuzz {
@@ -117,8 +118,25 @@ std::string formatValue(const Value &value) {
   return "?";
 }
 
+// Two imports of one module and name with different types: an import object
+// (one value per name, as in the JS API) can satisfy at most one, so such a
+// module cannot be instantiated (a LinkError, correctly).
+static bool importsClash(const std::vector<ImportDescriptor> &imports) {
+  std::map<std::pair<std::string, std::string>, std::string> types;
+  for (const ImportDescriptor &import : imports) {
+    const auto [at, inserted] =
+        types.try_emplace({import.module, import.name}, describeType(import));
+    if (!inserted && at->second != describeType(import)) return true;
+  }
+  return false;
+}
+
 RunLog runExports(const Module &module, const RunOptions &options) {
   RunLog log;
+  if (importsClash(module.imports())) {
+    log.lines.push_back("not instantiable: one import name with two types");
+    return log;
+  }
   InstanceLimits limits;
   limits.maxMemoryPages = options.maxMemoryPages;
   std::optional<Instance> instance;

@@ -36,8 +36,9 @@ address)
   mkdir -p "$work/seeds"
   find "$build/tests/wasm" "$build/examples" -name '*.wasm' -size -64k -exec cp {} "$work/seeds/" \;
   for target in decode compile-run differential; do
-    seeds=("$work/seeds")
-    if [[ $target == differential ]]; then seeds=(); fi
+    # fuzz/regressions/<target>: every input that ever found something.
+    seeds=(fuzz/regressions/"$target")
+    if [[ $target != differential ]]; then seeds+=("$work/seeds"); fi
     mkdir -p "$work/corpus-$target"
     "$build/fuzz/waot-fuzz-$target" -max_total_time="${FUZZ_SECONDS:-30}" -max_len=65536 \
       -timeout=60 -rss_limit_mb=4096 -print_final_stats=1 "$work/corpus-$target" "${seeds[@]}" \
@@ -59,7 +60,7 @@ thread | thread-runtime)
   "$build/tests/runtime_tests" --gtest_filter='RuntimeThreads.*'
   "$build/tests/codegen_tests" \
     --gtest_filter='CodegenCompiler.IndependentCompilationsRunConcurrently:TaskPool.*:CodegenLink.Concurrent*'
-  "$build/tests/api_tests" --gtest_filter='*Async*:ApiThreads.*'
+  "$build/tests/api/api_tests" --gtest_filter='*Async*:ApiThreads.*'
   ;;
 *)
   echo "usage: tests/sanitizers.sh address|thread|thread-runtime" >&2
