@@ -9,6 +9,7 @@
 #include <llvm/IR/Function.h>
 #include <llvm/IR/IRBuilder.h>
 #include <llvm/IR/MDBuilder.h>
+#include <llvm/Support/ErrorHandling.h>
 #include <llvm/Transforms/Utils/BasicBlockUtils.h>
 
 #include <cstddef>
@@ -61,7 +62,12 @@ llvm::PreservedAnalyses InsertInterruptChecksPass::run(llvm::Function &function,
   for (const auto &[from, to] : backEdges)
     headers.insert(const_cast<llvm::BasicBlock *>(to));
   if (headers.empty()) return llvm::PreservedAnalyses::all();
-  llvm::Value *ctx = function.getArg(0); // every wasm function's first parameter
+  // Every wasm function's first parameter; the frontend's entry check in
+  // every function with a loop keeps it from being optimized away.
+  llvm::Value *ctx = function.getArg(0);
+  if (!ctx->getType()->isPointerTy())
+    llvm::report_fatal_error(llvm::Twine("interruption checks: ") + function.getName() +
+                             " has lost its context parameter");
   for (llvm::BasicBlock *header : headers)
     insertCheck(*header, ctx);
   return llvm::PreservedAnalyses::none();

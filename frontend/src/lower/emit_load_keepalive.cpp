@@ -81,7 +81,8 @@ void FunctionLowering::findSummingLoops() {
   InstrReader reader(wasm_.view(), body_.codeOffset, body_.endOffset, functionIndex_);
   while (!reader.atEnd()) {
     const Instr in = reader.next();
-    if (in.op == Opcode::Call || in.op == Opcode::CallIndirect) callsFunctions_ = true;
+    if (in.op == Opcode::Call || in.op == Opcode::CallIndirect || in.op == Opcode::Loop)
+      checksOnEntry_ = true;
     if (in.op == Opcode::Loop || becomesCall(in.op))
       for (std::int64_t loop : open)
         if (loop != kNotALoop) loopKinds_[static_cast<std::size_t>(loop)].sums = false;

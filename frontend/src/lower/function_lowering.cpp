@@ -114,10 +114,13 @@ void FunctionLowering::emitPrologue() {
   // every cycle of calls (recursion, also through tables or the host) passes
   // such an entry, while leaf functions, the most frequently called, need
   // none. Loops get theirs from codegen's InsertInterruptChecksPass, after
-  // the optimizer (so that the checks do not keep loops from vectorizing).
+  // the optimizer (so that the checks do not keep loops from vectorizing);
+  // a function with a loop checks on entry too, because that check uses the
+  // context: the pass needs it, and the optimizer drops the context parameter
+  // of an internal function that does not use it.
   if (env_.interruptible) {
     function_->addFnAttr(kInterruptibleAttribute);
-    if (callsFunctions_) emitInterruptCheck();
+    if (checksOnEntry_) emitInterruptCheck();
   }
 
   ControlFrame frame;

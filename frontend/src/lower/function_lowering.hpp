@@ -339,8 +339,9 @@ private:
     bool holdsSummingLoop = false; // a loop inside it sums its loads
   };
   std::vector<LoopKind> loopKinds_;
-  // Whether the body holds a call or call_indirect (found with loopKinds_).
-  bool callsFunctions_ = false;
+  // Whether interruptible code checks on entry: the body holds a call,
+  // call_indirect or loop (found with loopKinds_).
+  bool checksOnEntry_ = false;
   std::uint32_t loopOrdinal_ = 0;
   std::uint32_t openSumFreeLoops_ = 0;
   struct LoadSums {
