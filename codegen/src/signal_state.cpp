@@ -1,5 +1,9 @@
 #include "signal_state.hpp"
 
+#include <llvm/Support/Signals.h>
+
+#include <dlfcn.h>
+
 #include <cstddef>
 
 namespace waot::codegen {
@@ -11,6 +15,17 @@ void *handlerOf(const struct sigaction &action) noexcept {
   return reinterpret_cast<void *>(action.sa_handler);
 }
 
+// Whether `handler` is LLVM's code (in the object that holds LLVM's Support
+// library: libLLVM.so, or this program or module if linked statically).
+bool isLlvmCode(void *handler) noexcept {
+  Dl_info llvm{}, candidate{};
+  if (handler == nullptr ||
+      ::dladdr(reinterpret_cast<void *>(&llvm::sys::RunSignalHandlers), &llvm) == 0 ||
+      ::dladdr(handler, &candidate) == 0)
+    return false;
+  return candidate.dli_fbase == llvm.dli_fbase;
+}
+
 } // namespace
 
 PreservedSignalState::PreservedSignalState() noexcept {
@@ -20,12 +35,13 @@ PreservedSignalState::PreservedSignalState() noexcept {
 }
 
 PreservedSignalState::~PreservedSignalState() {
-  // Only what changed is put back, so that a handler another thread
-  // installed meanwhile for a signal LLVM did not touch survives.
+  // Only handlers LLVM installed are replaced: one another thread installed
+  // meanwhile (the runtime's fault handler, when an instance is created while
+  // a module compiles) stays.
   for (std::size_t i = 0; i < kSignals.size(); ++i) {
     struct sigaction current {};
     if (!saved_[i] || ::sigaction(kSignals[i], nullptr, &current) != 0) continue;
-    if (handlerOf(current) != handlerOf(actions_[i]))
+    if (handlerOf(current) != handlerOf(actions_[i]) && isLlvmCode(handlerOf(current)))
       ::sigaction(kSignals[i], &actions_[i], nullptr);
   }
   stack_t current{};

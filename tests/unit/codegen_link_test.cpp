@@ -1,6 +1,8 @@
 // In-process lld: shared libraries from hand-built modules, loaded with dlopen.
 #include "codegen_test_support.hpp"
 
+#include "signal_state.hpp"
+
 #include "waot/errors.hpp"
 
 #include <gtest/gtest.h>
@@ -82,6 +84,26 @@ TEST(CodegenLinkDeathTest, LinkingKeepsTheProcessSignalHandlersAndSignalStack) {
     return current.ss_sp == stackMemory && current.ss_size == sizeof stackMemory;
   };
   EXPECT_EXIT(std::_Exit(stateSurvives() ? 42 : 1), ::testing::ExitedWithCode(42), "");
+}
+
+// Only LLVM's handlers are put back: a handler someone else installs while
+// LLVM runs (the runtime's fault handler, when an instance is created on
+// another thread during a compile) stays.
+TEST(CodegenLinkDeathTest, HandlersInstalledMeanwhileByOthersStay) {
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  auto survives = [] {
+    {
+      const PreservedSignalState guard;
+      struct sigaction action {};
+      action.sa_handler = applicationHandler;
+      sigemptyset(&action.sa_mask);
+      ::sigaction(SIGUSR2, &action, nullptr);
+    }
+    struct sigaction current {};
+    ::sigaction(SIGUSR2, nullptr, &current);
+    return current.sa_handler == applicationHandler;
+  };
+  EXPECT_EXIT(std::_Exit(survives() ? 42 : 1), ::testing::ExitedWithCode(42), "");
 }
 
 TEST(CodegenLink, LinksSeveralTimesInARow) {
