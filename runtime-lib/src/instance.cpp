@@ -5,6 +5,7 @@
 #include "api_access.hpp"
 #include "builtins.hpp"
 #include "funcref_registry.hpp"
+#include "sanitizers.hpp"
 
 #include "waot/errors.hpp"
 
@@ -15,14 +16,7 @@
 #include <cstring>
 #include <new>
 
-#if defined(__SANITIZE_ADDRESS__)
-#define WAOT_LEAK_SANITIZER 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define WAOT_LEAK_SANITIZER 1
-#endif
-#endif
-#if defined(WAOT_LEAK_SANITIZER)
+#if defined(WAOT_RUNTIME_ASAN)
 #include <sanitizer/lsan_interface.h>
 #endif
 
@@ -33,7 +27,7 @@ namespace {
 // What `object` keeps alive stays allocated for the life of the process on
 // purpose; LeakSanitizer (in ASan builds) is told so.
 void ignoreAsLeak([[maybe_unused]] const void *object) {
-#if defined(WAOT_LEAK_SANITIZER)
+#if defined(WAOT_RUNTIME_ASAN)
   __lsan_ignore_object(object);
 #endif
 }

@@ -1,6 +1,7 @@
 #include "trap.hpp"
 
 #include "guard_ranges.hpp"
+#include "sanitizers.hpp"
 #include "trap_site.hpp"
 
 #include "waot/abi.h"
@@ -78,14 +79,7 @@ constexpr std::size_t kAltStackSize = 64u << 10;
 // our handler with every signal blocked (it fills sa_mask), so leaving the
 // handler by a jump must restore the mask, or the next fault would meet a
 // blocked SIGSEGV and kill the process.
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
-#define WAOT_SANITIZED_TRAP_EXIT 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
-#define WAOT_SANITIZED_TRAP_EXIT 1
-#endif
-#endif
-#if defined(WAOT_SANITIZED_TRAP_EXIT)
+#if defined(WAOT_RUNTIME_ASAN) || defined(WAOT_RUNTIME_TSAN)
 using JumpBuffer = sigjmp_buf;
 #define WAOT_SET_JUMP(buffer) sigsetjmp(buffer, 1)
 #define WAOT_LONG_JUMP(buffer) siglongjmp(buffer, 1)
