@@ -75,8 +75,12 @@ po::options_description optionsOf(RunOptions &run) {
         run.limits.maxTableElements = elements;
       }),
       "N: no table of the guest grows past N elements (table.grow returns -1)")(
-      "no-cache", po::bool_switch(&run.noCache),
-      "compile a .wasm without reading or writing the compile cache")(
+      "max-wasm-stack", po::value<std::uint64_t>()->notifier([&run](std::uint64_t bytes) {
+        run.limits.maxStackBytes = bytes;
+      }),
+      "BYTES: the guest runs on a stack of this size (deeper recursion traps: call stack "
+      "exhausted)")("no-cache", po::bool_switch(&run.noCache),
+                    "compile a .wasm without reading or writing the compile cache")(
       "warmup", po::value(&run.warmups)->default_value(0),
       "--invoke: untimed calls made before the timed one")(
       "time", po::bool_switch(&run.time),
@@ -87,7 +91,8 @@ po::options_description optionsOf(RunOptions &run) {
 bool takesValue(const std::string &option) {
   return option == "--dir" || option == "--env" || option == "--invoke" || option == "-O" ||
          option == "--opt" || option == "--warmup" || option == "--timeout" ||
-         option == "--max-memory-pages" || option == "--max-table-elements";
+         option == "--max-memory-pages" || option == "--max-table-elements" ||
+         option == "--max-wasm-stack";
 }
 
 // Index of MODULE in `args`: the first argument that is not an option or an

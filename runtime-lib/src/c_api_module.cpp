@@ -137,6 +137,7 @@ waot_extern_type_t externType(const Descriptor &descriptor,
 }
 
 // The C and C++ extern kinds are numbered alike.
+static_assert(waot::kMinStackBytes == WAOT_MIN_STACK_BYTES);
 static_assert(static_cast<int>(ExternKind::Function) == WAOT_EXTERN_FUNC);
 static_assert(static_cast<int>(ExternKind::Table) == WAOT_EXTERN_TABLE);
 static_assert(static_cast<int>(ExternKind::Memory) == WAOT_EXTERN_MEMORY);
@@ -298,6 +299,8 @@ waot_status waot_instance_new_with_limits(const waot_module_t *module,
       cppLimits.maxMemoryPages = limits->max_memory_pages;
     if (limits && limits->max_table_elements != WAOT_NO_LIMIT)
       cppLimits.maxTableElements = limits->max_table_elements;
+    if (limits && limits->max_stack_bytes != WAOT_NO_LIMIT && limits->max_stack_bytes != 0)
+      cppLimits.maxStackBytes = limits->max_stack_bytes;
     const waot::Imports none;
     *out = new waot_instance_t{
         waot::Instance(module->module, imports ? imports->imports : none, cppLimits)};

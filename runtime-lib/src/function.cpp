@@ -9,6 +9,7 @@
 #include "slots.hpp"
 #include "trap.hpp"
 #include "type_registry.hpp"
+#include "wasm_stack.hpp"
 
 #include "waot/caller.hpp"
 #include "waot/errors.hpp"
@@ -44,10 +45,10 @@ void runEntry(void *raw) {
 
 } // namespace
 
-void callRecord(const waot_func &record, waot_slot *slots) {
+void callRecord(const waot_func &record, waot_slot *slots, std::size_t stackBytes) {
   if (!record.entry || !record.code) throw RuntimeError("function has no native entry point");
   EntryFrame frame{&record, slots};
-  callGuarded(&runEntry, &frame);
+  callGuarded(&runEntry, &frame, stackBytes);
 }
 
 std::shared_ptr<const void> referenceOwner(const Value &value) {
@@ -65,7 +66,7 @@ std::vector<Value> WasmFunctionData::call(std::span<const Value> args) {
     if (auto owner = referenceOwner(args[i]); owner && owner.get() != instance_.get())
       instance_->refOwners().add(std::move(owner));
   }
-  callRecord(*record_, slots.data());
+  callRecord(*record_, slots.data(), instance_->stackBytes());
   std::vector<Value> results;
   results.reserve(type_.results.size());
   for (std::size_t i = 0; i < type_.results.size(); ++i)
@@ -173,6 +174,8 @@ bool HostFunctionData::runFromWasm(waot_slot *slots, InstanceImpl *callerInstanc
 void HostFunctionData::invokeFromWasm(waot_host_binding *self, waot_slot *slots) {
   // Everything with a destructor lives in runFromWasm, whose frame is gone
   // before raiseTrap unwinds over this one.
+  // Host code has no guard of its own on a nearly full stack: refuse it.
+  if (hostStackNearlyExhausted()) raiseTrap(WAOT_TRAP_CALL_STACK_EXHAUSTED);
   auto *binding = reinterpret_cast<HostBinding *>(self);
   if (!binding->function->runFromWasm(slots, binding->caller)) raiseTrap(WAOT_TRAP_HOST_EXCEPTION);
 }
@@ -200,7 +203,10 @@ NativeTarget nativeTarget(const Function &function) {
   if (!record->code)
     throw Error("host function " + toString(data->type()) +
                 " has no native entry point: no loaded artifact has a function of this signature");
-  return {record->code, record->ctx};
+  std::size_t stackBytes = 0;
+  if (const auto *wasm = dynamic_cast<const WasmFunctionData *>(data.get()))
+    stackBytes = wasm->instance().stackBytes();
+  return {record->code, record->ctx, stackBytes};
 }
 
 } // namespace waot::detail

@@ -59,6 +59,7 @@ public:
   }
   std::shared_ptr<const void> owner() override { return instance_; }
   std::vector<Value> call(std::span<const Value> args) override;
+  const InstanceImpl &instance() const noexcept { return *instance_; }
 
 private:
   std::shared_ptr<InstanceImpl> instance_;
@@ -139,7 +140,8 @@ private:
 
 // Calls `record` through its generic entry trampoline inside the trap
 // boundary: parameters in slots[0..], results written back to slots[0..].
-void callRecord(const waot_func &record, waot_slot *slots);
+// `stackBytes`: the callee instance's stack limit (0: none).
+void callRecord(const waot_func &record, waot_slot *slots, std::size_t stackBytes);
 
 // The owner to keep alive for a reference value stored somewhere, or null
 // (numbers, externrefs, null references).

@@ -39,6 +39,10 @@ InstanceImpl::InstanceImpl(Token, std::shared_ptr<const ModuleData> module, Reso
     : module_(std::move(module)), limits_(limits), importedFunctions_(std::move(imports.functions)),
       memories_(std::move(imports.memories)), tables_(std::move(imports.tables)),
       importedGlobals_(std::move(imports.globals)) {
+  if (limits_.maxStackBytes && *limits_.maxStackBytes < kMinStackBytes)
+    throw TypeError("InstanceLimits::maxStackBytes is " + std::to_string(*limits_.maxStackBytes) +
+                    ", below the least stack an instance can run on (" +
+                    std::to_string(kMinStackBytes) + " bytes)");
   const waot_ctx_layout &layout = module_->layout;
   allocateContext();
   recordsFilled_ = std::make_unique<std::atomic<std::uint64_t>[]>(

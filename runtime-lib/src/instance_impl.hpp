@@ -68,6 +68,11 @@ public:
   }
 
   const ModuleData &module() const noexcept { return *module_; }
+  // InstanceLimits::maxStackBytes (0: none): the stack outermost calls into
+  // this instance run on.
+  std::size_t stackBytes() const noexcept {
+    return limits_.maxStackBytes ? static_cast<std::size_t>(*limits_.maxStackBytes) : 0;
+  }
   OwnerSet &refOwners() noexcept { return refOwners_; }
 
   // For the builtins: nullptr / empty for an index out of range; dropped

@@ -62,7 +62,7 @@ void InstanceImpl::runStartFunction() {
   const std::uint32_t start = module_->artifact->start_function;
   if (start == UINT32_MAX) return;
   waot_slot unused{}; // () -> (): the entry trampoline reads and writes no slot
-  callRecord(*functionRecord(start), &unused);
+  callRecord(*functionRecord(start), &unused, stackBytes());
 }
 
 } // namespace waot::detail

@@ -3,6 +3,7 @@
 #include "guard_ranges.hpp"
 #include "sanitizers.hpp"
 #include "trap_site.hpp"
+#include "wasm_stack.hpp"
 
 #include "waot/abi.h"
 #include "waot/errors.hpp"
@@ -20,6 +21,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <utility>
 
@@ -57,9 +59,6 @@ constexpr std::uint32_t kInvalidTrapKind = UINT32_MAX;
 // overflows: Linux keeps a 1 MiB gap below a growing main stack, and thread
 // stacks have their guard pages just below the usable range.
 constexpr std::uintptr_t kStackGuardZoneBelow = 1u << 20;
-// A host->wasm entry needs at least this much stack left: host functions
-// called back from wasm run on the same stack and have no guard of their own.
-constexpr std::uintptr_t kEntryStackHeadroom = 64u << 10;
 constexpr std::size_t kAltStackSize = 64u << 10;
 
 // The non-local return of a trap. On x86-64 the compiler's own setjmp: it
@@ -100,6 +99,8 @@ struct Activation {
   // The generated code's address at the trap (0: unknown).
   volatile std::uintptr_t trapAddress = 0;
   std::exception_ptr hostException;
+  // Set when this activation runs on a wasm stack of its own.
+  StackSwitch *stackSwitch = nullptr;
 };
 
 // A signal stack for this thread (the fault handler must run somewhere when
@@ -169,25 +170,24 @@ public:
   ThreadState(const ThreadState &) = delete;
   ThreadState &operator=(const ThreadState &) = delete;
 
-  // From 1 MiB below the lowest usable stack address to one page above it
-  // (the page of slack covers glibc versions that count a thread's guard
-  // page as part of its stack).
+  // The thread's own stack: from 1 MiB below its lowest usable address to
+  // one page above it (the page of slack covers glibc versions that count a
+  // thread's guard page as part of its stack). Its wasm stack: its guard.
   bool inStackGuardZone(std::uintptr_t address) const noexcept {
+    if (wasmStack_.inGuard(address)) return true;
     if (stackLow_ == 0) return false;
     const std::uintptr_t zoneBegin =
         stackLow_ > kStackGuardZoneBelow ? stackLow_ - kStackGuardZoneBelow : 0;
     return address >= zoneBegin && address < stackLow_ + pageSize_;
   }
 
-  bool stackNearlyExhausted() const noexcept {
-    const auto sp = reinterpret_cast<std::uintptr_t>(__builtin_frame_address(0));
-    return stackLow_ != 0 && sp < stackLow_ + kEntryStackHeadroom;
-  }
+  WasmStack &wasmStack() noexcept { return wasmStack_; }
 
 private:
   std::uintptr_t stackLow_ = 0; // lowest usable address of this thread's stack (0: unknown)
   std::uintptr_t pageSize_ = 4096;
   AltStack altStack_;
+  WasmStack wasmStack_;
 };
 
 // Trivially initialized thread-locals: the fault handler reads them, so they
@@ -211,6 +211,7 @@ ThreadState::ThreadState() {
     pthread_attr_destroy(&attributes);
   }
   installFaultHandlers();
+  if (stackLow_ != 0) activeStack = ActiveStack{stackLow_, stackLow_ + kHostStackHeadroom, false};
   currentThreadState = this;
 }
 
@@ -266,6 +267,7 @@ void handleFault(int signal, siginfo_t *info, void *context) {
     if (kind != WAOT_TRAP_NONE) {
       activation->trapKind = kind;
       activation->trapAddress = programCounter(context);
+      if (activation->stackSwitch) activation->stackSwitch->beforeJumpOut();
       WAOT_LONG_JUMP(activation->env);
     }
   }
@@ -280,10 +282,14 @@ void handleFault(int signal, siginfo_t *info, void *context) {
   activation.previous = innermostActivation;
   if (WAOT_SET_JUMP(activation.env) != 0) {
     innermostActivation = activation.previous;
+    if (activation.stackSwitch) activation.stackSwitch->returnedByJump();
     return activation.trapKind;
   }
   innermostActivation = &activation;
-  thunk(frame);
+  if (activation.stackSwitch)
+    activation.stackSwitch->run(thunk, frame);
+  else
+    thunk(frame);
   innermostActivation = activation.previous;
   return WAOT_TRAP_NONE;
 }
@@ -329,6 +335,7 @@ void raiseTrap(std::uint32_t kind, const void *returnAddress) noexcept {
   // The return address is just past the call: one byte back is inside it.
   const auto address = reinterpret_cast<std::uintptr_t>(returnAddress);
   activation->trapAddress = rangeContains(RangeKind::Code, address) ? address - 1 : 0;
+  if (activation->stackSwitch) activation->stackSwitch->beforeJumpOut();
   WAOT_LONG_JUMP(activation->env);
 }
 
@@ -337,10 +344,18 @@ void storeHostException(std::exception_ptr exception) noexcept {
     activation->hostException = std::move(exception);
 }
 
-void callGuarded(void (*thunk)(void *frame), void *frame) {
-  const ThreadState &thread = ThreadState::current();
-  if (thread.stackNearlyExhausted()) throw RuntimeError(TrapKind::CallStackExhausted);
+void callGuarded(void (*thunk)(void *frame), void *frame, std::size_t stackBytes) {
+  ThreadState &thread = ThreadState::current();
+  if (hostStackNearlyExhausted()) throw RuntimeError(TrapKind::CallStackExhausted);
   Activation activation;
+  // Only the outermost entry with a limit switches: nested entries stay on
+  // the wasm stack they are on.
+  std::optional<StackSwitch> stackSwitch;
+  if (stackBytes != 0 && !activeStack.isWasmStack) {
+    if (!thread.wasmStack().reserve(stackBytes))
+      throw RuntimeError("cannot map a wasm stack of " + std::to_string(stackBytes) + " bytes");
+    activation.stackSwitch = &stackSwitch.emplace(thread.wasmStack(), stackBytes);
+  }
   const std::uint32_t kind = runActivation(thunk, frame, activation);
   if (kind != WAOT_TRAP_NONE) throwTrap(kind, activation.hostException, activation.trapAddress);
 }

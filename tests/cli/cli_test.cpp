@@ -114,6 +114,12 @@ TEST(Cli, TrapsAreRuntimeErrors) {
   auto stack = runWaot({"run", kTraps, "--invoke", "recurse", "0"});
   EXPECT_EQ(stack.exitCode, 134);
   EXPECT_THAT(stack.err, HasSubstr("call stack exhausted"));
+  auto limited = runWaot({"run", "--max-wasm-stack", "65536", kTraps, "--invoke", "recurse", "0"});
+  EXPECT_EQ(limited.exitCode, 134);
+  EXPECT_THAT(limited.err, HasSubstr("call stack exhausted"));
+  auto tooSmall = runWaot({"run", "--max-wasm-stack", "100", kTraps, "--invoke", "ok"});
+  EXPECT_EQ(tooSmall.exitCode, 1);
+  EXPECT_THAT(tooSmall.err, HasSubstr("maxStackBytes is 100"));
 }
 
 // --timeout stops a runaway guest: the .wasm is compiled interruptible (its

@@ -67,7 +67,7 @@ TEST_P(Limits, TheCApi) {
   options.opt_level = GetParam();
   waot_module_t *module = nullptr;
   ASSERT_EQ(waot_compile(wasm.data(), wasm.size(), &options, &module), WAOT_OK);
-  const waot_instance_limits_t limits{2, WAOT_NO_LIMIT};
+  const waot_instance_limits_t limits{2, WAOT_NO_LIMIT, WAOT_NO_LIMIT};
   waot_instance_t *instance = nullptr;
   ASSERT_EQ(waot_instance_new_with_limits(module, nullptr, &limits, &instance), WAOT_OK)
       << waot_last_error_message();
@@ -80,7 +80,7 @@ TEST_P(Limits, TheCApi) {
   EXPECT_EQ(result.of.i32, -1);
   waot_func_delete(grow);
   waot_instance_delete(instance);
-  const waot_instance_limits_t none{0, WAOT_NO_LIMIT};
+  const waot_instance_limits_t none{0, WAOT_NO_LIMIT, WAOT_NO_LIMIT};
   EXPECT_EQ(waot_instance_new_with_limits(module, nullptr, &none, &instance), WAOT_ERROR_RUNTIME);
   ASSERT_EQ(waot_instance_new_with_limits(module, nullptr, nullptr, &instance), WAOT_OK);
   waot_instance_delete(instance);

@@ -228,6 +228,44 @@ TEST(RuntimeThreads, ManyInstancesOnFourThreadsAtOnce) {
   EXPECT_EQ(sharedCalls.load(), 4 * 25);
 }
 
+// Instances with a stack limit on eight threads at once: each outermost call
+// switches to its thread's wasm stack, traps there (also from a nested
+// host -> wasm call) and comes back; the other threads are undisturbed.
+TEST(RuntimeThreads, StackLimitedInstancesOnEightThreads) {
+  const waot::Module trapModule = waot::Module::load(artifact("traps"));
+  std::atomic<int> failures{0};
+  auto work = [&](int seed) {
+    for (int round = 0; round < 40; ++round) {
+      waot::InstanceLimits limits;
+      limits.maxStackBytes = (64u + 64u * static_cast<unsigned>((seed + round) % 3)) << 10;
+      waot::Instance *self = nullptr;
+      waot::Imports imports;
+      imports.define("env", "thrower", Function::wrap([&self] {
+                       self->exports().function<int32_t(int32_t)>("recurse")(0);
+                     }));
+      waot::Instance instance(trapModule, imports, limits);
+      self = &instance;
+      const auto &exports = instance.exports();
+      try {
+        if (round % 2)
+          exports.function<int32_t(int32_t)>("recurse")(0);
+        else
+          exports.function<void()>("call_thrower")();
+        ++failures;
+      } catch (const RuntimeError &e) {
+        if (e.trapKind() != TrapKind::CallStackExhausted) ++failures;
+      }
+      if (exports.function<int32_t()>("ok")() != 42) ++failures;
+    }
+  };
+  std::vector<std::thread> threads;
+  for (int seed = 0; seed < 8; ++seed)
+    threads.emplace_back(work, seed);
+  for (std::thread &thread : threads)
+    thread.join();
+  EXPECT_EQ(failures.load(), 0);
+}
+
 // Faults that are not traps must crash. The death tests re-run the test
 // binary (threadsafe style) so that each starts without any handler.
 TEST(RuntimeCrash, SegfaultInHostCodeOutsideWasmCrashes) {

@@ -221,6 +221,7 @@ requires CallerParameter<First> Function wrapCallable(F &&callable,
 struct NativeTarget {
   void *code = nullptr;
   void *ctx = nullptr;
+  std::size_t stackBytes = 0; // the callee instance's wasm stack limit (0: none)
 };
 
 // The native target of `function`; Error if it has none (a host function that
@@ -229,7 +230,9 @@ NativeTarget nativeTarget(const Function &function);
 
 // Runs thunk(frame) inside the trap boundary (the same one Function::call
 // uses). Throws RuntimeError on a trap; rethrows a host function's exception.
-void callGuarded(void (*thunk)(void *frame), void *frame);
+// With `stackBytes`, an outermost entry runs on a wasm stack of that size
+// (InstanceLimits::maxStackBytes).
+void callGuarded(void (*thunk)(void *frame), void *frame, std::size_t stackBytes = 0);
 
 } // namespace detail
 
@@ -263,7 +266,7 @@ public:
 
   R operator()(A... args) const {
     Frame frame{target_, {args...}, {}};
-    detail::callGuarded(&TypedFunction::thunk, &frame);
+    detail::callGuarded(&TypedFunction::thunk, &frame, target_.stackBytes);
     if constexpr (!std::is_void_v<R>) return frame.result;
   }
 

@@ -62,9 +62,21 @@ class Exports;
 // instance whose memory or table starts larger cannot be created
 // (RuntimeError naming it). Imported memories and tables are limited by the
 // instance that defined them.
+//
+// maxStackBytes: the size of the stack the instance's code runs on when the
+// host calls it (its exports, its start function). Without it, wasm runs on
+// the calling thread's stack, as deep as that allows. With it, the outermost
+// call on a thread runs on a stack of that many bytes of its own (per thread,
+// reused), and everything it calls stays there: other instances' code, host
+// functions (which need 64 KiB, or half a smaller stack, left: otherwise the
+// call traps), nested calls into wasm. Exhausting it traps with "call stack
+// exhausted", as the thread's own stack does.
+// maxStackBytes below kMinStackBytes is a TypeError.
+inline constexpr std::uint64_t kMinStackBytes = 16384;
 struct InstanceLimits {
   std::optional<std::uint64_t> maxMemoryPages;
   std::optional<std::uint64_t> maxTableElements;
+  std::optional<std::uint64_t> maxStackBytes;
 };
 
 // A loaded artifact (a .so compiled by waot). Immutable, cheap to copy

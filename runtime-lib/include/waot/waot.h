@@ -215,11 +215,15 @@ waot_status waot_instance_new(const waot_module_t *module, const waot_imports_t 
 /* The same with resource limits (see waot::InstanceLimits): the most pages
  * of each memory and elements of each table the instance defines; growing
  * beyond returns -1; an instance whose memory or table starts larger fails
- * with WAOT_ERROR_RUNTIME. WAOT_NO_LIMIT (or limits NULL): none. */
+ * with WAOT_ERROR_RUNTIME. The size in bytes of the stack calls into the
+ * instance run on (at least WAOT_MIN_STACK_BYTES; exhausting it traps).
+ * WAOT_NO_LIMIT (or limits NULL; for max_stack_bytes also 0): none. */
 #define WAOT_NO_LIMIT UINT64_MAX
+#define WAOT_MIN_STACK_BYTES 16384u
 typedef struct waot_instance_limits_t {
   uint64_t max_memory_pages;
   uint64_t max_table_elements;
+  uint64_t max_stack_bytes;
 } waot_instance_limits_t;
 waot_status waot_instance_new_with_limits(const waot_module_t *module,
                                           const waot_imports_t *imports,
