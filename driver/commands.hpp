@@ -30,8 +30,14 @@ std::vector<std::uint8_t> readFilePrefix(const std::filesystem::path &path, std:
 // see the old file or the whole new one); permissions as the umask allows.
 void writeTextFile(const std::filesystem::path &path, const std::string &text);
 
-// What a file holds, judged by its first bytes.
-enum class FileKind { Wasm, SharedObject, Unknown };
+// What a file holds, judged by its first bytes: the binary magic, ELF, or
+// text whose first non-blank character opens a form or a comment (`(`, `;`).
+enum class FileKind { Wasm, Text, SharedObject, Unknown };
 FileKind detectFileKind(const std::vector<std::uint8_t> &bytes);
+
+// A module's binary bytes from a .wasm file, or from a .wat file (decided by
+// content) through waot's own text reader: CompileError (Malformed) naming
+// the path, line and column for a malformed text module.
+std::vector<std::uint8_t> readModuleBytes(const std::filesystem::path &path);
 
 } // namespace waot::driver

@@ -81,7 +81,7 @@ int compileCommand(const std::vector<std::string> &args) {
                        std::to_string(frontend::kMaxLinkNameLength) + " characters), not '" +
                        compile.linkName + "'");
   }
-  const auto bytes = readFile(input);
+  const auto bytes = readModuleBytes(input);
   compiler().compileToFile(bytes, compile, kind, output);
   if (!header.empty()) {
     const frontend::Module module = frontend::decodeAndValidate(bytes);

@@ -1,6 +1,7 @@
 #include "commands.hpp"
 
 #include <waot/errors.hpp>
+#include <waot/frontend/text.hpp>
 
 #include <cerrno>
 #include <cstring>
@@ -78,7 +79,22 @@ FileKind detectFileKind(const std::vector<std::uint8_t> &bytes) {
   if (bytes.size() >= 4 && std::memcmp(bytes.data(), wasmMagic, 4) == 0) return FileKind::Wasm;
   if (bytes.size() >= 4 && std::memcmp(bytes.data(), elfMagic, 4) == 0)
     return FileKind::SharedObject;
+  for (const std::uint8_t byte : bytes) {
+    if (byte == ' ' || byte == '\t' || byte == '\n' || byte == '\r') continue;
+    return byte == '(' || byte == ';' ? FileKind::Text : FileKind::Unknown;
+  }
   return FileKind::Unknown;
+}
+
+std::vector<std::uint8_t> readModuleBytes(const std::filesystem::path &path) {
+  std::vector<std::uint8_t> bytes = readFile(path);
+  if (detectFileKind(bytes) != FileKind::Text) return bytes;
+  try {
+    return text::watToBinary(
+        std::string_view(reinterpret_cast<const char *>(bytes.data()), bytes.size()));
+  } catch (const text::TextError &e) {
+    throw CompileError(CompileError::Kind::Malformed, path.string() + ":" + e.what());
+  }
 }
 
 } // namespace waot::driver

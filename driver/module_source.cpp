@@ -85,14 +85,14 @@ Module loadWasm(const ModuleRequest &request) {
   double seconds = 0;
   if (!request.useCache)
     return Module::loadFromMemory(
-        compileWithProgress(request.path, readFile(request.path), request.options, seconds),
+        compileWithProgress(request.path, readModuleBytes(request.path), request.options, seconds),
         request.path);
   const CompileCache cache(CompileCache::defaultDirectory());
   // A module this cache has seen unchanged is neither read nor hashed again.
   std::vector<std::uint8_t> wasm;
   std::optional<std::string> digest = cache.rememberedDigest(request.path);
   if (!digest) {
-    wasm = readFile(request.path);
+    wasm = readModuleBytes(request.path);
     digest = CompileCache::digestOf(wasm);
     cache.rememberDigest(request.path, *digest);
   }
@@ -101,7 +101,7 @@ Module loadWasm(const ModuleRequest &request) {
   // One compiler per module: a concurrent run waits here, then finds the entry.
   const CompileCache::KeyLock lock = cache.lock(key);
   if (std::optional<Module> cached = loadCached(cache, key)) return std::move(*cached);
-  if (wasm.empty()) wasm = readFile(request.path);
+  if (wasm.empty()) wasm = readModuleBytes(request.path);
   const std::vector<std::uint8_t> artifact =
       compileWithProgress(request.path, wasm, request.options, seconds);
   CompileCache::Description description;
@@ -124,14 +124,17 @@ Module loadWasm(const ModuleRequest &request) {
 
 Module loadModule(const ModuleRequest &request) {
   // The loader reads a .so itself: only its first bytes are read here.
-  switch (detectFileKind(readFilePrefix(request.path, 4))) {
+  switch (detectFileKind(readFilePrefix(request.path, 4096))) {
   case FileKind::SharedObject: return Module::load(request.path);
-  case FileKind::Wasm: return loadWasm(request);
+  case FileKind::Wasm:
+  case FileKind::Text: return loadWasm(request);
   case FileKind::Unknown: break;
   }
   throw CompileError(
       CompileError::Kind::Malformed,
-      "'" + request.path + "' is neither a WebAssembly module nor a compiled waot artifact", 0);
+      "'" + request.path +
+          "' is neither a WebAssembly module (binary or text) nor a compiled waot artifact",
+      0);
 }
 
 } // namespace waot::driver

@@ -24,7 +24,7 @@ int validateCommand(const std::vector<std::string> &args) {
     return 0;
   }
   if (input.empty()) throw UsageError("validate needs an input .wasm file");
-  const auto bytes = readFile(input);
+  const auto bytes = readModuleBytes(input);
   const auto module = frontend::decodeAndValidate(bytes);
   std::cout << input << ": valid (" << module.types.size() << " types, " << module.imports.size()
             << " imports, " << module.numDefinedFunctions() << " functions, "

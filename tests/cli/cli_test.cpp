@@ -188,6 +188,36 @@ TEST(Cli, BadInputsGiveOneLineErrors) {
   EXPECT_EQ(runWaot({"validate", kFac}).exitCode, 0);
 }
 
+// .wat files are read by waot's own text reader wherever a .wasm is taken
+// (decided by content, not by the name).
+TEST(Cli, TextModulesAreTakenLikeBinaryOnes) {
+  ScratchDir dir;
+  const std::string source = ";; factorial\n"
+                             "(module\n"
+                             "  (func $fac (export \"fac\") (param i64) (result i64)\n"
+                             "    (if (result i64) (i64.eqz (local.get 0))\n"
+                             "      (then (i64.const 1))\n"
+                             "      (else (i64.mul (local.get 0)\n"
+                             "        (call $fac (i64.sub (local.get 0) (i64.const 1))))))))\n";
+  const auto text = dir / "fac.module"; // no telling extension
+  writeBytes(text, std::vector<std::uint8_t>(source.begin(), source.end()));
+  auto run = runWaot({"run", text.string(), "--invoke", "fac", "20"});
+  EXPECT_EQ(run.out, "i64:2432902008176640000\n") << run.err;
+  EXPECT_EQ(runWaot({"validate", text.string()}).exitCode, 0);
+  ASSERT_EQ(runWaot({"compile", text.string(), "-o", (dir / "fac.so").string()}).exitCode, 0);
+  EXPECT_EQ(runWaot({"run", (dir / "fac.so").string(), "--invoke", "fac", "5"}).out, "i64:120\n");
+
+  const std::string broken = "(module\n  (func (result i32)\n    (i32.const 99999999999)))\n";
+  writeBytes(dir / "broken.wat", std::vector<std::uint8_t>(broken.begin(), broken.end()));
+  for (const char *command : {"validate", "run", "compile"}) {
+    std::vector<std::string> args{command, (dir / "broken.wat").string()};
+    if (std::string(command) == "compile") args.insert(args.end(), {"-o", (dir / "x.so").string()});
+    auto bad = runWaot(args);
+    EXPECT_EQ(bad.exitCode, 1) << command;
+    EXPECT_THAT(bad.err, HasSubstr("broken.wat:3:16: i32 constant out of range")) << command;
+  }
+}
+
 TEST(Cli, CorruptedAndWrongVersionArtifactsAreRejected) {
   ScratchDir dir;
   const auto so = dir / "fac.so";
