@@ -1,5 +1,5 @@
-# WAT -> wasm conversion with wabt's wat2wasm at build time.
-find_program(WAT2WASM wat2wasm REQUIRED)
+# WAT -> wasm conversion at build time with waot's own text reader
+# (waot-wat2wasm, frontend/tools/wat2wasm.cpp): no wabt in the build.
 
 # waot_wat_to_wasm(<target> <out-dir> <wat files...>): one .wasm per .wat.
 function(waot_wat_to_wasm target outdir)
@@ -9,9 +9,9 @@ function(waot_wat_to_wasm target outdir)
     set(wasm ${outdir}/${stem}.wasm)
     add_custom_command(OUTPUT ${wasm}
       COMMAND ${CMAKE_COMMAND} -E make_directory ${outdir}
-      COMMAND ${WAT2WASM} ${wat} -o ${wasm}
-      DEPENDS ${wat}
-      COMMENT "wat2wasm ${stem}.wat"
+      COMMAND waot-wat2wasm ${wat} -o ${wasm}
+      DEPENDS ${wat} waot-wat2wasm
+      COMMENT "waot-wat2wasm ${stem}.wat"
       VERBATIM)
     list(APPEND outputs ${wasm})
   endforeach()

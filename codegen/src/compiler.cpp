@@ -64,7 +64,9 @@ FrontendResult decodeForTarget(std::span<const std::uint8_t> wasm, const Compile
       throw Error("linkable objects need an ELF target, not '" + result.target.triple + "'");
   }
 
-  result.decoded = frontend::decodeAndValidate(wasm);
+  frontend::DecodeOptions decodeOptions;
+  decodeOptions.features = options.wasmFeatures;
+  result.decoded = frontend::decodeAndValidate(wasm, decodeOptions);
   result.lowerOptions.targetTriple = result.target.triple;
   result.lowerOptions.cpuFeatures = result.target.features;
   result.lowerOptions.producer = "waot " WAOT_VERSION;

@@ -20,6 +20,7 @@ constexpr std::uint32_t kMaxFunctions = 1'000'000;
 constexpr std::uint32_t kMaxImports = 100'000;
 constexpr std::uint32_t kMaxExports = 100'000;
 constexpr std::uint32_t kMaxGlobals = 1'000'000;
+constexpr std::uint32_t kMaxConstOps = 100'000'000;
 constexpr std::uint32_t kMaxTables = 100'000;
 constexpr std::uint32_t kMaxMemories = 100;
 constexpr std::uint32_t kMaxDataSegments = 100'000;
@@ -140,6 +141,7 @@ private:
     requireCount(a_.num_exports, kMaxExports, "exports");
     requireCount(a_.num_elems, kMaxElemSegments, "element segments");
     requireCount(a_.num_datas, kMaxDataSegments, "data segments");
+    requireCount(a_.num_const_ops, kMaxConstOps, "constant expression instructions");
     requireArray(a_.types, a_.num_types, "types");
     // entry_trampolines and host_adapters are checked where a function needs them.
     requireArray(a_.imports, a_.num_imports, "imports");
@@ -150,6 +152,7 @@ private:
     requireArray(a_.exports, a_.num_exports, "exports");
     requireArray(a_.elems, a_.num_elems, "element segments");
     requireArray(a_.datas, a_.num_datas, "data segments");
+    requireArray(a_.const_ops, a_.num_const_ops, "constant expression instructions");
   }
 
   void readTypes() {
@@ -275,8 +278,33 @@ private:
       if (expr.index >= visibleGlobals)
         fail("corrupt descriptor: " + what + " reads global " + std::to_string(expr.index));
       return data_->globalTypes[expr.index].type;
+    case WAOT_CONST_SEQUENCE: return sequenceType(expr, visibleGlobals, what);
     }
     fail("corrupt descriptor: " + what + " has invalid constant kind " + std::to_string(expr.kind));
+  }
+
+  // A sequence's instructions in bounds, each operand of the right type and
+  // exactly one value left: what evaluate() relies on.
+  ValType sequenceType(const waot_const_expr &expr, std::size_t visibleGlobals,
+                       const std::string &what) const {
+    if (expr.index > a_.num_const_ops || expr.value > a_.num_const_ops - expr.index)
+      fail("corrupt descriptor: " + what + " has instructions out of bounds");
+    std::vector<ValType> stack;
+    for (std::uint64_t i = 0; i < expr.value; ++i) {
+      const waot_const_expr &op = a_.const_ops[expr.index + i];
+      if (op.kind >= WAOT_CONST_I32_ADD && op.kind <= WAOT_CONST_I64_MUL) {
+        const ValType operand = op.kind <= WAOT_CONST_I32_MUL ? ValType::I32 : ValType::I64;
+        if (stack.size() < 2 || stack.back() != operand || stack[stack.size() - 2] != operand)
+          fail("corrupt descriptor: " + what + " has an ill-typed instruction");
+        stack.pop_back();
+      } else if (op.kind == WAOT_CONST_SEQUENCE) {
+        fail("corrupt descriptor: " + what + " nests a sequence");
+      } else {
+        stack.push_back(constType(op, visibleGlobals, what));
+      }
+    }
+    if (stack.size() != 1) fail("corrupt descriptor: " + what + " does not produce one value");
+    return stack.front();
   }
 
   void requireConstType(const waot_const_expr &expr, std::size_t visibleGlobals, ValType expected,

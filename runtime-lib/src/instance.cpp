@@ -192,7 +192,7 @@ waot_global_cell *InstanceImpl::globalCell(std::uint32_t globalIndex) const noex
   return &definedGlobalCells()[globalIndex - module_->numImportedGlobals];
 }
 
-waot_slot InstanceImpl::evaluate(const waot_const_expr &expr) const noexcept {
+waot_slot InstanceImpl::evaluate(const waot_const_expr &expr) const {
   switch (expr.kind) {
   case WAOT_CONST_I32:
   case WAOT_CONST_F32: return {static_cast<std::uint32_t>(expr.value), 0};
@@ -203,8 +203,35 @@ waot_slot InstanceImpl::evaluate(const waot_const_expr &expr) const noexcept {
   case WAOT_CONST_REF_FUNC:
     return {reinterpret_cast<std::uintptr_t>(functionRecord(expr.index)), 0};
   case WAOT_CONST_GLOBAL_GET: return *globalCell(expr.index);
+  case WAOT_CONST_SEQUENCE: return evaluateSequence(expr);
   }
   return {}; // unreachable: the reader checked every kind
+}
+
+// The reader checked the sequence's typing: every arithmetic instruction has
+// two integer operands of its width below it.
+waot_slot InstanceImpl::evaluateSequence(const waot_const_expr &expr) const {
+  const waot_const_expr *ops = module_->artifact->const_ops + expr.index;
+  std::vector<waot_slot> stack;
+  for (std::uint64_t i = 0; i < expr.value; ++i) {
+    const waot_const_expr &op = ops[i];
+    if (op.kind < WAOT_CONST_I32_ADD || op.kind > WAOT_CONST_I64_MUL) {
+      stack.push_back(evaluate(op));
+      continue;
+    }
+    const std::uint64_t right = stack.back().lo;
+    stack.pop_back();
+    std::uint64_t &left = stack.back().lo;
+    switch (op.kind) {
+    case WAOT_CONST_I32_ADD: left = static_cast<std::uint32_t>(left + right); break;
+    case WAOT_CONST_I32_SUB: left = static_cast<std::uint32_t>(left - right); break;
+    case WAOT_CONST_I32_MUL: left = static_cast<std::uint32_t>(left * right); break;
+    case WAOT_CONST_I64_ADD: left += right; break;
+    case WAOT_CONST_I64_SUB: left -= right; break;
+    case WAOT_CONST_I64_MUL: left *= right; break;
+    }
+  }
+  return stack.back();
 }
 
 std::shared_ptr<FunctionData> InstanceImpl::functionForRecord(const waot_func *record) {

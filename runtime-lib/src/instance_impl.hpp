@@ -155,7 +155,8 @@ private:
   std::shared_ptr<const ExportsData> buildExports();
   Extern exportedExtern(ExternKind kind, std::uint32_t index);
 
-  waot_slot evaluate(const waot_const_expr &expr) const noexcept;
+  waot_slot evaluate(const waot_const_expr &expr) const;
+  waot_slot evaluateSequence(const waot_const_expr &expr) const;
   waot_global_cell *globalCell(std::uint32_t globalIndex) const noexcept;
 
   struct FreeDeleter {

@@ -2,63 +2,47 @@
 
 #include <array>
 #include <cstdint>
-#include <stdexcept>
 
 namespace waot::spec {
 
 namespace {
 
-ValType valType(const std::string &type) {
-  if (type == "i32") return ValType::I32;
-  if (type == "i64") return ValType::I64;
-  if (type == "f32") return ValType::F32;
-  if (type == "f64") return ValType::F64;
-  if (type == "v128") return ValType::V128;
-  if (type == "funcref") return ValType::FuncRef;
-  if (type == "externref") return ValType::ExternRef;
-  throw std::runtime_error("unsupported value type '" + type + "'");
-}
+using Kind = wast::Value::Kind;
 
-std::uint64_t bitsOf(const ScriptValue &v) {
-  if (!v.value) throw std::runtime_error("value of type " + v.type + " has no value");
-  return std::stoull(*v.value);
-}
-
-unsigned laneBits(const ScriptValue &v) {
+unsigned laneBits(const wast::Value &v) {
   if (v.laneType == "i8") return 8;
   if (v.laneType == "i16") return 16;
   if (v.laneType == "i32" || v.laneType == "f32") return 32;
-  if (v.laneType == "i64" || v.laneType == "f64") return 64;
-  throw std::runtime_error("unsupported v128 lane type '" + v.laneType + "'");
+  return 64;
 }
 
-// The v128 of `v`'s lanes (decimal bits each; NaN patterns are not values).
-V128 v128Of(const ScriptValue &v) {
+// The v128 of `v`'s lanes (NaN patterns are not values).
+V128 v128Of(const wast::Value &v) {
   const unsigned bits = laneBits(v);
-  if (v.lanes.size() != 128 / bits)
-    throw std::runtime_error("v128 with " + std::to_string(v.lanes.size()) + " " + v.laneType +
-                             " lanes");
   std::array<std::uint8_t, 16> bytes{};
   for (std::size_t i = 0; i < v.lanes.size(); ++i) {
-    const std::uint64_t lane = std::stoull(v.lanes[i]);
+    if (v.lanes[i].nan != wast::NanPattern::None)
+      throw std::runtime_error("a NaN pattern is not an argument");
     for (unsigned b = 0; b < bits / 8; ++b)
-      bytes[i * bits / 8 + b] = static_cast<std::uint8_t>(lane >> (8 * b));
+      bytes[i * bits / 8 + b] = static_cast<std::uint8_t>(v.lanes[i].bits >> (8 * b));
   }
   return V128::fromBytes(bytes);
 }
 
-// A float of `floatBits` bits against an expected value or NaN pattern.
-bool floatMatches(const std::string &expected, std::uint64_t bits, bool f32) {
+// A float of 32 or 64 bits against an expected value or NaN pattern.
+bool floatMatches(const wast::Lane &expected, std::uint64_t bits, bool f32) {
   const std::uint64_t exponentAndQuiet = f32 ? 0x7fc00000u : 0x7ff8000000000000u;
   const std::uint64_t magnitude = f32 ? (bits & 0x7fffffffu) : (bits & 0x7fffffffffffffffu);
-  if (expected == "nan:canonical") return magnitude == exponentAndQuiet;
-  if (expected == "nan:arithmetic") return (bits & exponentAndQuiet) == exponentAndQuiet;
-  return (f32 ? (bits & 0xffffffffu) : bits) == std::stoull(expected);
+  switch (expected.nan) {
+  case wast::NanPattern::Canonical: return magnitude == exponentAndQuiet;
+  case wast::NanPattern::Arithmetic: return (bits & exponentAndQuiet) == exponentAndQuiet;
+  case wast::NanPattern::None: break;
+  }
+  return (f32 ? (bits & 0xffffffffu) : bits) == expected.bits;
 }
 
-bool v128Matches(const ScriptValue &expected, const V128 &actual) {
+bool v128Matches(const wast::Value &expected, const V128 &actual) {
   const unsigned bits = laneBits(expected);
-  if (expected.lanes.size() != 128 / bits) return false;
   const std::array<std::uint8_t, 16> bytes = actual.bytes();
   const bool isFloat = expected.laneType[0] == 'f';
   for (std::size_t i = 0; i < expected.lanes.size(); ++i) {
@@ -67,55 +51,115 @@ bool v128Matches(const ScriptValue &expected, const V128 &actual) {
       lane |= std::uint64_t{bytes[i * bits / 8 + b]} << (8 * b);
     if (isFloat) {
       if (!floatMatches(expected.lanes[i], lane, bits == 32)) return false;
-    } else {
-      const std::uint64_t mask = bits == 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << bits) - 1;
-      if (lane != (std::stoull(expected.lanes[i]) & mask)) return false;
+    } else if (lane != expected.lanes[i].bits) {
+      return false;
     }
   }
   return true;
 }
 
+// The runtime type of a null of heap type `heapType`; UnsupportedFeature for
+// the heap types of later features.
+ValType nullType(const std::string &heapType) {
+  if (heapType == "func" || heapType == "nofunc") return ValType::FuncRef;
+  if (heapType == "extern" || heapType == "noextern") return ValType::ExternRef;
+  throw UnsupportedFeature("ref.null " + heapType);
+}
+
+bool referenceMatches(const wast::Value &expected, const Value &actual) {
+  if (!isReference(actual.type())) return false;
+  switch (expected.kind) {
+  case Kind::RefNull:
+    if (expected.heapType.empty()) return actual.isNull(); // (ref.null): any null
+    return actual.type() == nullType(expected.heapType) && actual.isNull();
+  case Kind::RefExtern:
+    if (actual.type() != ValType::ExternRef || actual.isNull()) return false;
+    return !expected.payload ||
+           reinterpret_cast<std::uintptr_t>(actual.externref()) == *expected.payload + 1;
+  case Kind::RefFunc: return actual.type() == ValType::FuncRef && !actual.isNull();
+  default: throw UnsupportedFeature(expected.name + " results");
+  }
+}
+
 } // namespace
 
-Value toValue(const ScriptValue &v) {
-  const ValType type = valType(v.type);
-  if (type == ValType::V128) return Value(v128Of(v));
-  if (isReference(type)) {
-    if (!v.value || *v.value == "null") return Value::nullRef(type);
-    if (type == ValType::ExternRef)
-      return Value::externref(reinterpret_cast<void *>(static_cast<std::uintptr_t>(bitsOf(v) + 1)));
-    throw std::runtime_error("a funcref argument can only be null");
+Value toValue(const wast::Value &v) {
+  switch (v.kind) {
+  case Kind::I32: return Value::fromBits(ValType::I32, v.num.bits);
+  case Kind::I64: return Value::fromBits(ValType::I64, v.num.bits);
+  case Kind::F32: return Value::fromBits(ValType::F32, v.num.bits);
+  case Kind::F64: return Value::fromBits(ValType::F64, v.num.bits);
+  case Kind::V128: return Value(v128Of(v));
+  case Kind::RefNull: return Value::nullRef(nullType(v.heapType));
+  case Kind::RefExtern:
+    if (!v.payload) throw std::runtime_error("(ref.extern) without a number is not an argument");
+    return Value::externref(reinterpret_cast<void *>(static_cast<std::uintptr_t>(*v.payload + 1)));
+  case Kind::RefFunc: throw std::runtime_error("a funcref argument can only be null");
+  case Kind::RefOther: throw UnsupportedFeature(v.name + " arguments");
+  case Kind::Either: throw std::runtime_error("(either ...) is not an argument");
   }
-  return Value::fromBits(type, bitsOf(v));
+  throw std::runtime_error("unknown value kind");
 }
 
-bool matches(const ScriptValue &expected, const Value &actual) {
-  const ValType type = valType(expected.type);
-  if (actual.type() != type) return false;
-  if (type == ValType::V128) return v128Matches(expected, actual.v128());
-  const std::uint64_t bits = actual.bits();
-  if (type == ValType::F32 || type == ValType::F64) {
-    if (!expected.value) throw std::runtime_error("float value without a value");
-    return floatMatches(*expected.value, bits, type == ValType::F32);
+bool matches(const wast::Value &expected, const Value &actual) {
+  switch (expected.kind) {
+  case Kind::I32:
+    return actual.type() == ValType::I32 && (actual.bits() & 0xffffffffu) == expected.num.bits;
+  case Kind::I64: return actual.type() == ValType::I64 && actual.bits() == expected.num.bits;
+  case Kind::F32:
+    return actual.type() == ValType::F32 && floatMatches(expected.num, actual.bits(), true);
+  case Kind::F64:
+    return actual.type() == ValType::F64 && floatMatches(expected.num, actual.bits(), false);
+  case Kind::V128: return actual.type() == ValType::V128 && v128Matches(expected, actual.v128());
+  case Kind::Either: {
+    // Any alternative; alternatives of unsupported kinds only when none matches.
+    std::optional<UnsupportedFeature> unsupported;
+    for (const wast::Value &alternative : expected.alternatives) {
+      try {
+        if (matches(alternative, actual)) return true;
+      } catch (const UnsupportedFeature &e) {
+        unsupported = e;
+      }
+    }
+    if (unsupported) throw *unsupported;
+    return false;
   }
-  if (type == ValType::I32) return (bits & 0xffffffffu) == (bitsOf(expected) & 0xffffffffu);
-  if (type == ValType::I64) return bits == bitsOf(expected);
-  // References.
-  if (!expected.value) return !actual.isNull(); // (ref.func) / (ref.extern): any non-null
-  if (*expected.value == "null") return actual.isNull();
-  if (type == ValType::ExternRef)
-    return reinterpret_cast<std::uintptr_t>(actual.externref()) == bitsOf(expected) + 1;
-  return !actual.isNull();
+  default: return referenceMatches(expected, actual);
+  }
 }
 
-std::string describe(const ScriptValue &v) {
-  if (!v.lanes.empty()) {
+std::string describe(const wast::Value &v) {
+  auto lane = [](const wast::Lane &l) {
+    switch (l.nan) {
+    case wast::NanPattern::Canonical: return std::string("nan:canonical");
+    case wast::NanPattern::Arithmetic: return std::string("nan:arithmetic");
+    case wast::NanPattern::None: break;
+    }
+    return std::to_string(l.bits);
+  };
+  switch (v.kind) {
+  case Kind::I32: return "i32:" + lane(v.num);
+  case Kind::I64: return "i64:" + lane(v.num);
+  case Kind::F32: return "f32:" + lane(v.num);
+  case Kind::F64: return "f64:" + lane(v.num);
+  case Kind::V128: {
     std::string text = "v128:" + v.laneType + "x" + std::to_string(v.lanes.size());
-    for (const std::string &lane : v.lanes)
-      text.append(" ").append(lane);
+    for (const wast::Lane &l : v.lanes)
+      text.append(" ").append(lane(l));
     return text;
   }
-  return v.type + ":" + (v.value ? *v.value : std::string("<any>"));
+  case Kind::RefNull: return "ref.null " + (v.heapType.empty() ? "<any>" : v.heapType);
+  case Kind::RefExtern: return "ref.extern " + (v.payload ? std::to_string(*v.payload) : "<any>");
+  case Kind::RefFunc: return "ref.func " + (v.name.empty() ? "<any>" : v.name);
+  case Kind::RefOther: return v.name + (v.payload ? " " + std::to_string(*v.payload) : "");
+  case Kind::Either: {
+    std::string text = "either(";
+    for (std::size_t i = 0; i < v.alternatives.size(); ++i)
+      text += (i ? ", " : "") + describe(v.alternatives[i]);
+    return text + ")";
+  }
+  }
+  return "?";
 }
 
 } // namespace waot::spec

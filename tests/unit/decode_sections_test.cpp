@@ -377,8 +377,19 @@ TEST(DecodeSections, ConstantExpressionShapes) {
   EXPECT_TRUE(
       failsWith(global({0x41, 0x00, 0x01, kEnd}), Kind::Invalid, "constant expression required"));
   EXPECT_TRUE(failsWith(global({0x20, 0x00, kEnd}), Kind::Invalid, "constant expression required"));
+  // i32.add: an extended constant expression (3.0), not one of Wasm 2.0.
   EXPECT_TRUE(failsWith(global({0x41, 0x00, 0x41, 0x01, 0x6A, kEnd}), Kind::Invalid,
-                        "constant expression required"));
+                        "constant expression required", frontend::Features::wasm2()));
+  EXPECT_FALSE(errorOf(global({0x41, 0x00, 0x41, 0x01, 0x6A, kEnd})));
+  EXPECT_TRUE(failsWith(global({0x41, 0x00, 0x6A, kEnd}), Kind::Invalid, "type mismatch"));
+  EXPECT_TRUE(failsWith(global({0x41, 0x00, 0x42, 0x01, 0x6A, kEnd}), Kind::Invalid,
+                        "type mismatch: i32.add needs two i32 operands"));
+  EXPECT_TRUE(failsWith(global({0x42, 0x00, 0x42, 0x01, 0x7C, kEnd}), Kind::Invalid,
+                        "type mismatch")); // an i64 sum for an i32 global
+  EXPECT_TRUE(failsWith(global({0x41, 0x00, 0x41, 0x01, 0x6B, 0x41, 0x02, kEnd}), Kind::Invalid,
+                        "type mismatch: a constant expression must produce exactly one value"));
+  EXPECT_TRUE(failsWith(global({0x41, 0x00, 0x41, 0x01, 0x6D, kEnd}), Kind::Invalid,
+                        "constant expression required")); // i32.div_s is not one
   EXPECT_TRUE(failsWith(global({kEnd}), Kind::Invalid, "type mismatch"));
   EXPECT_TRUE(failsWith(global({0x41, 0x00, 0x41, 0x00, kEnd}), Kind::Invalid, "type mismatch"));
   EXPECT_TRUE(failsWith(global({0x42, 0x00, kEnd}), Kind::Invalid, "type mismatch"));

@@ -111,7 +111,7 @@ TEST(DecodeSimdModule, V128ConstantExpressions) {
 CompileError gateError(const Bytes &bytes) {
   EXPECT_NO_THROW(decodeAndValidate(bytes));
   try {
-    decodeAndValidate(bytes, DecodeOptions{.allowSimd = false});
+    decodeAndValidate(bytes, DecodeOptions{.allowSimd = false, .features = {}});
   } catch (const CompileError &error) {
     EXPECT_EQ(error.kind(), Kind::Unsupported) << error.what();
     EXPECT_EQ(error.message().rfind("SIMD (v128) is disabled: ", 0), 0u) << error.message();

@@ -122,9 +122,12 @@ struct ModuleBuilder {
 };
 
 // The error decodeAndValidate throws, if any.
-inline std::optional<CompileError> errorOf(const Bytes &bytes) {
+inline std::optional<CompileError> errorOf(const Bytes &bytes,
+                                           const frontend::Features &features = {}) {
   try {
-    frontend::decodeAndValidate(bytes);
+    frontend::DecodeOptions options;
+    options.features = features;
+    frontend::decodeAndValidate(bytes, options);
   } catch (const CompileError &e) {
     return e;
   }
@@ -133,8 +136,9 @@ inline std::optional<CompileError> errorOf(const Bytes &bytes) {
 
 // Whether decodeAndValidate fails with `kind` and a message starting with `prefix`.
 inline ::testing::AssertionResult failsWith(const Bytes &bytes, CompileError::Kind kind,
-                                            std::string_view prefix) {
-  const auto error = errorOf(bytes);
+                                            std::string_view prefix,
+                                            const frontend::Features &features = {}) {
+  const auto error = errorOf(bytes, features);
   if (!error) return ::testing::AssertionFailure() << "module was accepted";
   if (error->kind() != kind)
     return ::testing::AssertionFailure() << "wrong kind: " << error->what() << " (expected "

@@ -100,7 +100,12 @@ TEST(DecodeValidateModule, GlobalInitializers) {
   EXPECT_TRUE(failsWith(mutableImport.build(), Kind::Invalid, "constant expression required"));
   ModuleBuilder definedGlobal = b;
   definedGlobal.globals.push_back({kI32, 0x00, 0x23, 0x02, kEnd}); // reads a defined global
-  EXPECT_TRUE(failsWith(definedGlobal.build(), Kind::Invalid, "unknown global 2"));
+  EXPECT_TRUE(failsWith(definedGlobal.build(), Kind::Invalid, "unknown global 2",
+                        frontend::Features::wasm2()));
+  EXPECT_NO_THROW(decodeAndValidate(definedGlobal.build())) << "3.0: an earlier immutable global";
+  ModuleBuilder itself = b;
+  itself.globals.push_back({kI32, 0x00, 0x23, 0x03, kEnd}); // global 3 reads global 3
+  EXPECT_TRUE(failsWith(itself.build(), Kind::Invalid, "unknown global 3"));
   ModuleBuilder wrongType = b;
   wrongType.globals.push_back({kI64, 0x00, 0x23, 0x00, kEnd});
   EXPECT_TRUE(failsWith(wrongType.build(), Kind::Invalid, "type mismatch"));

@@ -121,14 +121,15 @@ TEST_F(AbiLayoutTest, Artifact) {
               offsetof(waot_artifact, num_memories), offsetof(waot_artifact, num_globals),
               offsetof(waot_artifact, num_exports), offsetof(waot_artifact, num_elems),
               offsetof(waot_artifact, num_datas), offsetof(waot_artifact, ctx_size),
-              offsetof(waot_artifact, flags), offsetof(waot_artifact, reserved),
+              offsetof(waot_artifact, flags), offsetof(waot_artifact, num_const_ops),
               offsetof(waot_artifact, types), offsetof(waot_artifact, entry_trampolines),
               offsetof(waot_artifact, host_adapters), offsetof(waot_artifact, imports),
               offsetof(waot_artifact, functions), offsetof(waot_artifact, tables),
               offsetof(waot_artifact, memories), offsetof(waot_artifact, globals),
               offsetof(waot_artifact, exports), offsetof(waot_artifact, elems),
               offsetof(waot_artifact, datas), offsetof(waot_artifact, link_name),
-              offsetof(waot_artifact, code_begin), offsetof(waot_artifact, code_end));
+              offsetof(waot_artifact, code_begin), offsetof(waot_artifact, code_end),
+              offsetof(waot_artifact, const_ops));
 }
 
 TEST_F(AbiLayoutTest, MirrorsAreCreatedOncePerContext) {

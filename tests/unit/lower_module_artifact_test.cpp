@@ -26,10 +26,19 @@ constexpr const char *kX86_64DataLayout =
     "e-m:e-p270:32:32-p271:32:32-p272:64:64-i64:64-i128:128-f80:128-n8:16:32:64-S128";
 constexpr const char *kTriple = "x86_64-unknown-linux-gnu";
 
-ConstExpr i32Const(std::uint32_t v) { return {.kind = ConstExpr::Kind::I32, .bits = v}; }
-ConstExpr refFunc(std::uint32_t f) { return {.kind = ConstExpr::Kind::RefFunc, .index = f}; }
-ConstExpr refNull(ValType t) { return {.kind = ConstExpr::Kind::RefNull, .refType = t}; }
-ConstExpr globalGet(std::uint32_t g) { return {.kind = ConstExpr::Kind::GlobalGet, .index = g}; }
+ConstExpr constExpr(ConstExpr::Kind kind, std::uint64_t bits = 0, std::uint32_t index = 0,
+                    ValType refType = ValType::FuncRef) {
+  ConstExpr e;
+  e.kind = kind;
+  e.bits = bits;
+  e.index = index;
+  e.refType = refType;
+  return e;
+}
+ConstExpr i32Const(std::uint32_t v) { return constExpr(ConstExpr::Kind::I32, v); }
+ConstExpr refFunc(std::uint32_t f) { return constExpr(ConstExpr::Kind::RefFunc, 0, f); }
+ConstExpr refNull(ValType t) { return constExpr(ConstExpr::Kind::RefNull, 0, 0, t); }
+ConstExpr globalGet(std::uint32_t g) { return constExpr(ConstExpr::Kind::GlobalGet, 0, g); }
 
 Import import(std::string name, ExternKind kind) {
   Import i;
@@ -67,7 +76,7 @@ Module makeModule() {
   m.memories = {memory.memory, MemoryType{{1, 2}}};
   m.globalTypes = {global.global, GlobalType{ValType::F64, false}};
   m.globals = {Global{{ValType::F64, false},
-                      {.kind = ConstExpr::Kind::F64, .bits = std::bit_cast<std::uint64_t>(1.5)}}};
+                      constExpr(ConstExpr::Kind::F64, std::bit_cast<std::uint64_t>(1.5))}};
   m.exports = {{.name = "run", .kind = ExternKind::Func, .index = 1},
                {.name = "mem2", .kind = ExternKind::Memory, .index = 1},
                {.name = "g2", .kind = ExternKind::Global, .index = 1}};

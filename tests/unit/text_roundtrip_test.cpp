@@ -3,7 +3,7 @@
 // bytes from waot::text::watToBinary as from wat2wasm / wast2json.
 #include "waot/frontend/text.hpp"
 
-#include "spec/spec_compat.hpp"
+#include "text_wabt_compat.hpp"
 
 #include <gtest/gtest.h>
 
@@ -261,14 +261,14 @@ TEST(TextRoundTrip, SpecSuiteModules) {
     std::vector<ScriptModule> modules = scriptModules(script);
     // Where each module's bytes are looked up: the script itself, or for the
     // 7 scripts wast2json 1.0.32 cannot read, the same script rewritten into
-    // forms it reads (tests/spec/spec_compat: same modules, same bytes).
+    // forms it reads (text_wabt_compat.hpp: same modules, same bytes).
     std::vector<ScriptModule> lookup = modules;
     Counts *counts = &c;
     auto files = convert(wast, dir, stem);
     if (!files) {
       ++filesUnconverted;
       fs::path rewritten = dir / (stem + ".compat.wast");
-      std::ofstream(rewritten) << waot::spec::rewriteForWast2json1032(script).text;
+      std::ofstream(rewritten) << waot::texttest::rewriteForWast2json1032(script).text;
       files = convert(rewritten, dir, stem);
       lookup = scriptModules(readFile(rewritten));
       counts = &viaRewrite;

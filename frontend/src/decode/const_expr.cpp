@@ -8,9 +8,17 @@ namespace waot::frontend::detail {
 
 namespace {
 
-// The instructions Wasm 2.0 allows in a constant expression.
+// The instructions a constant expression may hold: Wasm 2.0's and the
+// arithmetic of extended constant expressions (which the validator accepts
+// only when that feature is on).
 bool isConstantInstruction(Opcode op) {
   switch (op) {
+  case Opcode::I32Add:
+  case Opcode::I32Sub:
+  case Opcode::I32Mul:
+  case Opcode::I64Add:
+  case Opcode::I64Sub:
+  case Opcode::I64Mul:
   case Opcode::I32Const:
   case Opcode::I64Const:
   case Opcode::F32Const:
@@ -59,6 +67,12 @@ void describe(ConstExpr &expr, const Instr &in) {
     expr.kind = ConstExpr::Kind::GlobalGet;
     expr.index = in.index;
     break;
+  case Opcode::I32Add: expr.kind = ConstExpr::Kind::I32Add; break;
+  case Opcode::I32Sub: expr.kind = ConstExpr::Kind::I32Sub; break;
+  case Opcode::I32Mul: expr.kind = ConstExpr::Kind::I32Mul; break;
+  case Opcode::I64Add: expr.kind = ConstExpr::Kind::I64Add; break;
+  case Opcode::I64Sub: expr.kind = ConstExpr::Kind::I64Sub; break;
+  case Opcode::I64Mul: expr.kind = ConstExpr::Kind::I64Mul; break;
   default: break;
   }
 }
@@ -68,7 +82,7 @@ void describe(ConstExpr &expr, const Instr &in) {
 ConstExpr readConstExpr(ByteReader &r, DecodeState &s) {
   ConstExpr expr;
   expr.offset = r.offset();
-  std::size_t values = 0;
+  std::vector<ConstExpr> ops;
   std::optional<Instr> nonConstant;
   // InstrReader always tags its errors with a function index, but a constant
   // expression belongs to no function: errors are rethrown without it.
@@ -92,7 +106,10 @@ ConstExpr readConstExpr(ByteReader &r, DecodeState &s) {
         if (!nonConstant) nonConstant = in;
         continue;
       }
-      if (++values == 1) describe(expr, in);
+      ConstExpr op;
+      op.offset = in.offset;
+      describe(op, in);
+      ops.push_back(std::move(op));
     }
   } catch (const CompileError &e) {
     throw CompileError(e.kind(), e.message(), e.offset());
@@ -102,11 +119,19 @@ ConstExpr readConstExpr(ByteReader &r, DecodeState &s) {
     s.deferInvalid("constant expression required: '" + std::string(name(nonConstant->op)) +
                        "' is not a constant instruction",
                    nonConstant->offset);
-  else if (values != 1)
+  else if (ops.empty())
     s.deferInvalid("type mismatch: a constant expression must produce exactly one value, this "
-                   "one produces " +
-                       std::to_string(values),
+                   "one produces 0",
                    expr.offset);
+  else if (ops.size() == 1 && ops[0].kind < ConstExpr::Kind::I32Add) {
+    const std::size_t offset = expr.offset;
+    expr = std::move(ops[0]);
+    expr.offset = offset;
+  } else {
+    // Typed (and checked against the features) by the validator.
+    expr.kind = ConstExpr::Kind::Sequence;
+    expr.ops = std::move(ops);
+  }
   return expr;
 }
 

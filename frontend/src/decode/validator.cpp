@@ -5,8 +5,10 @@
 #include "function_validator.hpp"
 #include "waot/frontend/decoder.hpp"
 
+#include <optional>
 #include <set>
 #include <string_view>
+#include <vector>
 
 namespace waot::frontend {
 
@@ -25,8 +27,9 @@ constexpr std::uint64_t kMaxTableSize = 0xFFFF'FFFF;
 
 class ModuleValidator {
 public:
-  ModuleValidator(const Module &module, std::optional<SimdUse> &firstSimdInCode)
-      : m_(module), firstSimdInCode_(firstSimdInCode) {}
+  ModuleValidator(const Module &module, const Features &features,
+                  std::optional<SimdUse> &firstSimdInCode)
+      : m_(module), features_(features), firstSimdInCode_(firstSimdInCode) {}
 
   CodeFacts run() {
     checkModelConsistency();
@@ -120,9 +123,60 @@ private:
     }
   }
 
+  // The globals a constant expression may read, [0, result): Wasm 2.0 the
+  // imported ones; extended constant expressions also defined immutable
+  // ones, those before it in a global's initializer (`definedGlobal`), any
+  // in a segment offset or item (nullopt).
+  std::uint32_t visibleGlobals(std::optional<std::uint32_t> definedGlobal) const {
+    if (!features_.extendedConst) return m_.numImportedGlobals;
+    if (definedGlobal) return m_.numImportedGlobals + *definedGlobal;
+    return static_cast<std::uint32_t>(m_.globalTypes.size());
+  }
+
+  // The type of an extended constant expression: its instructions run on a
+  // type stack.
+  ValType sequenceType(const ConstExpr &e, std::uint32_t visible) const {
+    std::vector<ValType> stack;
+    for (const ConstExpr &op : e.ops) {
+      if (op.kind < ConstExpr::Kind::I32Add) {
+        stack.push_back(constExprType(op, visible));
+        continue;
+      }
+      const bool is32 = op.kind <= ConstExpr::Kind::I32Mul;
+      static constexpr const char *kNames[] = {"i32.add", "i32.sub", "i32.mul",
+                                               "i64.add", "i64.sub", "i64.mul"};
+      const char *name =
+          kNames[static_cast<int>(op.kind) - static_cast<int>(ConstExpr::Kind::I32Add)];
+      if (!features_.extendedConst)
+        invalid(std::string("constant expression required: '") + name +
+                    "' is not a constant instruction (extended constant expressions are off)",
+                op.offset);
+      const ValType operand = is32 ? ValType::I32 : ValType::I64;
+      if (stack.size() < 2 || stack[stack.size() - 1] != operand ||
+          stack[stack.size() - 2] != operand)
+        invalid(std::string("type mismatch: ") + name + " needs two " + toString(operand) +
+                    " operands",
+                op.offset);
+      stack.pop_back();
+    }
+    if (stack.size() != 1)
+      invalid("type mismatch: a constant expression must produce exactly one value, this one "
+              "produces " +
+                  std::to_string(stack.size()),
+              e.offset);
+    return stack.front();
+  }
+
   // The type a constant expression produces; checks what it refers to.
-  ValType constExprType(const ConstExpr &e) const {
+  ValType constExprType(const ConstExpr &e, std::uint32_t visible) const {
     switch (e.kind) {
+    case ConstExpr::Kind::Sequence: return sequenceType(e, visible);
+    case ConstExpr::Kind::I32Add:
+    case ConstExpr::Kind::I32Sub:
+    case ConstExpr::Kind::I32Mul:
+    case ConstExpr::Kind::I64Add:
+    case ConstExpr::Kind::I64Sub:
+    case ConstExpr::Kind::I64Mul: break; // only inside a Sequence (decodeModule)
     case ConstExpr::Kind::I32: return ValType::I32;
     case ConstExpr::Kind::I64: return ValType::I64;
     case ConstExpr::Kind::F32: return ValType::F32;
@@ -134,10 +188,11 @@ private:
         invalid("unknown function " + std::to_string(e.index), e.offset);
       return ValType::FuncRef;
     case ConstExpr::Kind::GlobalGet: {
-      // Wasm 2.0: constant expressions only see imported globals.
-      if (e.index >= m_.numImportedGlobals)
+      if (e.index >= visible)
         invalid("unknown global " + std::to_string(e.index) +
-                    " (constant expressions may only read imported globals)",
+                    (features_.extendedConst
+                         ? std::string(" (a global's initializer reads only globals before it)")
+                         : std::string(" (constant expressions may only read imported globals)")),
                 e.offset);
       const GlobalType &global = m_.globalTypes[e.index];
       if (global.isMutable)
@@ -149,8 +204,9 @@ private:
     return ValType::I32;
   }
 
-  void checkConstExpr(const ConstExpr &e, ValType expected, const char *what) const {
-    const ValType actual = constExprType(e);
+  void checkConstExpr(const ConstExpr &e, ValType expected, const char *what,
+                      std::optional<std::uint32_t> definedGlobal = std::nullopt) const {
+    const ValType actual = constExprType(e, visibleGlobals(definedGlobal));
     if (actual != expected)
       invalid(std::string("type mismatch: ") + what + " must be " + toString(expected) +
                   ", the constant expression produces " + toString(actual),
@@ -158,8 +214,8 @@ private:
   }
 
   void validateGlobals() const {
-    for (const Global &global : m_.globals)
-      checkConstExpr(global.init, global.type.type, "a global initializer");
+    for (std::uint32_t i = 0; i < m_.globals.size(); ++i)
+      checkConstExpr(m_.globals[i].init, m_.globals[i].type.type, "a global initializer", i);
   }
 
   void validateExports() const {
@@ -228,13 +284,15 @@ private:
   }
 
   const Module &m_;
+  Features features_;
   std::optional<SimdUse> &firstSimdInCode_;
 };
 
 // validateModule, also giving the first use of SIMD in code.
-CodeFacts validate(const Module &module, std::optional<SimdUse> &firstSimdInCode) {
+CodeFacts validate(const Module &module, const Features &features,
+                   std::optional<SimdUse> &firstSimdInCode) {
   try {
-    return ModuleValidator(module, firstSimdInCode).run();
+    return ModuleValidator(module, features, firstSimdInCode).run();
   } catch (const CompileError &e) {
     // The spec decodes the whole module before validating it: an encoding
     // error in any body outranks a validation error found first here.
@@ -245,15 +303,15 @@ CodeFacts validate(const Module &module, std::optional<SimdUse> &firstSimdInCode
 
 } // namespace
 
-CodeFacts validateModule(const Module &module) {
+CodeFacts validateModule(const Module &module, const Features &features) {
   std::optional<SimdUse> firstSimdInCode;
-  return validate(module, firstSimdInCode);
+  return validate(module, features, firstSimdInCode);
 }
 
 Module decodeAndValidate(std::span<const std::uint8_t> bytes, const DecodeOptions &options) {
   Module module = decodeModule(bytes);
   std::optional<SimdUse> firstSimdInCode;
-  module.codeFacts = validate(module, firstSimdInCode);
+  module.codeFacts = validate(module, options.features, firstSimdInCode);
   if (firstSimdInCode) detail::noteSimdUse(module.firstSimdUse, std::move(*firstSimdInCode));
   // The gate comes after validation so that an invalid module that uses SIMD
   // gets its validation error, as from any implementation of Wasm 2.0.

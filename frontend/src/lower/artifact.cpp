@@ -67,6 +67,8 @@ private:
 
   llvm::Constant *limits(const Limits &l);
   llvm::Constant *constExpr(const ConstExpr &e);
+  // The instructions of sequence constant expressions, in emission order.
+  std::vector<llvm::Constant *> constOps_;
 
   llvm::Constant *types();
   llvm::Constant *functionPointers(const std::vector<llvm::Function *> &functions,
@@ -173,6 +175,24 @@ llvm::Constant *ArtifactEmitter::constExpr(const ConstExpr &e) {
     std::memcpy(&value, e.v128.data(), 8);
     std::memcpy(&valueHigh, e.v128.data() + 8, 8);
     break;
+  case ConstExpr::Kind::I32Add: kind = WAOT_CONST_I32_ADD; break;
+  case ConstExpr::Kind::I32Sub: kind = WAOT_CONST_I32_SUB; break;
+  case ConstExpr::Kind::I32Mul: kind = WAOT_CONST_I32_MUL; break;
+  case ConstExpr::Kind::I64Add: kind = WAOT_CONST_I64_ADD; break;
+  case ConstExpr::Kind::I64Sub: kind = WAOT_CONST_I64_SUB; break;
+  case ConstExpr::Kind::I64Mul: kind = WAOT_CONST_I64_MUL; break;
+  case ConstExpr::Kind::Sequence: {
+    kind = WAOT_CONST_SEQUENCE;
+    index = count32(constOps_.size());
+    value = e.ops.size();
+    // Built first: the pool must not grow while this entry is being made.
+    std::vector<llvm::Constant *> ops;
+    ops.reserve(e.ops.size());
+    for (const ConstExpr &op : e.ops)
+      ops.push_back(constExpr(op)); // never a sequence itself
+    constOps_.insert(constOps_.end(), ops.begin(), ops.end());
+    break;
+  }
   }
   return llvm::ConstantStruct::get(abi_.constExpr,
                                    {u32(kind), u32(index), u64(value), u64(valueHigh)});
@@ -355,6 +375,10 @@ llvm::GlobalVariable *ArtifactEmitter::emit(const TypeTrampolines &trampolines,
     bound->setDSOLocal(true);
     return bound;
   };
+  // These fill constOps_ (sequence constant expressions) on the way.
+  llvm::Constant *globalDescs = globals();
+  llvm::Constant *elemDescs = elems();
+  llvm::Constant *dataDescs = datas();
   const llvm::DataLayout &dataLayout = env_.llvm.getDataLayout();
   const auto descriptorSize =
       static_cast<std::uint32_t>(dataLayout.getTypeAllocSize(abi_.artifact).getFixedValue());
@@ -377,7 +401,7 @@ llvm::GlobalVariable *ArtifactEmitter::emit(const TypeTrampolines &trampolines,
       u32(count32(wasm_.datas.size())),
       u32(env_.layout.total_size),
       u32(options.interruptible ? WAOT_ARTIFACT_INTERRUPTIBLE : 0u),
-      u32(0), // reserved
+      u32(count32(constOps_.size())),
       types(),
       functionPointers(trampolines.entries, "waot.entry_trampolines"),
       functionPointers(trampolines.hostAdapters, "waot.host_adapters"),
@@ -385,13 +409,14 @@ llvm::GlobalVariable *ArtifactEmitter::emit(const TypeTrampolines &trampolines,
       functions(),
       tables(),
       memories(),
-      globals(),
+      globalDescs,
       exports(),
-      elems(),
-      datas(),
+      elemDescs,
+      dataDescs,
       linked ? cString(options.linkName, "waot.link_name") : nullPointer(),
       linked && hasCode ? codeBound("__start_") : nullPointer(),
       linked && hasCode ? codeBound("__stop_") : nullPointer(),
+      array(abi_.constExpr, constOps_, "waot.const_ops"),
   };
   // External, default visibility: the runtime finds a shared library's
   // descriptor with dlsym; an application names a linked module's.
@@ -430,9 +455,10 @@ AbiTypes AbiTypes::get(llvm::LLVMContext &context) {
       namedStruct(context, "waot_elem_desc", {ptr, i32, i32, t.constExpr, i32, i8, bytes(3)});
   std::vector<llvm::Type *> artifactFields(4, i32);     // magic .. start_function
   artifactFields.insert(artifactFields.end(), 3, ptr);  // producer, triple, features
-  artifactFields.insert(artifactFields.end(), 12, i32); // num_types .. ctx_size, flags, reserved
+  artifactFields.insert(artifactFields.end(), 12, i32); // num_types .. flags, num_const_ops
   artifactFields.insert(artifactFields.end(), 11, ptr); // types .. datas
-  artifactFields.insert(artifactFields.end(), 3, ptr);  // link_name, code_begin, code_end
+  artifactFields.insert(artifactFields.end(), 4, ptr);  // link_name, code_begin, code_end,
+                                                        // const_ops
   t.artifact = namedStruct(context, "waot_artifact", artifactFields);
   return t;
 }

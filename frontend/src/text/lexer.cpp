@@ -191,6 +191,13 @@ private:
   void skipAnnotation() {
     std::uint32_t line = line_, col = col_;
     advance();
+    advance();           // `@`
+    if (peek() == '"') { // `(@"id" ...)`: a name
+      std::string id;
+      lexString(id);
+      if (id.empty()) fail(line, col, "empty annotation id");
+      if (!isValidUtf8(id)) fail(line, col, "malformed UTF-8 encoding in annotation id");
+    }
     int depth = 1;
     while (depth > 0) {
       if (!skipTrivia())
@@ -205,8 +212,11 @@ private:
       } else if (c == '"') {
         std::string ignored;
         lexString(ignored);
+      } else if (c < 0x20 || c >= 0x7F) {
+        // Outside strings an annotation holds tokens: ASCII characters only.
+        failHere("illegal character in annotation");
       } else {
-        checkedAdvance();
+        advance();
       }
     }
   }

@@ -22,7 +22,7 @@
 extern "C" {
 #endif
 
-#define WAOT_ABI_VERSION 8u
+#define WAOT_ABI_VERSION 9u
 #define WAOT_ARTIFACT_MAGIC 0x544F4157u /* "WAOT" little endian */
 /* The one exported data symbol of a compiled artifact: a waot_artifact. */
 #define WAOT_ARTIFACT_SYMBOL "waot_artifact_v1"
@@ -291,7 +291,11 @@ typedef struct waot_limits_desc {
   uint8_t reserved[7];
 } waot_limits_desc;
 
-/* A constant expression (Wasm 2.0: exactly one instruction before `end`). */
+/* A constant expression: one instruction (Wasm 2.0), or a sequence of them
+ * (extended constant expressions, ABI 9: WAOT_CONST_SEQUENCE, whose
+ * instructions are waot_artifact.const_ops[index .. index + value), in stack
+ * order: values push, the arithmetic kinds pop two operands and push their
+ * wrapped result). */
 enum waot_const_kind {
   WAOT_CONST_I32 = 0, /* value: the bits */
   WAOT_CONST_I64 = 1,
@@ -300,7 +304,14 @@ enum waot_const_kind {
   WAOT_CONST_REF_NULL = 4,   /* index: the reference type */
   WAOT_CONST_REF_FUNC = 5,   /* index: function index */
   WAOT_CONST_GLOBAL_GET = 6, /* index: global index */
-  WAOT_CONST_V128 = 7        /* value: bytes 0..7, value_hi: bytes 8..15 */
+  WAOT_CONST_V128 = 7,       /* value: bytes 0..7, value_hi: bytes 8..15 */
+  WAOT_CONST_I32_ADD = 8,    /* only in a sequence */
+  WAOT_CONST_I32_SUB = 9,
+  WAOT_CONST_I32_MUL = 10,
+  WAOT_CONST_I64_ADD = 11,
+  WAOT_CONST_I64_SUB = 12,
+  WAOT_CONST_I64_MUL = 13,
+  WAOT_CONST_SEQUENCE = 14 /* index: first instruction in const_ops, value: count */
 };
 
 typedef struct waot_const_expr {
@@ -412,8 +423,8 @@ typedef struct waot_artifact {
    * computed it (ABI 7): the runtime refuses an artifact whose context it
    * would lay out differently. */
   uint32_t ctx_size;
-  uint32_t flags; /* WAOT_ARTIFACT_* (ABI 8) */
-  uint32_t reserved;
+  uint32_t flags;         /* WAOT_ARTIFACT_* (ABI 8) */
+  uint32_t num_const_ops; /* ABI 9 */
 
   const waot_functype_desc *types;
   const waot_entry_fn *entry_trampolines; /* per type: generic host->wasm call */
@@ -433,6 +444,9 @@ typedef struct waot_artifact {
   const char *link_name;
   const void *code_begin;
   const void *code_end;
+
+  /* The instructions of the sequence constant expressions (ABI 9). */
+  const waot_const_expr *const_ops;
 } waot_artifact;
 
 /* ---- the integrity trailer ---------------------------------------------- */
@@ -516,10 +530,11 @@ WAOT_STATIC_ASSERT(sizeof(waot_memory_desc) == 24, "waot_memory_desc layout");
 WAOT_STATIC_ASSERT(sizeof(waot_global_desc) == 32, "waot_global_desc layout");
 WAOT_STATIC_ASSERT(sizeof(waot_data_desc) == 48, "waot_data_desc layout");
 WAOT_STATIC_ASSERT(sizeof(waot_elem_desc) == 48, "waot_elem_desc layout");
-WAOT_STATIC_ASSERT(sizeof(waot_artifact) == 200 && offsetof(waot_artifact, ctx_size) == 76 &&
+WAOT_STATIC_ASSERT(sizeof(waot_artifact) == 208 && offsetof(waot_artifact, ctx_size) == 76 &&
                        offsetof(waot_artifact, flags) == 80 &&
                        offsetof(waot_artifact, types) == 88 &&
-                       offsetof(waot_artifact, link_name) == 176,
+                       offsetof(waot_artifact, link_name) == 176 &&
+                       offsetof(waot_artifact, const_ops) == 200,
                    "waot_artifact layout");
 WAOT_STATIC_ASSERT(sizeof(waot_artifact_trailer) == 24, "waot_artifact_trailer layout");
 #endif

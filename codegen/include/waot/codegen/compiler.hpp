@@ -2,6 +2,8 @@
 // -> LLVM optimizer -> TargetMachine -> object -> shared library (in-process lld).
 #pragma once
 
+#include "waot/frontend/features.hpp"
+
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
@@ -50,6 +52,9 @@ struct CompileOptions {
   // Code that an embedder can stop (Instance::interrupt, deadlines): a check
   // of one context word on entry to functions that call and in every loop.
   bool interruptible = false;
+  // The WebAssembly features past 2.0 accepted (all waot implements by
+  // default; frontend::Features::wasm2() for exactly Wasm 2.0).
+  frontend::Features wasmFeatures;
 };
 
 // Compiles `wasm` and writes the requested output to `output`. A shared

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "waot/errors.hpp" // CompileError, thrown by every entry point
+#include "waot/frontend/features.hpp"
 #include "waot/frontend/module.hpp"
 
 #include <cstdint>
@@ -19,12 +20,13 @@ namespace waot::frontend {
 // is recorded in Module::firstSimdUse.
 Module decodeModule(std::span<const std::uint8_t> bytes);
 
-// Validates a decoded module against the Wasm 2.0 rules (SIMD included): types
-// of every instruction, indices, limits, constant expressions, exports, start.
+// Validates a decoded module against the Wasm 2.0 rules (SIMD included) and
+// those of the later features `features` turns on: types of every
+// instruction, indices, limits, constant expressions, exports, start.
 // Throws CompileError (Invalid; Malformed where the spec says so, e.g. a
 // missing data count section) carrying the byte offset and function index.
 // Returns what it learned about the code on the way (see CodeFacts).
-CodeFacts validateModule(const Module &module);
+CodeFacts validateModule(const Module &module, const Features &features = {});
 
 struct DecodeOptions {
   // Accept modules that use SIMD (the v128 type, 0xFD instructions), as Wasm
@@ -33,6 +35,8 @@ struct DecodeOptions {
   // its first use, once it validated (an invalid module gets its
   // validation error).
   bool allowSimd = true;
+  // The post-2.0 features accepted (all implemented ones by default).
+  Features features;
 };
 
 // decodeModule + validateModule, with the module's codeFacts and

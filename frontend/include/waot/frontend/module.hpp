@@ -97,15 +97,35 @@ struct GlobalType {
 enum class ExternKind : std::uint8_t { Func = 0, Table = 1, Memory = 2, Global = 3 };
 const char *toString(ExternKind k);
 
-// A Wasm 2.0 constant expression: exactly one instruction before `end`.
+// A constant expression. Wasm 2.0: exactly one instruction before `end`,
+// described by kind and operand. Extended constant expressions (3.0): more
+// than one, in `ops` (kind Sequence), in stack order; the arithmetic kinds
+// occur only there.
 struct ConstExpr {
-  enum class Kind : std::uint8_t { I32, I64, F32, F64, RefNull, RefFunc, GlobalGet, V128 };
+  enum class Kind : std::uint8_t {
+    I32,
+    I64,
+    F32,
+    F64,
+    RefNull,
+    RefFunc,
+    GlobalGet,
+    V128,
+    I32Add,
+    I32Sub,
+    I32Mul,
+    I64Add,
+    I64Sub,
+    I64Mul,
+    Sequence,
+  };
   Kind kind = Kind::I32;
   std::uint64_t bits = 0;              // I32/I64/F32/F64: the value's bit pattern (zero-extended)
   std::array<std::uint8_t, 16> v128{}; // V128: the bytes in memory order (lane 0 first)
   std::uint32_t index = 0;             // RefFunc: function index; GlobalGet: global index
   ValType refType = ValType::FuncRef;  // RefNull: the reference type
   std::size_t offset = 0;              // byte offset of the expression (for error messages)
+  std::vector<ConstExpr> ops;          // Sequence: the instructions (never a Sequence)
 };
 
 struct Import {

@@ -1,11 +1,11 @@
-#include "spec_compat.hpp"
+#include "text_wabt_compat.hpp"
 
 #include <algorithm>
 #include <regex>
 #include <utility>
 #include <vector>
 
-namespace waot::spec {
+namespace waot::texttest {
 
 namespace {
 
@@ -158,4 +158,4 @@ CompatRewrite rewriteForWast2json1032(const std::string &script) {
   return out;
 }
 
-} // namespace waot::spec
+} // namespace waot::texttest
