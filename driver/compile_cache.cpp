@@ -7,6 +7,7 @@
 #include <waot/errors.hpp>
 
 #include <fcntl.h>
+#include <signal.h>
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -16,6 +17,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <ctime>
 #include <fstream>
 #include <sstream>
 
@@ -32,6 +34,10 @@ constexpr const char *kArtifactSuffix = ".so";
 constexpr const char *kDescriptionSuffix = ".info";
 constexpr const char *kTemporaryMarker = ".tmp.";
 constexpr const char *kLockSuffix = ".lock";
+constexpr const char *kBuildingSuffix = ".building";
+constexpr const char *kFailedSuffix = ".failed";
+constexpr const char *kLogName = "background.log";
+constexpr std::uintmax_t kMaxLogBytes = 1 << 20;
 
 // What code compiled for "the host CPU" depends on, read without LLVM (the
 // cached path must not load it): the CPU's identity and feature bits.
@@ -121,6 +127,17 @@ std::optional<waot_artifact_trailer> trailerOf(std::span<const std::uint8_t> byt
   if (std::memcmp(trailer.magic, WAOT_TRAILER_MAGIC, sizeof trailer.magic) != 0)
     return std::nullopt;
   return trailer;
+}
+
+// Whether process `pid` exists and is not a zombie (a killed compiler its
+// parent has not reaped yet runs nothing).
+bool processRunning(long pid) {
+  if (pid <= 0 || (::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH)) return false;
+  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+  std::string stat;
+  std::getline(in, stat);
+  const auto nameEnd = stat.rfind(')'); // "pid (name) STATE ..."
+  return nameEnd == std::string::npos || nameEnd + 2 >= stat.size() || stat[nameEnd + 2] != 'Z';
 }
 
 bool isKey(const std::string &name) {
@@ -236,6 +253,8 @@ void CompileCache::store(const std::string &key, std::span<const std::uint8_t> a
   replaceAtomically(directory_ / (key + kDescriptionSuffix),
                     {reinterpret_cast<const std::uint8_t *>(info.data()), info.size()});
   replaceAtomically(artifactPath(key), artifact);
+  std::error_code ec2;
+  fs::remove(directory_ / (key + kFailedSuffix), ec2); // built after all
 }
 
 std::string CompileCache::mismatch(const std::string &key) const {
@@ -280,6 +299,134 @@ CompileCache::KeyLock CompileCache::lock(const std::string &key) const {
   return KeyLock(fd);
 }
 
+std::optional<CompileCache::KeyLock> CompileCache::tryLock(const std::string &key) const {
+  std::error_code ec;
+  fs::create_directories(directory_, ec);
+  const fs::path path = directory_ / (key + kLockSuffix);
+  const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (fd < 0) return KeyLock();
+  if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    ::close(fd);
+    return std::nullopt;
+  }
+  return KeyLock(fd);
+}
+
+void CompileCache::removeLeftovers(const std::string &key) const noexcept {
+  std::error_code ec;
+  std::vector<fs::path> leftovers;
+  for (const auto &file : fs::directory_iterator(directory_, ec)) {
+    const std::string name = file.path().filename().string();
+    if (name.rfind(key, 0) == 0 && name.find(kTemporaryMarker) != std::string::npos)
+      leftovers.push_back(file.path());
+  }
+  for (const fs::path &path : leftovers)
+    fs::remove(path, ec);
+}
+
+CompileCache::BuildMarker::~BuildMarker() {
+  std::error_code ec;
+  if (!path_.empty()) fs::remove(path_, ec);
+}
+
+CompileCache::BuildMarker CompileCache::markBuilding(const std::string &key,
+                                                     const std::string &source, unsigned optLevel,
+                                                     bool background) const {
+  const fs::path path = directory_ / (key + kBuildingSuffix);
+  std::ostringstream text;
+  text << "pid=" << ::getpid() << "\nstarted=" << std::time(nullptr) << "\nopt=" << optLevel
+       << "\nbackground=" << (background ? 1 : 0) << "\nsource=" << source << "\n";
+  const std::string info = text.str();
+  try {
+    replaceAtomically(path, {reinterpret_cast<const std::uint8_t *>(info.data()), info.size()});
+  } catch (const Error &) {
+    return BuildMarker({}); // only `waot cache info` misses it
+  }
+  return BuildMarker(path);
+}
+
+std::vector<CompileCache::Build> CompileCache::buildsInProgress() const {
+  std::vector<Build> builds;
+  std::error_code ec;
+  for (const auto &file : fs::directory_iterator(directory_, ec)) {
+    const fs::path &path = file.path();
+    if (path.extension() != kBuildingSuffix || !isKey(path.stem().string())) continue;
+    std::ifstream in(path);
+    Build build;
+    build.key = path.stem().string();
+    std::time_t started = 0;
+    std::string line;
+    while (std::getline(in, line)) {
+      const auto equals = line.find('=');
+      if (equals == std::string::npos) continue;
+      const std::string name = line.substr(0, equals), value = line.substr(equals + 1);
+      if (name == "pid") build.pid = std::atol(value.c_str());
+      if (name == "started") started = static_cast<std::time_t>(std::atoll(value.c_str()));
+      if (name == "opt") build.optLevel = static_cast<unsigned>(std::atoi(value.c_str()));
+      if (name == "background") build.background = value == "1";
+      if (name == "source") build.source = value;
+    }
+    // A marker whose process is gone is a killed compile's.
+    if (!processRunning(build.pid)) continue;
+    build.runningSeconds = std::difftime(std::time(nullptr), started);
+    builds.push_back(std::move(build));
+  }
+  return builds;
+}
+
+void CompileCache::recordFailure(const std::string &key,
+                                 const std::string &message) const noexcept {
+  const std::string text = message + "\n";
+  try {
+    replaceAtomically(directory_ / (key + kFailedSuffix),
+                      {reinterpret_cast<const std::uint8_t *>(text.data()), text.size()});
+  } catch (const Error &) {
+    // The log still has it.
+  }
+}
+
+std::optional<std::string> CompileCache::failure(const std::string &key) const {
+  std::ifstream in(directory_ / (key + kFailedSuffix));
+  std::string message;
+  if (!in || !std::getline(in, message)) return std::nullopt;
+  return message;
+}
+
+std::vector<std::pair<std::string, std::string>> CompileCache::failures() const {
+  std::vector<std::pair<std::string, std::string>> result;
+  std::error_code ec;
+  for (const auto &file : fs::directory_iterator(directory_, ec)) {
+    const fs::path &path = file.path();
+    if (path.extension() != kFailedSuffix || !isKey(path.stem().string())) continue;
+    if (auto message = failure(path.stem().string()))
+      result.emplace_back(path.stem().string(), std::move(*message));
+  }
+  return result;
+}
+
+fs::path CompileCache::logPath() const { return directory_ / kLogName; }
+
+void CompileCache::log(const std::string &line) const noexcept {
+  std::error_code ec;
+  fs::create_directories(directory_, ec);
+  const fs::path path = logPath();
+  // Past its limit the log starts again (losing old lines, never growing).
+  const bool full = fs::file_size(path, ec) > kMaxLogBytes && !ec;
+  const int fd =
+      ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | (full ? O_TRUNC : 0), 0644);
+  if (fd < 0) return;
+  char stamp[32];
+  const std::time_t now = std::time(nullptr);
+  std::tm utc{};
+  ::gmtime_r(&now, &utc);
+  std::strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ", &utc);
+  // One write of one line: O_APPEND keeps concurrent writers' lines whole.
+  const std::string text = std::string(stamp) + " " + line + "\n";
+  const ssize_t written = ::write(fd, text.data(), text.size());
+  (void)written; // a lost log line must not stop a build
+  ::close(fd);
+}
+
 void CompileCache::remove(const std::string &key) const noexcept {
   std::error_code ec;
   fs::remove(artifactPath(key), ec);
@@ -313,8 +460,9 @@ std::uintmax_t CompileCache::clear() const {
         isKey(name.substr(0, 64)) &&
         (file.path().extension() == kArtifactSuffix ||
          file.path().extension() == kDescriptionSuffix || file.path().extension() == kLockSuffix ||
+         file.path().extension() == kBuildingSuffix || file.path().extension() == kFailedSuffix ||
          name.find(kTemporaryMarker) != std::string::npos);
-    if (ours) doomed.push_back(file.path());
+    if (ours || name == kLogName) doomed.push_back(file.path());
   }
   if (fs::is_directory(directory_ / "digests", ec)) doomed.push_back(directory_ / "digests");
   for (const fs::path &path : doomed) {

@@ -82,6 +82,51 @@ public:
   };
   // Waits (saying so on stderr) while another process holds it.
   KeyLock lock(const std::string &key) const;
+  // The lock of `key` if no other process holds it, else nullopt (a
+  // background build leaves the module to whoever is compiling it already).
+  std::optional<KeyLock> tryLock(const std::string &key) const;
+  // Removes what a killed compile of `key` left behind (temporary files).
+  // Call it holding the key's lock: then no one else is writing them.
+  void removeLeftovers(const std::string &key) const noexcept;
+
+  // `<key>.building`, while one process compiles the module of `key`: its
+  // pid, start time, level and source, for `waot cache info`. Removed when
+  // the object goes; a killed compiler's marker names a dead process and is
+  // ignored (and replaced by the next compile).
+  class BuildMarker {
+  public:
+    BuildMarker(std::filesystem::path path) noexcept : path_(std::move(path)) {}
+    BuildMarker(BuildMarker &&other) noexcept : path_(std::exchange(other.path_, {})) {}
+    BuildMarker &operator=(BuildMarker &&) = delete;
+    ~BuildMarker();
+
+  private:
+    std::filesystem::path path_;
+  };
+  BuildMarker markBuilding(const std::string &key, const std::string &source, unsigned optLevel,
+                           bool background) const;
+  struct Build {
+    std::string key, source;
+    unsigned optLevel = 2;
+    bool background = false;
+    long pid = 0;
+    double runningSeconds = 0;
+  };
+  // The compiles running now (their process is alive).
+  std::vector<Build> buildsInProgress() const;
+
+  // A background build that failed leaves its message in `<key>.failed`:
+  // tiered runs then stop retrying it (until the entry is built in the
+  // foreground or the cache is cleared); `waot cache info` shows it.
+  void recordFailure(const std::string &key, const std::string &message) const noexcept;
+  std::optional<std::string> failure(const std::string &key) const;
+  // (key, message) of every recorded failure.
+  std::vector<std::pair<std::string, std::string>> failures() const;
+
+  // Background builds have no terminal: they report to `background.log` in
+  // the cache directory (one line per event, kept under a megabyte).
+  std::filesystem::path logPath() const;
+  void log(const std::string &line) const noexcept;
 
   // Removes the entry of `key`, if any.
   void remove(const std::string &key) const noexcept;

@@ -4,7 +4,7 @@
 //   waot run [OPTIONS] MODULE [--] [ARGS...]   (a WASI command)
 //   waot run MODULE --invoke NAME [ARGS...]
 //   waot validate IN.wasm
-//   waot cache info|clear|dir
+//   waot cache info|clear|dir   waot cache build [-O N] MODULE
 //
 // Exit codes: 0 success, 1 compile/link/other error (one line on stderr),
 // 2 usage error; `run` exits with the guest's exit code, or 134 on a trap.
@@ -31,6 +31,7 @@ commands:
                            call one exported function and print its results
   validate IN.wasm         decode and validate a module
   cache info|clear|dir     the compile cache of `waot run`
+  cache build MODULE       compile a module into that cache
 
 options:
   -h, --help               show this help (also: waot <command> --help)

@@ -1,5 +1,6 @@
 #include "module_source.hpp"
 
+#include "background_build.hpp"
 #include "commands.hpp"
 #include "compile_cache.hpp"
 #include "compiler_module.hpp"
@@ -11,6 +12,8 @@
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
+#include <optional>
+#include <span>
 
 namespace waot::driver {
 namespace {
@@ -81,46 +84,212 @@ std::optional<Module> loadCached(const CompileCache &cache, const std::string &k
   return std::nullopt;
 }
 
-Module loadWasm(const ModuleRequest &request) {
-  double seconds = 0;
-  if (!request.useCache)
-    return Module::loadFromMemory(
-        compileWithProgress(request.path, readModuleBytes(request.path), request.options, seconds),
-        request.path);
-  const CompileCache cache(CompileCache::defaultDirectory());
-  // A module this cache has seen unchanged is neither read nor hashed again.
-  std::vector<std::uint8_t> wasm;
-  std::optional<std::string> digest = cache.rememberedDigest(request.path);
-  if (!digest) {
-    wasm = readModuleBytes(request.path);
-    digest = CompileCache::digestOf(wasm);
-    cache.rememberDigest(request.path, *digest);
+std::string tierName(unsigned optLevel) { return optLevel == 0 ? "quick" : "optimized"; }
+
+std::string levelName(unsigned optLevel) { return "-O" + std::to_string(optLevel); }
+
+// Bytes of the code section (0 if there is none); the whole size when the
+// section headers cannot be walked (the compiler reports what is wrong).
+std::uint64_t codeSectionBytes(std::span<const std::uint8_t> wasm) {
+  std::size_t at = 8;
+  const auto leb = [&](std::uint64_t &value) {
+    value = 0;
+    for (unsigned shift = 0; shift < 35 && at < wasm.size(); shift += 7) {
+      const std::uint8_t byte = wasm[at++];
+      value |= static_cast<std::uint64_t>(byte & 0x7f) << shift;
+      if (byte < 0x80) return true;
+    }
+    return false;
+  };
+  while (at < wasm.size()) {
+    const std::uint8_t id = wasm[at++];
+    std::uint64_t size = 0;
+    if (!leb(size) || size > wasm.size() - at) return wasm.size();
+    if (id == 10) return size;
+    at += size;
   }
-  const std::string key = CompileCache::key(*digest, request.options);
-  if (std::optional<Module> cached = loadCached(cache, key)) return std::move(*cached);
-  // One compiler per module: a concurrent run waits here, then finds the entry.
-  const CompileCache::KeyLock lock = cache.lock(key);
-  if (std::optional<Module> cached = loadCached(cache, key)) return std::move(*cached);
-  if (wasm.empty()) wasm = readModuleBytes(request.path);
-  const std::vector<std::uint8_t> artifact =
-      compileWithProgress(request.path, wasm, request.options, seconds);
-  CompileCache::Description description;
+  return 0;
+}
+
+// What a run knows about its module in the cache.
+struct CacheLookup {
+  const CompileCache &cache;
+  std::string path, digest;
+  std::vector<std::uint8_t> wasm; // read only when needed
+
+  std::span<const std::uint8_t> bytes() {
+    if (wasm.empty()) wasm = readModuleBytes(path);
+    return wasm;
+  }
+};
+
+CacheLookup lookUp(const CompileCache &cache, const std::string &path) {
+  CacheLookup lookup{cache, path, {}, {}};
+  // A module this cache has seen unchanged is neither read nor hashed again.
+  if (std::optional<std::string> digest = cache.rememberedDigest(path)) {
+    lookup.digest = std::move(*digest);
+  } else {
+    lookup.digest = CompileCache::digestOf(lookup.bytes());
+    cache.rememberDigest(path, lookup.digest);
+  }
+  return lookup;
+}
+
+// Compiles the module into the cache under `key` (the caller holds its
+// lock); the artifact's bytes, which are also in the cache unless it cannot
+// be written (then a warning says so). `background`: no progress line.
+std::vector<std::uint8_t> compileIntoCache(CacheLookup &lookup, const std::string &key,
+                                           const codegen::CompileOptions &options, bool background,
+                                           double &seconds) {
+  lookup.cache.removeLeftovers(key); // a killed compile's
   std::error_code absoluteError;
-  description.source = fs::weakly_canonical(request.path, absoluteError).string();
-  description.optLevel = request.options.optLevel;
-  description.tier = request.options.optLevel == 0 ? "quick" : "optimized";
+  const std::string source = fs::weakly_canonical(lookup.path, absoluteError).string();
+  const CompileCache::BuildMarker marker =
+      lookup.cache.markBuilding(key, source, options.optLevel, background);
+  std::vector<std::uint8_t> artifact;
+  if (background) {
+    const auto start = std::chrono::steady_clock::now();
+    artifact = driver::compiler().compileToSharedLibrary(lookup.bytes(), options);
+    seconds = secondsSince(start);
+  } else {
+    artifact = compileWithProgress(lookup.path, lookup.bytes(), options, seconds);
+  }
+  CompileCache::Description description;
+  description.source = source;
+  description.optLevel = options.optLevel;
+  description.tier = tierName(options.optLevel);
   description.compileSeconds = seconds;
   try {
-    cache.store(key, artifact, description);
+    lookup.cache.store(key, artifact, description);
   } catch (const Error &e) {
     // A read-only or full cache must not stop the program.
     std::fprintf(stderr, "waot: warning: not cached: %s\n", e.what());
-    return Module::loadFromMemory(artifact, request.path);
   }
-  return Module::load(cache.artifactPath(key));
+  return artifact;
+}
+
+// The module compiled with `options`: from the cache, or compiled into it
+// (one compiler per module: a concurrent run waits, then finds the entry).
+Module cachedOrCompiled(CacheLookup &lookup, const codegen::CompileOptions &options,
+                        std::string &how) {
+  const std::string key = CompileCache::key(lookup.digest, options);
+  if (std::optional<Module> cached = loadCached(lookup.cache, key)) {
+    how = "from the cache";
+    return std::move(*cached);
+  }
+  const CompileCache::KeyLock lock = lookup.cache.lock(key);
+  if (std::optional<Module> cached = loadCached(lookup.cache, key)) {
+    how = "from the cache (compiled by another waot meanwhile)";
+    return std::move(*cached);
+  }
+  double seconds = 0;
+  const std::vector<std::uint8_t> artifact =
+      compileIntoCache(lookup, key, options, /*background=*/false, seconds);
+  char text[64];
+  std::snprintf(text, sizeof text, "compiled in %.2f s", seconds);
+  how = text;
+  std::error_code ec;
+  if (fs::exists(lookup.cache.artifactPath(key), ec))
+    return Module::load(lookup.cache.artifactPath(key));
+  return Module::loadFromMemory(artifact, lookup.path);
+}
+
+// Starts the optimized build in the background unless it cannot help:
+// what the verbose line says about it.
+std::string optimizeInBackground(CacheLookup &lookup, const codegen::CompileOptions &optimized) {
+  const std::string key = CompileCache::key(lookup.digest, optimized);
+  if (const std::optional<std::string> failure = lookup.cache.failure(key))
+    return "the optimized build failed before (" + *failure + "); not retried";
+  for (const CompileCache::Build &build : lookup.cache.buildsInProgress())
+    if (build.key == key)
+      return "the optimized build is running (pid " + std::to_string(build.pid) + ")";
+  const std::string why = startBackgroundBuild(lookup.path, optimized);
+  if (!why.empty()) return "no background build: " + why;
+  return "optimizing at " + levelName(optimized.optLevel) + " in the background";
+}
+
+Module loadWasm(const ModuleRequest &request) {
+  const std::string name = fs::path(request.path).filename().string();
+  const auto say = [&](const std::string &what) {
+    if (request.verbose) std::fprintf(stderr, "waot: %s: %s\n", name.c_str(), what.c_str());
+  };
+  codegen::CompileOptions quick = request.options;
+  quick.optLevel = 0;
+  if (!request.useCache) {
+    const codegen::CompileOptions &options = request.tier == Tier::Quick ? quick : request.options;
+    double seconds = 0;
+    Module module = Module::loadFromMemory(
+        compileWithProgress(request.path, readModuleBytes(request.path), options, seconds),
+        request.path);
+    char text[64];
+    std::snprintf(text, sizeof text, "compiled in %.2f s, not cached", seconds);
+    say(tierName(options.optLevel) + " tier (" + levelName(options.optLevel) + "), " + text);
+    return module;
+  }
+  const CompileCache cache(CompileCache::defaultDirectory());
+  CacheLookup lookup = lookUp(cache, request.path);
+  std::string how;
+  const auto optimizedModule = [&] {
+    Module module = cachedOrCompiled(lookup, request.options, how);
+    say(tierName(request.options.optLevel) + " tier (" + levelName(request.options.optLevel) +
+        ") " + how);
+    return module;
+  };
+  const bool tiered = request.tier == Tier::Tiered || request.tier == Tier::Auto;
+  if (request.tier == Tier::Optimized || request.options.optLevel == 0) return optimizedModule();
+  if (tiered) {
+    const std::string optimizedKey = CompileCache::key(lookup.digest, request.options);
+    if (std::optional<Module> cached = loadCached(cache, optimizedKey)) {
+      say("optimized tier (" + levelName(request.options.optLevel) + ") from the cache");
+      return std::move(*cached);
+    }
+    if (request.tier == Tier::Auto && codeSectionBytes(lookup.bytes()) < kTieredMinCodeBytes)
+      return optimizedModule();
+  }
+  Module module = cachedOrCompiled(lookup, quick, how);
+  std::string line = "quick tier (-O0) " + how;
+  if (tiered) line += "; " + optimizeInBackground(lookup, request.options);
+  say(line);
+  return module;
 }
 
 } // namespace
+
+int buildIntoCache(const ModuleRequest &request, bool background) {
+  const std::string name = fs::path(request.path).filename().string();
+  const CompileCache cache(CompileCache::defaultDirectory());
+  CacheLookup lookup = lookUp(cache, request.path);
+  const std::string key = CompileCache::key(lookup.digest, request.options);
+  const std::string what = key.substr(0, 16) + " " + levelName(request.options.optLevel) + " " +
+                           fs::absolute(request.path).string();
+  if (!background) {
+    std::string how;
+    cachedOrCompiled(lookup, request.options, how);
+    if (request.verbose) std::fprintf(stderr, "waot: %s: %s\n", name.c_str(), how.c_str());
+    return 0;
+  }
+  // Someone compiling it already will store it: nothing to wait for.
+  std::optional<CompileCache::KeyLock> lock = cache.tryLock(key);
+  if (!lock) {
+    cache.log(what + ": another waot is compiling it; left to that one");
+    return 0;
+  }
+  std::error_code ec;
+  if (fs::exists(cache.artifactPath(key), ec) && cache.mismatch(key).empty()) return 0;
+  cache.log(what + ": background build started (pid " + std::to_string(::getpid()) + ")");
+  try {
+    double seconds = 0;
+    compileIntoCache(lookup, key, request.options, /*background=*/true, seconds);
+    char text[64];
+    std::snprintf(text, sizeof text, ": built in %.1f s", seconds);
+    cache.log(what + text);
+    return 0;
+  } catch (const std::exception &e) {
+    cache.log(what + ": failed: " + e.what());
+    cache.recordFailure(key, e.what());
+    return 1;
+  }
+}
 
 Module loadModule(const ModuleRequest &request) {
   // The loader reads a .so itself: only its first bytes are read here.

@@ -33,6 +33,8 @@ struct RunOptions {
   std::vector<std::string> trailing; // guest arguments, or the values of --invoke
   unsigned optLevel = 2, warmups = 0;
   bool time = false, noCache = false, inheritEnv = false, interruptible = false;
+  bool verbose = false, optGiven = false;
+  std::string tier;          // "": auto, or the level -O chose (see tierOf)
   double timeoutSeconds = 0; // 0: none
   InstanceLimits limits;
   std::vector<std::string> dirs, env;
@@ -62,7 +64,14 @@ po::options_description optionsOf(RunOptions &run) {
       "the guest also sees the host's environment (--env entries win)")(
       "invoke", po::value(&run.exportName), "call this exported function instead of _start")(
       "opt,O", po::value(&run.optLevel)->default_value(2),
-      "optimization level when MODULE is a .wasm")(
+      "optimization level when MODULE is a .wasm (alone, it implies --tier optimized)")(
+      "tier", po::value(&run.tier),
+      "auto|tiered|quick|optimized: what runs while a .wasm has no optimized artifact in the "
+      "cache — tiered: the quick tier (-O0) now and the optimized build in the background for "
+      "the next run; quick: the quick tier only; optimized: compile at -O first; auto (the "
+      "default): tiered for modules with 64 KiB of code or more, else optimized")(
+      "verbose,v", po::bool_switch(&run.verbose),
+      "say on stderr which tier runs and what is built in the background")(
       "timeout", po::value(&run.timeoutSeconds),
       "SECONDS: stop the guest after this long (exit status 124); a .wasm is compiled "
       "interruptible for it")("interruptible", po::bool_switch(&run.interruptible),
@@ -92,7 +101,7 @@ bool takesValue(const std::string &option) {
   return option == "--dir" || option == "--env" || option == "--invoke" || option == "-O" ||
          option == "--opt" || option == "--warmup" || option == "--timeout" ||
          option == "--max-memory-pages" || option == "--max-table-elements" ||
-         option == "--max-wasm-stack";
+         option == "--max-wasm-stack" || option == "--tier";
 }
 
 // Index of MODULE in `args`: the first argument that is not an option or an
@@ -150,6 +159,7 @@ void parse(const std::vector<std::string> &args, RunOptions &run, po::options_de
       vm);
   po::notify(vm);
   help = vm.count("help") != 0;
+  run.optGiven = !vm["opt"].defaulted();
   if (run.trailing.empty()) run.trailing = values;
   if (run.modulePath.empty()) run.modulePath = modulePath;
 }
@@ -238,6 +248,16 @@ int invoke(const RunOptions &run, const Module &module, const Imports &imports) 
   return 0;
 }
 
+// --tier, or what -O alone implies: a level asked for is compiled up front.
+Tier tierOf(const RunOptions &run) {
+  if (run.tier.empty()) return run.optGiven ? Tier::Optimized : Tier::Auto;
+  if (run.tier == "auto") return Tier::Auto;
+  if (run.tier == "tiered") return Tier::Tiered;
+  if (run.tier == "quick") return Tier::Quick;
+  if (run.tier == "optimized") return Tier::Optimized;
+  throw UsageError("--tier takes auto, tiered, quick or optimized, not '" + run.tier + "'");
+}
+
 } // namespace
 
 int runCommand(const std::vector<std::string> &args) {
@@ -259,6 +279,8 @@ int runCommand(const std::vector<std::string> &args) {
   request.options.optLevel = run.optLevel;
   request.options.interruptible = run.interruptible || run.timeoutSeconds > 0;
   request.useCache = !run.noCache;
+  request.tier = tierOf(run);
+  request.verbose = run.verbose;
   const Module module = loadModule(request);
 
   const bool command = run.exportName.empty();

@@ -43,7 +43,7 @@ run_peer() { # NAME COMMAND...: a fresh work and tmp directory for each run
   grep -v "ExperimentalWarning\|trace-warnings" "$name/stderr.raw" > "$name/stderr" || true
 }
 echo "compiling (first run only) and checking the outputs..."
-run_peer waot "$waot" run
+run_peer waot "$waot" run --tier optimized
 run_peer node node "$script_dir/node_wasi_run.mjs"
 for file in stdout stderr work/out.v work/stat.txt; do
   cmp "waot/$file" "node/$file"
@@ -53,7 +53,7 @@ echo "identical: stdout, stderr, out.v ($(wc -c < waot/work/out.v) bytes), stat.
 "$waot" cache info | grep yosys || true
 
 hyperfine -N -w 1 -r "$runs" --export-json "$work/yosys.json" \
-  -n "waot run (cached -O2)" "bash -c 'cd $work && rm -rf t && mkdir -p t/w t/t && cp $script_dir/mac.v t/w && $waot run --dir root/share::/share --dir t/w::/work --dir t/t::/tmp $module -q -p \"$script\"'" \
+  -n "waot run (cached -O2)" "bash -c 'cd $work && rm -rf t && mkdir -p t/w t/t && cp $script_dir/mac.v t/w && $waot run --tier optimized --dir root/share::/share --dir t/w::/work --dir t/t::/tmp $module -q -p \"$script\"'" \
   -n "node node:wasi" "bash -c 'cd $work && rm -rf t && mkdir -p t/w t/t && cp $script_dir/mac.v t/w && node $script_dir/node_wasi_run.mjs --dir root/share::/share --dir t/w::/work --dir t/t::/tmp $module -q -p \"$script\" 2>/dev/null'" \
   > /dev/null
 awk -v w="$(jq '.results[0].median' "$work/yosys.json")" -v n="$(jq '.results[1].median' "$work/yosys.json")" \
