@@ -12,8 +12,8 @@ namespace waot::driver {
 // Starts the optimized build of the module at `modulePath` with `options`
 // (its optLevel and interruptible flag are passed on; every other option is
 // the default, as in `waot run`). The process is detached: its own session,
-// stdin/stdout/stderr on /dev/null, no other descriptor inherited, lowest
-// CPU priority, never waited for — the run's exit status and its pipes'
+// stdin/stdout/stderr on /dev/null, no other descriptor inherited, a low
+// CPU priority (nice 10), never waited for — the run's exit status and its pipes'
 // end of file do not depend on it. Returns "" or why it could not start.
 std::string startBackgroundBuild(const std::string &modulePath,
                                  const codegen::CompileOptions &options);

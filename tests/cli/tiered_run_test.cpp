@@ -116,10 +116,10 @@ protected:
 
   std::string cacheInfo() const { return runWaot({"cache", "info"}).out; }
 
-  // Waits (up to two minutes: the build runs at the lowest priority beside
+  // Waits (up to five minutes: the build runs at a low priority beside
   // the other tests) until the cache has an optimized entry.
   bool waitForOptimized() const {
-    for (auto deadline = std::chrono::steady_clock::now() + 120s;
+    for (auto deadline = std::chrono::steady_clock::now() + 300s;
          std::chrono::steady_clock::now() < deadline; std::this_thread::sleep_for(100ms))
       if (cacheInfo().find("optimized -O2") != std::string::npos) return true;
     return false;
