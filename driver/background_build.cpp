@@ -42,7 +42,7 @@ namespace {
 } // namespace
 
 std::string startBackgroundBuild(const std::string &modulePath,
-                                 const codegen::CompileOptions &options) {
+                                 const codegen::CompileOptions &options, bool guided) {
   std::error_code ec;
   const std::filesystem::path self = std::filesystem::read_symlink("/proc/self/exe", ec);
   if (ec) return "cannot find the waot executable: " + ec.message();
@@ -53,6 +53,7 @@ std::string startBackgroundBuild(const std::string &modulePath,
   std::vector<std::string> args = {"waot",         "cache", "build",
                                    "--background", "-O",    std::to_string(options.optLevel)};
   if (options.interruptible) args.emplace_back("--interruptible");
+  if (guided) args.emplace_back("--profile");
   args.emplace_back("--");
   args.push_back(module.string());
   std::vector<char *> argv;

@@ -15,7 +15,9 @@ namespace waot::driver {
 // stdin/stdout/stderr on /dev/null, no other descriptor inherited, a low
 // CPU priority (nice 10), never waited for — the run's exit status and its pipes'
 // end of file do not depend on it. Returns "" or why it could not start.
+// `guided`: the build optimizes only the functions of the profile stored
+// in the cache under the optimized key (`--profile`).
 std::string startBackgroundBuild(const std::string &modulePath,
-                                 const codegen::CompileOptions &options);
+                                 const codegen::CompileOptions &options, bool guided);
 
 } // namespace waot::driver

@@ -37,7 +37,7 @@ namespace po = boost::program_options;
 // `waot cache build [-O N] [--interruptible] [--background] [-v] MODULE`.
 int buildCommand(const std::vector<std::string> &args) {
   ModuleRequest request;
-  bool background = false, interruptible = false;
+  bool background = false, interruptible = false, guided = false;
   po::options_description options("waot cache build options");
   options.add_options()("opt,O", po::value(&request.options.optLevel)->default_value(2),
                         "optimization level")(
@@ -45,8 +45,11 @@ int buildCommand(const std::vector<std::string> &args) {
       "with interruption checks (what `waot run --timeout` runs)")(
       "background", po::bool_switch(&background),
       "as a tiered run's background build: give way to another compile of the module, "
-      "report to the cache's background.log")("verbose,v", po::bool_switch(&request.verbose),
-                                              "say what was done")(
+      "report to the cache's background.log")(
+      "profile", po::bool_switch(&guided),
+      "with --background: optimize only the functions of the profile a tiered run stored "
+      "in the cache (the others unoptimized)")("verbose,v", po::bool_switch(&request.verbose),
+                                               "say what was done")(
       "module", po::value(&request.path)->required(), "the .wasm or .wat");
   po::positional_options_description positional;
   positional.add("module", 1);
@@ -55,7 +58,8 @@ int buildCommand(const std::vector<std::string> &args) {
   po::notify(vm);
   if (request.options.optLevel > 3) throw UsageError("optimization level must be 0..3");
   request.options.interruptible = interruptible;
-  return buildIntoCache(request, background);
+  if (guided && !background) throw UsageError("--profile is for --background builds");
+  return buildIntoCache(request, background, guided);
 }
 
 void printInfo(const CompileCache &cache) {
@@ -67,10 +71,14 @@ void printInfo(const CompileCache &cache) {
             << entries.size() << " module(s), " << humanBytes(total) << "\n";
   for (const auto &entry : entries) {
     std::printf("%.16s  %10s", entry.key.c_str(), humanBytes(entry.bytes).c_str());
-    if (entry.description)
+    if (entry.description) {
       std::printf("  %-9s -O%u  compiled in %.1f s  %s", entry.description->tier.c_str(),
                   entry.description->optLevel, entry.description->compileSeconds,
                   entry.description->source.c_str());
+      if (entry.description->guided())
+        std::printf("  (guided by a run: %u of %u functions optimized)",
+                    entry.description->optimizedFunctions, entry.description->functions);
+    }
     std::printf("\n");
   }
   for (const CompileCache::Build &build : cache.buildsInProgress())

@@ -37,6 +37,7 @@ constexpr const char *kLockSuffix = ".lock";
 constexpr const char *kBuildingSuffix = ".building";
 constexpr const char *kFailedSuffix = ".failed";
 constexpr const char *kLogName = "background.log";
+constexpr const char *kProfileSuffix = ".profile";
 constexpr std::uintmax_t kMaxLogBytes = 1 << 20;
 
 // What code compiled for "the host CPU" depends on, read without LLVM (the
@@ -115,6 +116,11 @@ std::optional<CompileCache::Description> readDescription(const fs::path &path) {
     if (name == "artifact_bytes")
       description.artifactBytes = std::strtoull(value.c_str(), nullptr, 10);
     if (name == "checksum") description.checksum = std::strtoull(value.c_str(), nullptr, 16);
+    if (name == "optimized_functions")
+      description.optimizedFunctions = static_cast<std::uint32_t>(std::atol(value.c_str()));
+    if (name == "functions")
+      description.functions = static_cast<std::uint32_t>(std::atol(value.c_str()));
+    if (name == "profile") description.profileDigest = value;
   }
   return description;
 }
@@ -173,7 +179,12 @@ std::string CompileCache::key(const std::string &wasmDigest,
   header.append(options.targetTriple).append("\ncpu ").append(options.cpu);
   header.append("\nfeatures ").append(options.features).append("\npart ");
   header.append(std::to_string(options.partCodeBytes)).append("\ninterruptible ");
-  header.append(options.interruptible ? "1" : "0").append("\nhost ");
+  header.append(options.interruptible ? "1" : "0").append("\nentry_profile ");
+  // Only the quick tier's profile of every function: a build guided by a
+  // profile (unoptimizedFunctions) is stored as the module's optimized
+  // artifact, under the key of a full build (its description says which).
+  header.append(options.entryProfile && options.unoptimizedFunctions.empty() ? "1" : "0");
+  header.append("\nhost ");
   header.append(hostCpuFingerprint()).append("\ncompiler ");
   header.append(compilerIdentity()).append("\nwasm ").append(wasmDigest).append("\n");
   Sha256 hash;
@@ -248,6 +259,10 @@ void CompileCache::store(const std::string &key, std::span<const std::uint8_t> a
        << "\ntier=" << description.tier << "\ncompile_s=" << description.compileSeconds
        << "\nartifact_bytes=" << artifact.size() << "\nchecksum=" << std::hex << trailer->checksum
        << std::dec << "\nwaot=" WAOT_VERSION "\n";
+  if (description.guided())
+    text << "optimized_functions=" << description.optimizedFunctions
+         << "\nfunctions=" << description.functions << "\nprofile=" << description.profileDigest
+         << "\n";
   const std::string info = text.str();
   // The description first: an artifact is never without one.
   replaceAtomically(directory_ / (key + kDescriptionSuffix),
@@ -427,6 +442,49 @@ void CompileCache::log(const std::string &line) const noexcept {
   ::close(fd);
 }
 
+std::optional<CompileCache::Description> CompileCache::description(const std::string &key) const {
+  return readDescription(directory_ / (key + kDescriptionSuffix));
+}
+
+namespace {
+
+std::string profileText(const std::vector<bool> &entered) {
+  std::string text;
+  text.reserve(entered.size() + 1);
+  for (const bool flag : entered)
+    text.push_back(flag ? '1' : '0');
+  return text + "\n";
+}
+
+} // namespace
+
+void CompileCache::writeProfile(const std::string &key, const std::vector<bool> &entered) const {
+  std::error_code ec;
+  fs::create_directories(directory_, ec);
+  const std::string text = profileText(entered);
+  replaceAtomically(directory_ / (key + kProfileSuffix),
+                    {reinterpret_cast<const std::uint8_t *>(text.data()), text.size()});
+}
+
+std::optional<std::vector<bool>> CompileCache::readProfile(const std::string &key) const {
+  std::ifstream in(directory_ / (key + kProfileSuffix));
+  std::string text;
+  if (!in || !std::getline(in, text)) return std::nullopt;
+  std::vector<bool> entered;
+  entered.reserve(text.size());
+  for (const char c : text) {
+    if (c != '0' && c != '1') return std::nullopt;
+    entered.push_back(c == '1');
+  }
+  return entered;
+}
+
+std::string CompileCache::profileDigest(const std::vector<bool> &entered) {
+  Sha256 hash;
+  hash.update(profileText(entered));
+  return hash.hexDigest();
+}
+
 void CompileCache::remove(const std::string &key) const noexcept {
   std::error_code ec;
   fs::remove(artifactPath(key), ec);
@@ -461,6 +519,7 @@ std::uintmax_t CompileCache::clear() const {
         (file.path().extension() == kArtifactSuffix ||
          file.path().extension() == kDescriptionSuffix || file.path().extension() == kLockSuffix ||
          file.path().extension() == kBuildingSuffix || file.path().extension() == kFailedSuffix ||
+         file.path().extension() == kProfileSuffix ||
          name.find(kTemporaryMarker) != std::string::npos);
     if (ours || name == kLogName) doomed.push_back(file.path());
   }

@@ -52,7 +52,14 @@ public:
     std::string key;                 // the entry's own key
     std::uint64_t artifactBytes = 0; // the artifact's size, trailer included
     std::uint64_t checksum = 0;      // its trailer's checksum
+    // A build guided by an entry profile (0 functions: a full build):
+    // `optimizedFunctions` of `functions` optimized, from the profile with
+    // this SHA-256 (its text, see writeProfile).
+    std::uint32_t optimizedFunctions = 0, functions = 0;
+    std::string profileDigest;
+    bool guided() const { return functions != 0; }
   };
+  std::optional<Description> description(const std::string &key) const;
 
   // Stores `artifact` under `key` atomically (temporary file + rename), and
   // its description beside it. Creates the directory. waot::Error on I/O
@@ -127,6 +134,14 @@ public:
   // the cache directory (one line per event, kept under a megabyte).
   std::filesystem::path logPath() const;
   void log(const std::string &line) const noexcept;
+
+  // The entry profile a guided build of `key` uses: per defined function,
+  // whether a run entered it. Stored as text ('0'/'1' per function) in
+  // `<key>.profile`; written atomically; nullopt when there is none (or it
+  // is unreadable).
+  void writeProfile(const std::string &key, const std::vector<bool> &entered) const;
+  std::optional<std::vector<bool>> readProfile(const std::string &key) const;
+  static std::string profileDigest(const std::vector<bool> &entered);
 
   // Removes the entry of `key`, if any.
   void remove(const std::string &key) const noexcept;

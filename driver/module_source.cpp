@@ -1,6 +1,7 @@
 #include "module_source.hpp"
 
 #include "background_build.hpp"
+#include "background_optimization.hpp"
 #include "commands.hpp"
 #include "compile_cache.hpp"
 #include "compiler_module.hpp"
@@ -9,6 +10,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -138,9 +140,11 @@ CacheLookup lookUp(const CompileCache &cache, const std::string &path) {
 // Compiles the module into the cache under `key` (the caller holds its
 // lock); the artifact's bytes, which are also in the cache unless it cannot
 // be written (then a warning says so). `background`: no progress line.
+// `profileDigest`: that of the profile a guided build (unoptimizedFunctions)
+// follows.
 std::vector<std::uint8_t> compileIntoCache(CacheLookup &lookup, const std::string &key,
                                            const codegen::CompileOptions &options, bool background,
-                                           double &seconds) {
+                                           double &seconds, const std::string &profileDigest = {}) {
   lookup.cache.removeLeftovers(key); // a killed compile's
   std::error_code absoluteError;
   const std::string source = fs::weakly_canonical(lookup.path, absoluteError).string();
@@ -159,6 +163,13 @@ std::vector<std::uint8_t> compileIntoCache(CacheLookup &lookup, const std::strin
   description.optLevel = options.optLevel;
   description.tier = tierName(options.optLevel);
   description.compileSeconds = seconds;
+  if (!options.unoptimizedFunctions.empty()) {
+    const auto &unoptimized = options.unoptimizedFunctions;
+    description.functions = static_cast<std::uint32_t>(unoptimized.size());
+    description.optimizedFunctions =
+        static_cast<std::uint32_t>(std::count(unoptimized.begin(), unoptimized.end(), false));
+    description.profileDigest = profileDigest;
+  }
   try {
     lookup.cache.store(key, artifact, description);
   } catch (const Error &e) {
@@ -194,27 +205,21 @@ Module cachedOrCompiled(CacheLookup &lookup, const codegen::CompileOptions &opti
   return Module::loadFromMemory(artifact, lookup.path);
 }
 
-// Starts the optimized build in the background unless it cannot help:
-// what the verbose line says about it.
-std::string optimizeInBackground(CacheLookup &lookup, const codegen::CompileOptions &optimized) {
-  const std::string key = CompileCache::key(lookup.digest, optimized);
-  if (const std::optional<std::string> failure = lookup.cache.failure(key))
-    return "the optimized build failed before (" + *failure + "); not retried";
-  for (const CompileCache::Build &build : lookup.cache.buildsInProgress())
-    if (build.key == key)
-      return "the optimized build is running (pid " + std::to_string(build.pid) + ")";
-  const std::string why = startBackgroundBuild(lookup.path, optimized);
-  if (!why.empty()) return "no background build: " + why;
-  return "optimizing at " + levelName(optimized.optLevel) + " in the background";
+std::string guidedText(const CompileCache::Description &description) {
+  if (!description.guided()) return {};
+  return ", " + std::to_string(description.optimizedFunctions) + " of " +
+         std::to_string(description.functions) + " functions optimized";
 }
 
-Module loadWasm(const ModuleRequest &request) {
+LoadedModule loadWasm(const ModuleRequest &request) {
   const std::string name = fs::path(request.path).filename().string();
   const auto say = [&](const std::string &what) {
     if (request.verbose) std::fprintf(stderr, "waot: %s: %s\n", name.c_str(), what.c_str());
   };
+  // The quick tier records which functions run, for the optimized build.
   codegen::CompileOptions quick = request.options;
   quick.optLevel = 0;
+  quick.entryProfile = true;
   if (!request.useCache) {
     const codegen::CompileOptions &options = request.tier == Tier::Quick ? quick : request.options;
     double seconds = 0;
@@ -224,38 +229,69 @@ Module loadWasm(const ModuleRequest &request) {
     char text[64];
     std::snprintf(text, sizeof text, "compiled in %.2f s, not cached", seconds);
     say(tierName(options.optLevel) + " tier (" + levelName(options.optLevel) + "), " + text);
-    return module;
+    return {std::move(module), nullptr};
   }
   const CompileCache cache(CompileCache::defaultDirectory());
   CacheLookup lookup = lookUp(cache, request.path);
   std::string how;
-  const auto optimizedModule = [&] {
+  const auto optimizedModule = [&]() -> LoadedModule {
     Module module = cachedOrCompiled(lookup, request.options, how);
     say(tierName(request.options.optLevel) + " tier (" + levelName(request.options.optLevel) +
         ") " + how);
-    return module;
+    return {std::move(module), nullptr};
   };
   const bool tiered = request.tier == Tier::Tiered || request.tier == Tier::Auto;
   if (request.tier == Tier::Optimized || request.options.optLevel == 0) return optimizedModule();
+  const std::string optimizedKey = CompileCache::key(lookup.digest, request.options);
   if (tiered) {
-    const std::string optimizedKey = CompileCache::key(lookup.digest, request.options);
     if (std::optional<Module> cached = loadCached(cache, optimizedKey)) {
-      say("optimized tier (" + levelName(request.options.optLevel) + ") from the cache");
-      return std::move(*cached);
+      LoadedModule loaded{std::move(*cached), nullptr};
+      const std::optional<CompileCache::Description> description = cache.description(optimizedKey);
+      say("optimized tier (" + levelName(request.options.optLevel) +
+          (description ? guidedText(*description) : std::string()) + ") from the cache");
+      // A guided build learns from every run which of its unoptimized
+      // functions the program runs after all.
+      if (description && description->guided())
+        if (std::optional<std::vector<bool>> optimized = cache.readProfile(optimizedKey))
+          loaded.optimization = std::make_unique<BackgroundOptimization>(
+              request.path, cache.directory(), optimizedKey, request.options, loaded.module,
+              std::move(*optimized));
+      return loaded;
     }
     if (request.tier == Tier::Auto && codeSectionBytes(lookup.bytes()) < kTieredMinCodeBytes)
       return optimizedModule();
   }
-  Module module = cachedOrCompiled(lookup, quick, how);
+  LoadedModule loaded{cachedOrCompiled(lookup, quick, how), nullptr};
   std::string line = "quick tier (-O0) " + how;
-  if (tiered) line += "; " + optimizeInBackground(lookup, request.options);
+  if (tiered) {
+    char text[96];
+    std::snprintf(text, sizeof text,
+                  "; the optimized build starts when the program ends or after %.1f s",
+                  static_cast<double>(profileDelay().count()) / 1000);
+    line += text;
+    loaded.optimization = std::make_unique<BackgroundOptimization>(
+        request.path, cache.directory(), optimizedKey, request.options, loaded.module,
+        std::vector<bool>());
+  }
   say(line);
-  return module;
+  return loaded;
+}
+
+// Whether a background build of `key` has anything to do: not when the
+// cache holds an artifact at least as good (a full build, or one guided by
+// this very profile).
+bool backgroundBuildNeeded(const CompileCache &cache, const std::string &key,
+                           const std::string &profileDigest) {
+  std::error_code ec;
+  if (!fs::exists(cache.artifactPath(key), ec) || !cache.mismatch(key).empty()) return true;
+  const std::optional<CompileCache::Description> stored = cache.description(key);
+  if (!stored || !stored->guided()) return false;
+  return profileDigest.empty() || stored->profileDigest != profileDigest;
 }
 
 } // namespace
 
-int buildIntoCache(const ModuleRequest &request, bool background) {
+int buildIntoCache(const ModuleRequest &request, bool background, bool guided) {
   const std::string name = fs::path(request.path).filename().string();
   const CompileCache cache(CompileCache::defaultDirectory());
   CacheLookup lookup = lookUp(cache, request.path);
@@ -263,6 +299,9 @@ int buildIntoCache(const ModuleRequest &request, bool background) {
   const std::string what = key.substr(0, 16) + " " + levelName(request.options.optLevel) + " " +
                            fs::absolute(request.path).string();
   if (!background) {
+    // A full build, also in place of a guided one.
+    const std::optional<CompileCache::Description> stored = cache.description(key);
+    if (stored && stored->guided()) cache.remove(key);
     std::string how;
     cachedOrCompiled(lookup, request.options, how);
     if (request.verbose) std::fprintf(stderr, "waot: %s: %s\n", name.c_str(), how.c_str());
@@ -274,15 +313,29 @@ int buildIntoCache(const ModuleRequest &request, bool background) {
     cache.log(what + ": another waot is compiling it; left to that one");
     return 0;
   }
-  std::error_code ec;
-  if (fs::exists(cache.artifactPath(key), ec) && cache.mismatch(key).empty()) return 0;
-  cache.log(what + ": background build started (pid " + std::to_string(::getpid()) + ")");
+  codegen::CompileOptions options = request.options;
+  std::string profileDigest;
+  if (guided) {
+    if (std::optional<std::vector<bool>> profile = cache.readProfile(key)) {
+      profileDigest = CompileCache::profileDigest(*profile);
+      options.entryProfile = true; // its unoptimized functions report being run
+      options.unoptimizedFunctions.reserve(profile->size());
+      for (const bool entered : *profile)
+        options.unoptimizedFunctions.push_back(!entered);
+    }
+  }
+  if (!backgroundBuildNeeded(cache, key, profileDigest)) return 0;
+  cache.log(what + ": background build started (pid " + std::to_string(::getpid()) + ")" +
+            (profileDigest.empty() ? "" : ", guided by a profile"));
   try {
     double seconds = 0;
-    compileIntoCache(lookup, key, request.options, /*background=*/true, seconds);
+    compileIntoCache(lookup, key, options, /*background=*/true, seconds, profileDigest);
     char text[64];
     std::snprintf(text, sizeof text, ": built in %.1f s", seconds);
-    cache.log(what + text);
+    std::string guidance;
+    if (const std::optional<CompileCache::Description> stored = cache.description(key))
+      if (stored->guided()) guidance = " (" + guidedText(*stored).substr(2) + ")";
+    cache.log(what + text + guidance);
     return 0;
   } catch (const std::exception &e) {
     cache.log(what + ": failed: " + e.what());
@@ -291,10 +344,10 @@ int buildIntoCache(const ModuleRequest &request, bool background) {
   }
 }
 
-Module loadModule(const ModuleRequest &request) {
+LoadedModule loadModule(const ModuleRequest &request) {
   // The loader reads a .so itself: only its first bytes are read here.
   switch (detectFileKind(readFilePrefix(request.path, 4096))) {
-  case FileKind::SharedObject: return Module::load(request.path);
+  case FileKind::SharedObject: return {Module::load(request.path), nullptr};
   case FileKind::Wasm:
   case FileKind::Text: return loadWasm(request);
   case FileKind::Unknown: break;
@@ -305,5 +358,10 @@ Module loadModule(const ModuleRequest &request) {
           "' is neither a WebAssembly module (binary or text) nor a compiled waot artifact",
       0);
 }
+
+LoadedModule::LoadedModule(Module m, std::unique_ptr<BackgroundOptimization> o)
+    : module(std::move(m)), optimization(std::move(o)) {}
+LoadedModule::LoadedModule(LoadedModule &&) noexcept = default;
+LoadedModule::~LoadedModule() = default;
 
 } // namespace waot::driver

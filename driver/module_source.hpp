@@ -8,6 +8,7 @@
 #include <waot/waot.hpp>
 
 #include <cstdint>
+#include <memory>
 #include <string>
 
 namespace waot::driver {
@@ -41,13 +42,27 @@ struct ModuleRequest {
   bool verbose = false; // say on stderr which tier runs and what happens in the background
 };
 
-Module loadModule(const ModuleRequest &request);
+class BackgroundOptimization;
+
+struct LoadedModule {
+  Module module;
+  // A tiered run's optimized build, to start (BackgroundOptimization::start)
+  // once the program has shown which functions it runs; null otherwise.
+  std::unique_ptr<BackgroundOptimization> optimization;
+  LoadedModule(Module m, std::unique_ptr<BackgroundOptimization> o);
+  LoadedModule(LoadedModule &&) noexcept;
+  ~LoadedModule();
+};
+
+LoadedModule loadModule(const ModuleRequest &request);
 
 // `waot cache build`: compiles the .wasm of `request` into the cache at
 // request.options (unless it is there). In the background (started by a
 // tiered run), it gives way to another process compiling the same module,
 // reports to the cache's log instead of a terminal, and records a failure
 // so that later runs do not retry it. Returns the exit status.
-int buildIntoCache(const ModuleRequest &request, bool background);
+// `guided` (background only): optimize only the functions of the profile a
+// tiered run stored for it (the others are compiled without optimization).
+int buildIntoCache(const ModuleRequest &request, bool background, bool guided);
 
 } // namespace waot::driver

@@ -2,6 +2,7 @@
 //
 //   waot run [OPTIONS] MODULE [--] [ARGS...]     ARGS go to the guest
 //   waot run MODULE --invoke NAME [VALUES...] [OPTIONS]   (also: --invoke before MODULE)
+#include "background_optimization.hpp"
 #include "commands.hpp"
 #include "module_source.hpp"
 #include "value_text.hpp"
@@ -14,11 +15,15 @@
 #include <algorithm>
 #include <cctype>
 #include <chrono>
+#include <condition_variable>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
+#include <mutex>
+#include <stop_token>
+#include <thread>
 
 extern char **environ;
 
@@ -248,6 +253,49 @@ int invoke(const RunOptions &run, const Module &module, const Imports &imports) 
   return 0;
 }
 
+// Starts a BackgroundOptimization after kProfileSeconds, or when it goes.
+class OptimizationStarter {
+public:
+  OptimizationStarter(BackgroundOptimization *optimization, const std::string &modulePath,
+                      bool verbose)
+      : optimization_(optimization), name_(std::filesystem::path(modulePath).filename()),
+        verbose_(verbose) {
+    if (!optimization_) return;
+    timer_ = std::jthread([this](std::stop_token stop) {
+      std::mutex mutex;
+      std::unique_lock lock(mutex);
+      std::condition_variable_any wake;
+      if (!wake.wait_for(lock, stop, profileDelay(), [] { return false; }) &&
+          !stop.stop_requested())
+        start();
+    });
+  }
+  ~OptimizationStarter() {
+    if (!optimization_) return;
+    timer_.request_stop();
+    timer_.join();
+    start();
+  }
+  OptimizationStarter(const OptimizationStarter &) = delete;
+  OptimizationStarter &operator=(const OptimizationStarter &) = delete;
+
+private:
+  void start() const noexcept {
+    try {
+      const std::string what = optimization_->start();
+      if (verbose_ && !what.empty())
+        std::fprintf(stderr, "waot: %s: %s\n", name_.c_str(), what.c_str());
+    } catch (const std::exception &) {
+      // Only the next run's speed is at stake.
+    }
+  }
+
+  BackgroundOptimization *optimization_;
+  std::string name_;
+  bool verbose_;
+  std::jthread timer_;
+};
+
 // --tier, or what -O alone implies: a level asked for is compiled up front.
 Tier tierOf(const RunOptions &run) {
   if (run.tier.empty()) return run.optGiven ? Tier::Optimized : Tier::Auto;
@@ -281,7 +329,13 @@ int runCommand(const std::vector<std::string> &args) {
   request.useCache = !run.noCache;
   request.tier = tierOf(run);
   request.verbose = run.verbose;
-  const Module module = loadModule(request);
+  LoadedModule loaded = loadModule(request);
+  const Module &module = loaded.module;
+  // A tiered run's optimized build starts once the program has shown what
+  // it runs: when it ends (however: exit, trap, error), or after
+  // kProfileSeconds of running, whichever comes first.
+  const OptimizationStarter optimizationStarter(loaded.optimization.get(), run.modulePath,
+                                                run.verbose);
 
   const bool command = run.exportName.empty();
   if (command) {

@@ -72,6 +72,8 @@ FrontendResult decodeForTarget(std::span<const std::uint8_t> wasm, const Compile
   result.lowerOptions.producer = "waot " WAOT_VERSION;
   result.lowerOptions.linkName = options.linkName;
   result.lowerOptions.interruptible = options.interruptible;
+  result.lowerOptions.entryProfile = options.entryProfile;
+  result.lowerOptions.unoptimizedFunctions = options.unoptimizedFunctions;
   return result;
 }
 

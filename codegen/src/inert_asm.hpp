@@ -26,6 +26,8 @@ bool isKeepAliveAsm(const llvm::Instruction &instruction);
 // the optimizer, so that nothing it keeps alive can still disappear.
 struct DropInertAsmPass : llvm::PassInfoMixin<DropInertAsmPass> {
   llvm::PreservedAnalyses run(llvm::Function &function, llvm::FunctionAnalysisManager &analyses);
+  // Also on functions compiled without optimization (optnone).
+  static bool isRequired() { return true; }
 };
 
 } // namespace waot::codegen

@@ -21,6 +21,8 @@ namespace waot::codegen {
 // iteration is all a runaway loop needs.
 struct InsertInterruptChecksPass : llvm::PassInfoMixin<InsertInterruptChecksPass> {
   llvm::PreservedAnalyses run(llvm::Function &function, llvm::FunctionAnalysisManager &analyses);
+  // Also on functions compiled without optimization (optnone).
+  static bool isRequired() { return true; }
 };
 
 } // namespace waot::codegen

@@ -16,6 +16,7 @@
 #include <llvm/IR/Verifier.h>
 #include <llvm/Passes/OptimizationLevel.h>
 #include <llvm/Passes/PassBuilder.h>
+#include <llvm/Passes/StandardInstrumentations.h>
 #include <llvm/Support/raw_ostream.h>
 #include <llvm/Target/TargetMachine.h>
 
@@ -56,7 +57,12 @@ void runDefaultPipeline(llvm::Module &module, llvm::TargetMachine &machine, unsi
   llvm::CGSCCAnalysisManager sccAnalyses;
   llvm::ModuleAnalysisManager moduleAnalyses;
 
-  llvm::PassBuilder builder(&machine, tuningOptions(optLevel));
+  // Functions marked optnone (CompileOptions::unoptimizedFunctions) are left
+  // alone by every function pass but the required ones (ours below).
+  llvm::PassInstrumentationCallbacks instrumentation;
+  llvm::OptNoneInstrumentation optNone(/*DebugLogging=*/false);
+  optNone.registerCallbacks(instrumentation);
+  llvm::PassBuilder builder(&machine, tuningOptions(optLevel), std::nullopt, &instrumentation);
   builder.registerModuleAnalyses(moduleAnalyses);
   builder.registerCGSCCAnalyses(sccAnalyses);
   builder.registerFunctionAnalyses(functionAnalyses);

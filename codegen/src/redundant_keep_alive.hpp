@@ -35,6 +35,8 @@ namespace waot::codegen {
 // DropInertAsmPass.
 struct DropRedundantKeepAlivesPass : llvm::PassInfoMixin<DropRedundantKeepAlivesPass> {
   llvm::PreservedAnalyses run(llvm::Function &function, llvm::FunctionAnalysisManager &analyses);
+  // Also on functions compiled without optimization (optnone).
+  static bool isRequired() { return true; }
 };
 
 } // namespace waot::codegen

@@ -153,6 +153,8 @@ private:
     requireArray(a_.elems, a_.num_elems, "element segments");
     requireArray(a_.datas, a_.num_datas, "data segments");
     requireArray(a_.const_ops, a_.num_const_ops, "constant expression instructions");
+    if ((a_.flags & WAOT_ARTIFACT_ENTRY_PROFILE) != 0)
+      requireArray(a_.entered, a_.num_functions, "entry profile");
   }
 
   void readTypes() {

@@ -6,6 +6,7 @@
 #include "waot/abi.h"
 #include "waot/errors.hpp"
 
+#include <atomic>
 #include <map>
 #include <mutex>
 
@@ -38,6 +39,16 @@ std::string Module::producer() const {
 
 std::string Module::targetTriple() const {
   return data_->artifact->target_triple ? data_->artifact->target_triple : "";
+}
+
+std::optional<std::vector<bool>> Module::enteredFunctions() const {
+  const waot_artifact &artifact = *data_->artifact;
+  if ((artifact.flags & WAOT_ARTIFACT_ENTRY_PROFILE) == 0) return std::nullopt;
+  std::vector<bool> entered(artifact.num_functions);
+  for (std::uint32_t i = 0; i < artifact.num_functions; ++i)
+    entered[i] =
+        std::atomic_ref<std::uint8_t>(artifact.entered[i]).load(std::memory_order_relaxed) != 0;
+  return entered;
 }
 
 void Imports::define(std::string_view module, std::string_view name, Extern value) {

@@ -38,6 +38,8 @@ const std::string kFac = std::string(WAOT_EXAMPLES_DIR) + "/fac.wasm";
 // front (>= 64 KiB) that still optimizes in seconds: `kFunctions` small
 // straight-line mixing functions, and run(x) = the wrapping sum of f_i(x).
 constexpr unsigned kFunctions = 2500;
+constexpr unsigned kFew = 10;
+const std::string kDefined = std::to_string(kFunctions + 3); // the f_i, run, spin, few
 
 std::string largeModuleText() {
   std::ostringstream wat;
@@ -52,6 +54,16 @@ std::string largeModuleText() {
   wat << "(func (export \"run\") (param $x i32) (result i32) (local $s i32)\n";
   for (unsigned i = 0; i < kFunctions; ++i)
     wat << " (local.set $s (i32.add (local.get $s) (call $f" << i << " (local.get $x))))\n";
+  wat << " (local.get $s))\n";
+  // spin(n): n rounds of a loop (seconds at the quick tier for n ~ 10^9).
+  wat << "(func (export \"spin\") (param $n i32) (result i32)\n"
+      << " (loop $again (local.set $n (i32.sub (local.get $n) (i32.const 1)))\n"
+      << "  (br_if $again (i32.gt_s (local.get $n) (i32.const 0))))\n"
+      << " (local.get $n))\n";
+  // few(x): the sum of the first kFew functions only.
+  wat << "(func (export \"few\") (param $x i32) (result i32) (local $s i32)\n";
+  for (unsigned i = 0; i < kFew; ++i)
+    wat << " (local.set $s (i32.add (local.get $s) (call $f" << i << " (local.get $x))))\n";
   wat << " (local.get $s)))\n";
   return wat.str();
 }
@@ -60,10 +72,10 @@ std::uint32_t rotl(std::uint32_t value, unsigned count) {
   return (value << count) | (value >> (32 - count));
 }
 
-// What run(x) returns, computed here.
-std::uint32_t expectedRun(std::int32_t x) {
+// What run(x) (or few(x): `count` kFew) returns, computed here.
+std::uint32_t expectedRun(std::int32_t x, unsigned count = kFunctions) {
   std::uint32_t sum = 0;
-  for (unsigned i = 0; i < kFunctions; ++i) {
+  for (unsigned i = 0; i < count; ++i) {
     std::uint32_t h = static_cast<std::uint32_t>(x) * 31u + i;
     h ^= h >> (i % 13 + 3);
     sum += rotl(h, i % 29 + 1);
@@ -118,10 +130,12 @@ protected:
 
   // Waits (up to five minutes: the build runs at a low priority beside
   // the other tests) until the cache has an optimized entry.
-  bool waitForOptimized() const {
+  bool waitForOptimized() const { return waitFor("optimized -O2"); }
+  // Waits (as long) until `waot cache info` shows `text`.
+  bool waitFor(const std::string &text) const {
     for (auto deadline = std::chrono::steady_clock::now() + 300s;
          std::chrono::steady_clock::now() < deadline; std::this_thread::sleep_for(100ms))
-      if (cacheInfo().find("optimized -O2") != std::string::npos) return true;
+      if (cacheInfo().find(text) != std::string::npos) return true;
     return false;
   }
 
@@ -150,11 +164,16 @@ protected:
 TEST_F(TieredRun, LargeModuleStartsQuickAndLeavesAnOptimizedArtifact) {
   const CommandResult first = run({}); // --tier auto
   EXPECT_THAT(first.err, HasSubstr("quick tier (-O0) compiled in"));
-  EXPECT_THAT(first.err, HasSubstr("optimizing at -O2 in the background"));
+  EXPECT_THAT(first.err, HasSubstr("the optimized build starts when the program ends"));
+  // run and every f_i ran; few did not.
+  EXPECT_THAT(first.err, HasSubstr("optimizing the " + std::to_string(kFunctions + 1) + " of " +
+                                   kDefined + " functions it ran at -O2 in the background"));
   ASSERT_TRUE(waitForOptimized()) << cacheInfo();
   EXPECT_EQ(logLines("built in"), 1u);
   const CommandResult second = run({}, 5);
-  EXPECT_THAT(second.err, HasSubstr("optimized tier (-O2) from the cache"));
+  EXPECT_THAT(second.err, HasSubstr("optimized tier (-O2, " + std::to_string(kFunctions + 1) +
+                                    " of " + kDefined + " functions optimized) from the cache"));
+  EXPECT_THAT(second.err, HasSubstr("every function it ran is optimized"));
   EXPECT_THAT(cacheInfo(), HasSubstr("quick     -O0"));
 }
 
@@ -213,12 +232,52 @@ TEST_F(TieredRun, KilledBackgroundBuildLeavesNoEntry) {
   EXPECT_THAT(info, Not(HasSubstr("optimized")));
   EXPECT_THAT(info, Not(HasSubstr("compiling")));
   // The next run uses the quick tier and builds the optimized one again.
-  EXPECT_THAT(run({}).err, HasSubstr("quick tier (-O0) from the cache; optimizing at -O2"));
+  const std::string again = run({}).err;
+  EXPECT_THAT(again, HasSubstr("quick tier (-O0) from the cache; the optimized build starts"));
+  EXPECT_THAT(again, HasSubstr("in the background"));
   ASSERT_TRUE(waitForOptimized()) << cacheInfo();
-  EXPECT_THAT(run({}).err, HasSubstr("optimized tier (-O2) from the cache"));
+  EXPECT_THAT(run({}).err, HasSubstr("functions optimized) from the cache"));
   // Whatever the killed build was writing is gone.
   for (const auto &file : fs::directory_iterator(cache()))
     EXPECT_EQ(file.path().filename().string().find(".tmp."), std::string::npos) << file.path();
+}
+
+TEST_F(TieredRun, GuidedBuildOptimizesWhatRanAndLearnsFromLaterRuns) {
+  // A first run of few(x) only: the optimized build optimizes few and f0..f9.
+  const CommandResult first =
+      runWaot({"run", "-v", "--tier", "tiered", module_.string(), "--invoke", "few", "3"});
+  EXPECT_EQ(first.out,
+            "i32:" + std::to_string(static_cast<std::int32_t>(expectedRun(3, kFew))) + "\n");
+  const std::string hot = std::to_string(kFew + 1) + " of " + kDefined + " functions";
+  EXPECT_THAT(first.err, HasSubstr("optimizing the " + hot + " it ran"));
+  ASSERT_TRUE(waitFor(hot + " optimized")) << cacheInfo();
+  // run(x) runs everything, the unoptimized functions too (correctly), and
+  // asks for a build that optimizes them as well.
+  const std::string second = run({}).err;
+  EXPECT_THAT(second, HasSubstr("optimized tier (-O2, " + hot + " optimized) from the cache"));
+  const std::string allButSpin = std::to_string(kFunctions + 2) + " of " + kDefined;
+  EXPECT_THAT(second, HasSubstr("optimizing the " + allButSpin));
+  ASSERT_TRUE(waitFor(allButSpin + " functions optimized")) << cacheInfo();
+  EXPECT_THAT(run({}, 9).err, HasSubstr("every function it ran is optimized"));
+  EXPECT_EQ(logLines("built in"), 2u) << slurp(cache() / "background.log");
+}
+
+TEST_F(TieredRun, LongRunStartsTheBuildWhileTheProgramRuns) {
+  ::setenv("WAOT_TIER_PROFILE_SECONDS", "0.2", 1);
+  auto spinning = std::async(std::launch::async, [&] {
+    return runWaot(
+        {"run", "-v", "--tier", "tiered", module_.string(), "--invoke", "spin", "2000000000"});
+  });
+  bool seenWhileRunning = false;
+  while (spinning.wait_for(20ms) != std::future_status::ready)
+    seenWhileRunning = seenWhileRunning || logLines("background build started") > 0;
+  ::unsetenv("WAOT_TIER_PROFILE_SECONDS");
+  const CommandResult r = spinning.get();
+  EXPECT_EQ(r.out, "i32:0\n") << r.err;
+  EXPECT_THAT(r.err, HasSubstr("or after 0.2 s"));
+  EXPECT_TRUE(seenWhileRunning) << "the build did not start before the program ended";
+  // spin had been entered when the profile was taken.
+  EXPECT_THAT(r.err, HasSubstr("optimizing the 1 of " + kDefined + " functions it ran"));
 }
 
 TEST_F(TieredRun, OutputEndsWithTheProgramNotTheBuild) {

@@ -129,7 +129,7 @@ TEST_F(AbiLayoutTest, Artifact) {
               offsetof(waot_artifact, exports), offsetof(waot_artifact, elems),
               offsetof(waot_artifact, datas), offsetof(waot_artifact, link_name),
               offsetof(waot_artifact, code_begin), offsetof(waot_artifact, code_end),
-              offsetof(waot_artifact, const_ops));
+              offsetof(waot_artifact, const_ops), offsetof(waot_artifact, entered));
 }
 
 TEST_F(AbiLayoutTest, MirrorsAreCreatedOncePerContext) {

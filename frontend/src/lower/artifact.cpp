@@ -400,7 +400,8 @@ llvm::GlobalVariable *ArtifactEmitter::emit(const TypeTrampolines &trampolines,
       u32(count32(wasm_.elems.size())),
       u32(count32(wasm_.datas.size())),
       u32(env_.layout.total_size),
-      u32(options.interruptible ? WAOT_ARTIFACT_INTERRUPTIBLE : 0u),
+      u32((options.interruptible ? WAOT_ARTIFACT_INTERRUPTIBLE : 0u) |
+          (env_.entered ? WAOT_ARTIFACT_ENTRY_PROFILE : 0u)),
       u32(count32(constOps_.size())),
       types(),
       functionPointers(trampolines.entries, "waot.entry_trampolines"),
@@ -417,6 +418,7 @@ llvm::GlobalVariable *ArtifactEmitter::emit(const TypeTrampolines &trampolines,
       linked && hasCode ? codeBound("__start_") : nullPointer(),
       linked && hasCode ? codeBound("__stop_") : nullPointer(),
       array(abi_.constExpr, constOps_, "waot.const_ops"),
+      env_.entered ? static_cast<llvm::Constant *>(env_.entered) : nullPointer(),
   };
   // External, default visibility: the runtime finds a shared library's
   // descriptor with dlsym; an application names a linked module's.
@@ -457,8 +459,8 @@ AbiTypes AbiTypes::get(llvm::LLVMContext &context) {
   artifactFields.insert(artifactFields.end(), 3, ptr);  // producer, triple, features
   artifactFields.insert(artifactFields.end(), 12, i32); // num_types .. flags, num_const_ops
   artifactFields.insert(artifactFields.end(), 11, ptr); // types .. datas
-  artifactFields.insert(artifactFields.end(), 4, ptr);  // link_name, code_begin, code_end,
-                                                        // const_ops
+  artifactFields.insert(artifactFields.end(), 5, ptr);  // link_name, code_begin, code_end,
+                                                        // const_ops, entered
   t.artifact = namedStruct(context, "waot_artifact", artifactFields);
   return t;
 }

@@ -110,6 +110,15 @@ void FunctionLowering::emitPrologue() {
       for (unsigned width : {32u, 64u})
         loadSum(inLoop, width);
   builder_.SetInsertPoint(bodyBlock);
+  // The entry profile: a monotonic byte store (threads may run the function
+  // at once; all store the same value), in the body so that nothing keeps it
+  // from the entry block's allocas.
+  const std::uint32_t defined = functionIndex_ - wasm_.numImportedFunctions;
+  if (env_.entered && (env_.profiledFunctions.empty() || env_.profiledFunctions[defined])) {
+    llvm::Value *flag =
+        builder_.CreateConstInBoundsGEP2_32(env_.entered->getValueType(), env_.entered, 0, defined);
+    builder_.CreateStore(builder_.getInt8(1), flag)->setAtomic(llvm::AtomicOrdering::Monotonic);
+  }
   // Interruptible code checks on entry to every function that calls one:
   // every cycle of calls (recursion, also through tables or the host) passes
   // such an entry, while leaf functions, the most frequently called, need

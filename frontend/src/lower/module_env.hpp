@@ -45,6 +45,13 @@ struct ModuleEnv {
 
   // Emit the interruption checks (LowerOptions::interruptible).
   bool interruptible = false;
+  // LowerOptions::entryProfile: the artifact's array of entry flags (one i8
+  // per defined function), or null.
+  llvm::GlobalVariable *entered = nullptr;
+  // Which defined functions set their flag: all (empty), or in a build guided
+  // by a profile only the unoptimized ones (LowerOptions::unoptimizedFunctions):
+  // a later run entering one of those asks for a new build.
+  std::vector<bool> profiledFunctions;
 
   ModuleEnv(const Module &wasm, llvm::Module &llvm);
 

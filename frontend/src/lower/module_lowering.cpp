@@ -94,6 +94,27 @@ void declareDefinedFunction(lower::ModuleEnv &env, std::uint32_t defined, bool s
   env.functions[defined] = function;
 }
 
+// The entry profile's flags (LowerOptions::entryProfile), one byte per
+// defined function: defined in the part that carries the descriptor, declared
+// in the others (a hidden symbol, like the functions they share).
+llvm::GlobalVariable *entryFlags(lower::ModuleEnv &env, bool split, bool definedHere,
+                                 std::string_view linkName) {
+  auto *type =
+      llvm::ArrayType::get(llvm::Type::getInt8Ty(env.context), env.wasm.numDefinedFunctions());
+  std::string symbol;
+  if (split && !linkName.empty()) symbol.append(linkName).append(".");
+  symbol.append("waot_entered");
+  auto *flags = new llvm::GlobalVariable(
+      env.llvm, type, /*isConstant=*/false,
+      split ? llvm::GlobalValue::ExternalLinkage : llvm::GlobalValue::InternalLinkage,
+      definedHere ? llvm::Constant::getNullValue(type) : nullptr, symbol);
+  if (split) {
+    flags->setVisibility(llvm::GlobalValue::HiddenVisibility);
+    flags->setDSOLocal(true);
+  }
+  return flags;
+}
+
 // Calls visit(callee) for every defined function the body of `defined` names
 // (calls; ref.func needs no symbol but is harmless to include), including the
 // targets a call_indirect through a constant table calls directly.
@@ -240,8 +261,20 @@ std::unique_ptr<llvm::Module> lowerModulePart(const Module &module,
   if (!options.linkName.empty() && !isValidLinkName(options.linkName))
     throw Error("link name '" + options.linkName + "' is not a C identifier");
   declarePartFunctions(env, partition, part, options.linkName);
-  for (std::uint32_t defined = part.firstDefined; defined < part.endDefined; ++defined)
+  if (!options.unoptimizedFunctions.empty() &&
+      options.unoptimizedFunctions.size() != module.numDefinedFunctions())
+    throw Error("internal compiler error: the unoptimized-function set does not match the module");
+  if (options.entryProfile) {
+    env.entered = entryFlags(env, split, part.carriesArtifact, options.linkName);
+    env.profiledFunctions = options.unoptimizedFunctions;
+  }
+  for (std::uint32_t defined = part.firstDefined; defined < part.endDefined; ++defined) {
     lower::lowerFunctionBody(env, defined);
+    if (!options.unoptimizedFunctions.empty() && options.unoptimizedFunctions[defined]) {
+      env.functions[defined]->addFnAttr(llvm::Attribute::OptimizeNone);
+      env.functions[defined]->addFnAttr(llvm::Attribute::NoInline);
+    }
+  }
   if (part.carriesArtifact) {
     const lower::TypeTrampolines trampolines = lower::emitTrampolines(env);
     lower::emitArtifact(env, trampolines, options);

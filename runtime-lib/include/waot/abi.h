@@ -22,7 +22,7 @@
 extern "C" {
 #endif
 
-#define WAOT_ABI_VERSION 9u
+#define WAOT_ABI_VERSION 10u
 #define WAOT_ARTIFACT_MAGIC 0x544F4157u /* "WAOT" little endian */
 /* The one exported data symbol of a compiled artifact: a waot_artifact. */
 #define WAOT_ARTIFACT_SYMBOL "waot_artifact_v1"
@@ -400,6 +400,10 @@ typedef void (*waot_entry_fn)(void *ctx, void *code, waot_slot *slots);
 /* waot_artifact.flags: the code checks ctx->interrupt_requested at every
  * entry of functions that call and in every loop (compiled with --interruptible). */
 #define WAOT_ARTIFACT_INTERRUPTIBLE 1u
+/* waot_artifact.flags: every defined function sets its byte of
+ * waot_artifact.entered to 1 on entry (compiled with an entry profile, ABI 10):
+ * which functions a run executed, for a later optimized build. */
+#define WAOT_ARTIFACT_ENTRY_PROFILE 2u
 
 typedef struct waot_artifact {
   uint32_t magic;            /* WAOT_ARTIFACT_MAGIC */
@@ -447,6 +451,10 @@ typedef struct waot_artifact {
 
   /* The instructions of the sequence constant expressions (ABI 9). */
   const waot_const_expr *const_ops;
+  /* WAOT_ARTIFACT_ENTRY_PROFILE: num_functions bytes, one per defined
+   * function, 0 until that function is first entered in this process; NULL
+   * otherwise (ABI 10). Shared by every instance of the loaded artifact. */
+  uint8_t *entered;
 } waot_artifact;
 
 /* ---- the integrity trailer ---------------------------------------------- */
@@ -530,11 +538,12 @@ WAOT_STATIC_ASSERT(sizeof(waot_memory_desc) == 24, "waot_memory_desc layout");
 WAOT_STATIC_ASSERT(sizeof(waot_global_desc) == 32, "waot_global_desc layout");
 WAOT_STATIC_ASSERT(sizeof(waot_data_desc) == 48, "waot_data_desc layout");
 WAOT_STATIC_ASSERT(sizeof(waot_elem_desc) == 48, "waot_elem_desc layout");
-WAOT_STATIC_ASSERT(sizeof(waot_artifact) == 208 && offsetof(waot_artifact, ctx_size) == 76 &&
+WAOT_STATIC_ASSERT(sizeof(waot_artifact) == 216 && offsetof(waot_artifact, ctx_size) == 76 &&
                        offsetof(waot_artifact, flags) == 80 &&
                        offsetof(waot_artifact, types) == 88 &&
                        offsetof(waot_artifact, link_name) == 176 &&
-                       offsetof(waot_artifact, const_ops) == 200,
+                       offsetof(waot_artifact, const_ops) == 200 &&
+                       offsetof(waot_artifact, entered) == 208,
                    "waot_artifact layout");
 WAOT_STATIC_ASSERT(sizeof(waot_artifact_trailer) == 24, "waot_artifact_trailer layout");
 #endif

@@ -114,6 +114,12 @@ public:
   // The producer and target recorded in the artifact.
   std::string producer() const;
   std::string targetTriple() const;
+  // For a module compiled with an entry profile (codegen's
+  // CompileOptions::entryProfile, `waot run`'s quick tier): per defined
+  // function (in index order, imports not counted), whether code of this
+  // artifact loaded in this process has entered it so far, in any instance.
+  // nullopt for a module compiled without one.
+  std::optional<std::vector<bool>> enteredFunctions() const;
 
 private:
   friend struct detail::ApiAccess;

@@ -52,6 +52,13 @@ struct CompileOptions {
   // Code that an embedder can stop (Instance::interrupt, deadlines): a check
   // of one context word on entry to functions that call and in every loop.
   bool interruptible = false;
+  // Code that records which functions run (`waot run`'s quick tier; see
+  // waot::Module::enteredFunctions): one byte store on every function entry.
+  bool entryProfile = false;
+  // Per defined function (empty: none): compile it without optimization,
+  // e.g. the functions an entry profile saw no run enter. The optimizer then
+  // spends its time where the program spends it. Changes the output.
+  std::vector<bool> unoptimizedFunctions;
   // The WebAssembly features past 2.0 accepted (all waot implements by
   // default; frontend::Features::wasm2() for exactly Wasm 2.0).
   frontend::Features wasmFeatures;

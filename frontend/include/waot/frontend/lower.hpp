@@ -33,6 +33,16 @@ struct LowerOptions {
   // interrupt_requested word (WAOT_ARTIFACT_INTERRUPTIBLE). Off: no checks,
   // no cost.
   bool interruptible = false;
+  // An entry profile (WAOT_ARTIFACT_ENTRY_PROFILE): every defined function
+  // sets its byte of the artifact's `entered` array on entry, so that the
+  // runner learns which functions a run executed (`waot run`'s quick tier).
+  // With unoptimizedFunctions, only those set their flag.
+  bool entryProfile = false;
+  // Per defined function (empty: none): compile it without optimization
+  // (LLVM's optnone and noinline: the optimizer passes it by, the back end
+  // selects its instructions the fast way). An optimized build guided by an
+  // entry profile spends its time on the functions a run executed only.
+  std::vector<bool> unoptimizedFunctions;
 };
 
 // The function attribute of the generated functions of interruptible code,
