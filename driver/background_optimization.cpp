@@ -29,10 +29,8 @@ BackgroundOptimization::BackgroundOptimization(std::string modulePath,
       optimizedKey_(std::move(optimizedKey)), optimized_(std::move(optimized)),
       profiled_(std::move(profiled)), alreadyOptimized_(std::move(alreadyOptimized)) {}
 
-std::string BackgroundOptimization::start() {
+std::string BackgroundOptimization::update() {
   const std::lock_guard lock(mutex_);
-  if (started_) return {};
-  started_ = true;
   std::optional<std::vector<bool>> entered = profiled_.enteredFunctions();
   if (!entered) return "no profile (the module records none)";
   std::vector<bool> hot = *entered;
@@ -44,26 +42,33 @@ std::string BackgroundOptimization::start() {
       hot[i] = hot[i] || alreadyOptimized_[i];
   }
   // Profiles only grow: what another run stored (a concurrent first run, an
-  // earlier one) is kept, so the optimized set converges.
-  if (const std::optional<std::vector<bool>> stored = cache_.readProfile(optimizedKey_))
-    if (stored->size() == hot.size())
-      for (std::size_t i = 0; i < hot.size(); ++i)
-        hot[i] = hot[i] || (*stored)[i];
+  // earlier one, this run's earlier update) is kept, so the optimized set
+  // converges.
+  const std::optional<std::vector<bool>> stored = cache_.readProfile(optimizedKey_);
+  if (stored && stored->size() == hot.size())
+    for (std::size_t i = 0; i < hot.size(); ++i)
+      hot[i] = hot[i] || (*stored)[i];
+  if (updates_++ > 0 && stored && *stored == hot) return {}; // nothing new since the last one
   if (const std::optional<std::string> failure = cache_.failure(optimizedKey_))
     return "the optimized build failed before (" + *failure + "); not retried";
-  for (const CompileCache::Build &build : cache_.buildsInProgress())
-    if (build.key == optimizedKey_)
-      return "the optimized build is running (pid " + std::to_string(build.pid) + ")";
   try {
     cache_.writeProfile(optimizedKey_, hot);
   } catch (const Error &e) {
     return std::string("no background build: ") + e.what();
   }
+  const auto optimizedCount = std::count(hot.begin(), hot.end(), true);
+  const std::string what = "the " + std::to_string(optimizedCount) + " of " +
+                           std::to_string(hot.size()) + " functions it ran";
+  // A running build reads the profile again when it is done, and builds
+  // once more if it has grown.
+  for (const CompileCache::Build &build : cache_.buildsInProgress())
+    if (build.key == optimizedKey_)
+      return "the optimized build running (pid " + std::to_string(build.pid) + ") follows with " +
+             what;
   const std::string why = startBackgroundBuild(modulePath_, optimized_, /*guided=*/true);
   if (!why.empty()) return "no background build: " + why;
-  const auto optimizedCount = std::count(hot.begin(), hot.end(), true);
-  return "optimizing the " + std::to_string(optimizedCount) + " of " + std::to_string(hot.size()) +
-         " functions it ran at -O" + std::to_string(optimized_.optLevel) + " in the background";
+  return "optimizing " + what + " at -O" + std::to_string(optimized_.optLevel) +
+         " in the background";
 }
 
 } // namespace waot::driver

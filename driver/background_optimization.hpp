@@ -1,7 +1,8 @@
 // The optimized build a tiered `waot run` leaves behind, guided by what the
 // run executed: started once the program has shown which functions it runs
-// (when it ends, or after kProfileSeconds), it optimizes those and compiles
-// the rest without optimization — in a fraction of a full build's time.
+// (after kProfileSeconds, and again when it ends), it optimizes those and
+// compiles the rest without optimization — in a fraction of a full build's
+// time.
 #pragma once
 
 #include "compile_cache.hpp"
@@ -33,15 +34,17 @@ public:
                          std::string optimizedKey, codegen::CompileOptions optimized,
                          Module profiled, std::vector<bool> alreadyOptimized);
 
-  // Starts the build with the functions entered so far, the first time it
-  // is called and only when it can help (a run of a guided artifact that
-  // entered none of its unoptimized functions needs nothing new). Safe from
-  // any thread; returns what a verbose run reports.
-  std::string start();
+  // Stores the profile with the functions entered so far (merged with the
+  // stored one) and starts the build unless one is running (it builds again
+  // with the grown profile when done). Called after kProfileSeconds and when
+  // the program ends; does nothing when the profile has not grown, or for a
+  // run of a guided artifact that entered none of its unoptimized functions.
+  // Safe from any thread; returns what a verbose run reports ("" for nothing).
+  std::string update();
 
 private:
   std::mutex mutex_;
-  bool started_ = false;
+  unsigned updates_ = 0;
   std::string modulePath_;
   CompileCache cache_;
   std::string optimizedKey_;

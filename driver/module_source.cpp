@@ -307,40 +307,45 @@ int buildIntoCache(const ModuleRequest &request, bool background, bool guided) {
     if (request.verbose) std::fprintf(stderr, "waot: %s: %s\n", name.c_str(), how.c_str());
     return 0;
   }
-  // Someone compiling it already will store it: nothing to wait for.
-  std::optional<CompileCache::KeyLock> lock = cache.tryLock(key);
-  if (!lock) {
-    cache.log(what + ": another waot is compiling it; left to that one");
-    return 0;
-  }
-  codegen::CompileOptions options = request.options;
-  std::string profileDigest;
-  if (guided) {
-    if (std::optional<std::vector<bool>> profile = cache.readProfile(key)) {
-      profileDigest = CompileCache::profileDigest(*profile);
-      options.entryProfile = true; // its unoptimized functions report being run
-      options.unoptimizedFunctions.reserve(profile->size());
-      for (const bool entered : *profile)
-        options.unoptimizedFunctions.push_back(!entered);
+  // Behind whoever is compiling it now: then build only what is still
+  // missing (the other one may have built it, or with a smaller profile).
+  const CompileCache::KeyLock lock = cache.lock(key);
+  std::string builtDigest;
+  for (;;) {
+    codegen::CompileOptions options = request.options;
+    std::string profileDigest;
+    if (guided) {
+      if (std::optional<std::vector<bool>> profile = cache.readProfile(key)) {
+        profileDigest = CompileCache::profileDigest(*profile);
+        options.entryProfile = true; // its unoptimized functions report being run
+        options.unoptimizedFunctions.reserve(profile->size());
+        for (const bool entered : *profile)
+          options.unoptimizedFunctions.push_back(!entered);
+      }
     }
-  }
-  if (!backgroundBuildNeeded(cache, key, profileDigest)) return 0;
-  cache.log(what + ": background build started (pid " + std::to_string(::getpid()) + ")" +
-            (profileDigest.empty() ? "" : ", guided by a profile"));
-  try {
-    double seconds = 0;
-    compileIntoCache(lookup, key, options, /*background=*/true, seconds, profileDigest);
-    char text[64];
-    std::snprintf(text, sizeof text, ": built in %.1f s", seconds);
-    std::string guidance;
-    if (const std::optional<CompileCache::Description> stored = cache.description(key))
-      if (stored->guided()) guidance = " (" + guidedText(*stored).substr(2) + ")";
-    cache.log(what + text + guidance);
-    return 0;
-  } catch (const std::exception &e) {
-    cache.log(what + ": failed: " + e.what());
-    cache.recordFailure(key, e.what());
-    return 1;
+    // Runs may have grown the profile while this build ran: build again
+    // until the artifact follows the profile as it stands.
+    if (!backgroundBuildNeeded(cache, key, profileDigest) ||
+        (!builtDigest.empty() && builtDigest == profileDigest))
+      return 0;
+    cache.log(what + ": background build started (pid " + std::to_string(::getpid()) + ")" +
+              (profileDigest.empty() ? "" : ", guided by a profile"));
+    try {
+      double seconds = 0;
+      compileIntoCache(lookup, key, options, /*background=*/true, seconds, profileDigest);
+      char text[64];
+      std::snprintf(text, sizeof text, ": built in %.1f s", seconds);
+      std::string guidance;
+      if (const std::optional<CompileCache::Description> stored = cache.description(key))
+        if (stored->guided()) guidance = " (" + guidedText(*stored).substr(2) + ")";
+      cache.log(what + text + guidance);
+    } catch (const std::exception &e) {
+      cache.log(what + ": failed: " + e.what());
+      cache.recordFailure(key, e.what());
+      return 1;
+    }
+    if (!guided) return 0;
+    builtDigest = profileDigest;
   }
 }
 

@@ -274,7 +274,7 @@ public:
     if (!optimization_) return;
     timer_.request_stop();
     timer_.join();
-    start();
+    start(); // again: the functions first entered since the timer's update
   }
   OptimizationStarter(const OptimizationStarter &) = delete;
   OptimizationStarter &operator=(const OptimizationStarter &) = delete;
@@ -282,7 +282,7 @@ public:
 private:
   void start() const noexcept {
     try {
-      const std::string what = optimization_->start();
+      const std::string what = optimization_->update();
       if (verbose_ && !what.empty())
         std::fprintf(stderr, "waot: %s: %s\n", name_.c_str(), what.c_str());
     } catch (const std::exception &) {

@@ -152,6 +152,10 @@ int main(int argc, char **argv) {
       work = next();
     } else if (arg == "-O") {
       options.optLevel = static_cast<unsigned>(std::stoul(next()));
+    } else if (arg == "--quick-tier") {
+      // What `waot run` compiles first: -O0 with an entry profile.
+      options.optLevel = 0;
+      options.entryProfile = true;
     } else if (arg == "--cpu") {
       options.cpu = next();
     } else if (arg == "--report") {
@@ -164,9 +168,10 @@ int main(int argc, char **argv) {
       }
       options.unsupportedFails = suite == "2.0";
     } else {
-      std::cerr << "usage: waot-spec-runner --wast FILE --work DIR [-O N] [--cpu CPU] "
-                   "[--suite 2.0|3.0]\n"
-                   "       waot-spec-runner --report DIR\n";
+      std::cerr
+          << "usage: waot-spec-runner --wast FILE --work DIR [-O N | --quick-tier] [--cpu CPU] "
+             "[--suite 2.0|3.0]\n"
+             "       waot-spec-runner --report DIR\n";
       return 2;
     }
   }

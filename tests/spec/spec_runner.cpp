@@ -157,6 +157,7 @@ std::filesystem::path Runner::compileBytes(const std::vector<std::uint8_t> &wasm
   codegen::CompileOptions options;
   options.optLevel = options_.optLevel;
   options.cpu = options_.cpu;
+  options.entryProfile = options_.entryProfile;
   // The 2.0 suite checks exactly Wasm 2.0's rules (a few of its invalid
   // modules are valid under later features' rules).
   if (options_.unsupportedFails) options.wasmFeatures = frontend::Features::wasm2();

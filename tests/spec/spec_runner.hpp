@@ -29,6 +29,8 @@ struct Counts {
 
 struct RunnerOptions {
   unsigned optLevel = 1;
+  // Code as `waot run`'s quick tier compiles it: with an entry profile.
+  bool entryProfile = false;
   std::string cpu;               // empty: this machine's; "generic": SSE2 only on x86-64
   std::filesystem::path workDir; // where compiled .so files go
   // Wasm 2.0 suite: modules are compiled with exactly the 2.0 rules
