@@ -10,7 +10,8 @@ With an empty cache of its own (WAOT_CACHE_DIR in a temporary directory), it rep
     program's first byte on stdout or stderr (waot's own "waot:" lines aside);
   - exit: seconds until that run exited (its status is reported too);
   - optimized in cache: seconds from the start until `waot cache info` shows the
-    optimized artifact the background build stores;
+    optimized artifact the background build stores, and until no build runs any
+    more (a build follows the profile the whole run left);
 then, each the median of --runs runs from the warm cache: the quick tier
 (`--tier quick`), the optimized artifact, and node (--node: the same program under
 node, a shell command). --setup (a shell command) runs before every run, e.g. to
@@ -69,13 +70,17 @@ def first_run(args, env):
                 first_output = first_output or time.monotonic() - start
     status = process.wait()
     exited = time.monotonic() - start
-    optimized = None
-    while optimized is None:
+    optimized = settled = None
+    while settled is None:
         info = subprocess.run([args.waot, "cache", "info"], env=env, capture_output=True,
                               text=True).stdout
         if "optimized" in info:
-            optimized = time.monotonic() - start
-            break
+            optimized = optimized or time.monotonic() - start
+            # The build follows the profile the whole run left; done when no
+            # build runs any more.
+            if "compiling" not in info:
+                settled = time.monotonic() - start
+                break
         if "compiling" not in info:
             time.sleep(2)  # the builder may not have written its marker yet
             info = subprocess.run([args.waot, "cache", "info"], env=env, capture_output=True,
@@ -84,7 +89,7 @@ def first_run(args, env):
                 print("no background build running:\n" + info, file=sys.stderr)
                 break
         time.sleep(1)
-    return first_output, exited, status, optimized, notes.decode(errors="replace")
+    return first_output, exited, status, (optimized, settled), notes.decode(errors="replace")
 
 
 def main():
@@ -107,8 +112,9 @@ def main():
         print(notes, end="")
         print(f"first output: {first:.2f} s" if first else "first output: none")
         print(f"exit: {exited:.2f} s (status {status})")
-        print(f"optimized in cache: {optimized:.1f} s" if optimized else
-              "optimized in cache: never")
+        optimized, settled = optimized
+        print(f"optimized in cache: {optimized:.1f} s; no build running any more: {settled:.1f} s"
+              if optimized else "optimized in cache: never")
         subprocess.run([args.waot, "cache", "info"], env=env)
         rows = [("quick tier (cached)", [args.waot, "run", "--tier", "quick", *args.run_args],
                  False)]
