@@ -235,6 +235,8 @@ private:
       // No code: a function only ever called directly by other functions
       // (checked below: nothing may make a reference to it).
       data_->functionTypes.push_back(typeIndex(desc.type_index, what));
+      if (desc.tail_code != nullptr && desc.code == nullptr)
+        fail("corrupt descriptor: " + what + " has a tail-call entry but no code");
     }
   }
 

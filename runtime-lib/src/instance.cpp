@@ -181,6 +181,7 @@ const waot_func *InstanceImpl::functionRecord(std::uint32_t functionIndex) const
     std::atomic_ref<std::uint32_t>(record.reserved).store(0, std::memory_order_relaxed);
     std::atomic_ref<void (*)(void *, void *, waot_slot *)>(record.entry)
         .store(artifact.entry_trampolines[function.type_index], std::memory_order_relaxed);
+    std::atomic_ref<void *>(record.tail_code).store(function.tail_code, std::memory_order_relaxed);
     filledWord.store(filledWord.load(std::memory_order_relaxed) | filledBit,
                      std::memory_order_release);
   }

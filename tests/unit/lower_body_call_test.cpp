@@ -76,6 +76,39 @@ TEST(LowerBodyCall, ImportedCallGoesThroughTheInvariantRecord) {
   EXPECT_EQ(call->getArgOperand(1)->getType(), llvm::Type::getInt32Ty(f.getContext()));
 }
 
+TEST(LowerBodyCall, OnlyFunctionsMakingTailCallsUseTheTailConvention) {
+  // f0: (i32) -> i32  return_call 1;  f1: (i32) -> i32  local.get 0
+  // f2: (i32) -> i32  call 0;  f3: (i32) -> (i32 i32 i32)  return_call 3
+  ModuleBuilder builder;
+  const std::uint32_t unary = builder.type({I}, {I});
+  const std::uint32_t triple = builder.type({I}, {I, I, I});
+  builder.function(unary, Code().get(0).op(Opcode::ReturnCall).u32(1).end());
+  builder.function(unary, Code().get(0).end());
+  builder.function(unary, Code().get(0).call(0).end());
+  builder.function(triple, Code().get(0).op(Opcode::ReturnCall).u32(3).end());
+  const Lowered lowered = builder.lower();
+  ASSERT_EQ(lowered.verifierErrors, "");
+  EXPECT_EQ(lowered.function(0).getCallingConv(), llvm::CallingConv::Tail);
+  EXPECT_EQ(lowered.function(1).getCallingConv(), llvm::CallingConv::C);
+  EXPECT_EQ(lowered.function(2).getCallingConv(), llvm::CallingConv::C);
+  // f0's tail call of f1 (which makes none) is an ordinary call and return.
+  for (const llvm::CallInst *call : plainCalls(lowered.function(0)))
+    EXPECT_FALSE(call->isMustTailCall());
+  // f2 calls tailcc f0 with its convention.
+  const auto calls = plainCalls(lowered.function(2));
+  ASSERT_EQ(calls.size(), 1u);
+  EXPECT_EQ(calls[0]->getCallingConv(), llvm::CallingConv::Tail);
+  // f3 (three results) returns through the pointer after the context and
+  // passes it on in its musttail self call.
+  llvm::Function &f3 = lowered.function(3);
+  ASSERT_EQ(f3.arg_size(), 3u);
+  EXPECT_TRUE(f3.getReturnType()->isVoidTy());
+  const auto tailCalls = plainCalls(f3);
+  ASSERT_EQ(tailCalls.size(), 1u);
+  EXPECT_TRUE(tailCalls[0]->isMustTailCall());
+  EXPECT_EQ(tailCalls[0]->getArgOperand(1), f3.getArg(1));
+}
+
 TEST(LowerBodyCall, CallIndirectChecksBoundsNullAndSignature) {
   // (type 0 (func (param i32) (result i32)))  table 0, table 1
   // f0: local.get 0  local.get 0  call_indirect (type 0) (table 1)

@@ -409,6 +409,9 @@ std::vector<SpecialCase> specialCases() {
   add(Opcode::Return, {}, {I}, Code().i32(4).op(Opcode::Return));
   add(Opcode::Call, {I}, {I}, Code().get(0).call(0));
   add(Opcode::CallIndirect, {I}, {I}, Code().get(0).get(0).op(Opcode::CallIndirect).u32(0).u32(1));
+  add(Opcode::ReturnCall, {I}, {I}, Code().get(0).op(Opcode::ReturnCall).u32(0));
+  add(Opcode::ReturnCallIndirect, {I}, {I},
+      Code().get(0).get(0).op(Opcode::ReturnCallIndirect).u32(0).u32(1));
   add(Opcode::Drop, {I}, {}, Code().get(0).op(Opcode::Drop));
   add(Opcode::Select, {I}, {I}, Code().i32(1).i32(2).get(0).op(Opcode::Select));
   add(Opcode::SelectTyped, {I}, {I},

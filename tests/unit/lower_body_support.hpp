@@ -200,7 +200,7 @@ public:
   }
   // What validation would have found: which tables instructions write.
   void codeFacts(std::vector<bool> tablesWrittenByCode) {
-    wasm_.codeFacts = frontend::CodeFacts{std::move(tablesWrittenByCode)};
+    wasm_.codeFacts = frontend::CodeFacts{std::move(tablesWrittenByCode), {}};
   }
   void elemSegments(std::size_t count) {
     wasm_.elems.resize(count);
@@ -237,9 +237,9 @@ public:
       // (std::string += rather than "f" + ...: GCC 12 raises a false -Wrestrict on the latter.)
       std::string symbol = "f";
       symbol += std::to_string(index);
-      llvm::Function *f =
-          llvm::Function::Create(out.env->functionTypes.at(out.wasm->functionTypes.at(index)),
-                                 llvm::GlobalValue::InternalLinkage, symbol, *out.module);
+      llvm::Function *f = llvm::Function::Create(
+          out.env->definedFunctionType(d), llvm::GlobalValue::InternalLinkage, symbol, *out.module);
+      f->setCallingConv(out.env->definedCallingConv(d));
       f->getArg(0)->setName("ctx");
       out.env->functions.push_back(f);
     }

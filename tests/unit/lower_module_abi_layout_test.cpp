@@ -80,7 +80,7 @@ TEST_F(AbiLayoutTest, ExportDesc) {
 TEST_F(AbiLayoutTest, FunctionDesc) {
   WAOT_LAYOUT(abi.functionDesc, waot_function_desc, offsetof(waot_function_desc, code),
               offsetof(waot_function_desc, name), offsetof(waot_function_desc, name_len),
-              offsetof(waot_function_desc, type_index));
+              offsetof(waot_function_desc, type_index), offsetof(waot_function_desc, tail_code));
 }
 
 TEST_F(AbiLayoutTest, TableDesc) {

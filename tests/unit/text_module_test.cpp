@@ -348,8 +348,8 @@ TEST(TextModuleErrors, StructuralRules) {
   EXPECT_NE(e.message.find("expected a folded operand"), std::string::npos) << e.what();
   e = textError("(import \"m\" \"\\ff\" (func))");
   EXPECT_NE(e.message.find("UTF-8"), std::string::npos) << e.what();
-  e = textError("(func return_call 0)");
-  EXPECT_NE(e.message.find("unsupported instruction `return_call`"), std::string::npos) << e.what();
+  e = textError("(func try_table)");
+  EXPECT_NE(e.message.find("unsupported instruction `try_table`"), std::string::npos) << e.what();
 }
 
 TEST(TextModuleErrors, DeepNestingIsAnErrorNotACrash) {

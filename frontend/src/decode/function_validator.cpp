@@ -48,12 +48,13 @@ std::span<const ValType> singleValueType(ValType type) {
   return it == kTypes.end() ? std::span<const ValType>{} : std::span<const ValType>(it, 1);
 }
 
-FunctionValidator::FunctionValidator(const Module &module,
+FunctionValidator::FunctionValidator(const Module &module, const Features &features,
                                      const std::vector<bool> &declaredFunctions,
                                      std::uint32_t definedIndex, CodeFacts &facts,
                                      std::optional<SimdUse> &firstSimd)
-    : module_(module), declaredFunctions_(declaredFunctions), facts_(facts), firstSimd_(firstSimd),
-      function_(module.functionIndex(definedIndex)), signature_(module.functionType(function_)),
+    : module_(module), features_(features), declaredFunctions_(declaredFunctions), facts_(facts),
+      firstSimd_(firstSimd), function_(module.functionIndex(definedIndex)),
+      signature_(module.functionType(function_)),
       locals_(expandLocals(signature_, module.bodies[definedIndex], function_)),
       reader_(module.view(), module.bodies[definedIndex].codeOffset,
               module.bodies[definedIndex].endOffset, function_) {}
@@ -198,6 +199,8 @@ void FunctionValidator::validate(const Instr &in) {
     break;
   }
   case Opcode::CallIndirect: validateCallIndirect(in); break;
+  case Opcode::ReturnCall:
+  case Opcode::ReturnCallIndirect: validateTailCall(in); break;
   case Opcode::Drop: pop(); break;
   case Opcode::Select:
   case Opcode::SelectTyped: validateSelect(in); break;
@@ -272,6 +275,33 @@ void FunctionValidator::validateCallIndirect(const Instr &in) {
   pop(ValType::I32);
   popValues(callee.params);
   pushValues(callee.results);
+}
+
+void FunctionValidator::validateTailCall(const Instr &in) {
+  if (!features_.tailCall)
+    throw CompileError(Kind::Unsupported,
+                       std::string(name(in.op)) + " needs the tail calls feature (Wasm 3.0)",
+                       in.offset, function_);
+  const FuncType *callee = nullptr;
+  if (in.op == Opcode::ReturnCall) {
+    if (in.index >= module_.numFunctions()) fail("unknown function " + std::to_string(in.index));
+    callee = &module_.functionType(in.index);
+  } else {
+    const TableType &table = tableAt(in.index2);
+    if (table.elemType != ValType::FuncRef)
+      fail("type mismatch: return_call_indirect needs a funcref table, table " +
+           std::to_string(in.index2) + " holds " + toString(table.elemType));
+    callee = &typeAt(in.index);
+    pop(ValType::I32);
+  }
+  // The callee returns straight to our caller: its results must be ours.
+  if (!std::ranges::equal(callee->results, signature_.results))
+    fail("type mismatch: " + std::string(name(in.op)) + " to a function returning " +
+         typeListText(callee->results) + " from a function returning " +
+         typeListText(signature_.results));
+  popValues(callee->params);
+  facts_.tailCallers[module_.definedIndex(function_)] = true;
+  markUnreachable();
 }
 
 } // namespace waot::frontend::detail

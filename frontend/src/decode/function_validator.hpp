@@ -10,6 +10,7 @@
 #pragma once
 
 #include "waot/errors.hpp"
+#include "waot/frontend/features.hpp"
 #include "waot/frontend/instr_reader.hpp"
 #include "waot/frontend/module.hpp"
 
@@ -27,9 +28,9 @@ public:
   // referenced outside function bodies: elements, exports, globals). What
   // the body does that the lowering cares about is added to `facts`; its
   // first use of SIMD to `firstSimd`, unless that already holds one.
-  FunctionValidator(const Module &module, const std::vector<bool> &declaredFunctions,
-                    std::uint32_t definedIndex, CodeFacts &facts,
-                    std::optional<SimdUse> &firstSimd);
+  FunctionValidator(const Module &module, const Features &features,
+                    const std::vector<bool> &declaredFunctions, std::uint32_t definedIndex,
+                    CodeFacts &facts, std::optional<SimdUse> &firstSimd);
 
   // Throws CompileError: Invalid for typing errors, Malformed for encoding
   // and structure errors, Unsupported for later features.
@@ -87,6 +88,8 @@ private:
   void noteTableWrite(std::uint32_t table);
   void validateReference(const Instr &in);
   void validateSelect(const Instr &in);
+  // return_call, return_call_indirect: the callee's results are the caller's.
+  void validateTailCall(const Instr &in);
 
   // Index checks, each failing with the spec's "unknown ..." message.
   BlockSignature blockSignature(const BlockType &block) const;
@@ -101,6 +104,7 @@ private:
   [[noreturn]] void typeMismatch(const std::string &expected, const std::string &found) const;
 
   const Module &module_;
+  const Features &features_;
   const std::vector<bool> &declaredFunctions_;
   CodeFacts &facts_;
   std::optional<SimdUse> &firstSimd_;

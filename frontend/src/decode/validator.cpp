@@ -278,8 +278,9 @@ private:
     const std::vector<bool> declared = referenceableFunctions(m_);
     CodeFacts facts;
     facts.tablesWrittenByCode.assign(m_.tables.size(), false);
+    facts.tailCallers.assign(m_.numDefinedFunctions(), false);
     for (std::uint32_t i = 0; i < m_.numDefinedFunctions(); ++i)
-      detail::FunctionValidator(m_, declared, i, facts, firstSimdInCode_).run();
+      detail::FunctionValidator(m_, features_, declared, i, facts, firstSimdInCode_).run();
     return facts;
   }
 

@@ -74,7 +74,7 @@ private:
   llvm::Constant *functionPointers(const std::vector<llvm::Function *> &functions,
                                    const char *name);
   llvm::Constant *imports();
-  llvm::Constant *functions();
+  llvm::Constant *functions(const std::vector<llvm::Function *> &ordinaryEntries);
   llvm::Constant *tables();
   llvm::Constant *memories();
   llvm::Constant *globals();
@@ -250,7 +250,7 @@ llvm::Constant *ArtifactEmitter::imports() {
   return array(abi_.importDesc, descs, "waot.imports");
 }
 
-llvm::Constant *ArtifactEmitter::functions() {
+llvm::Constant *ArtifactEmitter::functions(const std::vector<llvm::Function *> &ordinaryEntries) {
   std::vector<llvm::Constant *> descs;
   descs.reserve(env_.functions.size());
   for (std::uint32_t defined = 0; defined < env_.functions.size(); ++defined) {
@@ -264,11 +264,19 @@ llvm::Constant *ArtifactEmitter::functions() {
     // A function no reference can name is only ever called directly: no code
     // address, so that it is not address-taken (LLVM may drop its unused
     // parameters, its context included, or delete it once inlined).
-    llvm::Constant *code = env_.addressRecorded[defined]
-                               ? static_cast<llvm::Constant *>(env_.functions[defined])
-                               : nullPointer();
+    // A tailcc function's code is its ordinary entry (abi.h: tail_code).
+    llvm::Constant *code = nullPointer();
+    llvm::Constant *tailCode = nullPointer();
+    if (env_.addressRecorded[defined]) {
+      code = env_.functions[defined];
+      if (llvm::Function *ordinary = ordinaryEntries[defined]) {
+        tailCode = code;
+        code = ordinary;
+      }
+    }
     descs.push_back(llvm::ConstantStruct::get(
-        abi_.functionDesc, {code, name, u32(nameLength), u32(wasm_.functionTypes[functionIndex])}));
+        abi_.functionDesc,
+        {code, name, u32(nameLength), u32(wasm_.functionTypes[functionIndex]), tailCode}));
   }
   return array(abi_.functionDesc, descs, "waot.functions");
 }
@@ -407,7 +415,7 @@ llvm::GlobalVariable *ArtifactEmitter::emit(const TypeTrampolines &trampolines,
       functionPointers(trampolines.entries, "waot.entry_trampolines"),
       functionPointers(trampolines.hostAdapters, "waot.host_adapters"),
       imports(),
-      functions(),
+      functions(trampolines.ordinaryEntries),
       tables(),
       memories(),
       globalDescs,
@@ -448,7 +456,7 @@ AbiTypes AbiTypes::get(llvm::LLVMContext &context) {
   t.importDesc = namedStruct(context, "waot_import_desc",
                              {ptr, ptr, i32, i32, i8, i8, i8, i8, i32, t.limitsDesc});
   t.exportDesc = namedStruct(context, "waot_export_desc", {ptr, i32, i8, bytes(3), i32, i32});
-  t.functionDesc = namedStruct(context, "waot_function_desc", {ptr, ptr, i32, i32});
+  t.functionDesc = namedStruct(context, "waot_function_desc", {ptr, ptr, i32, i32, ptr});
   t.tableDesc = namedStruct(context, "waot_table_desc", {t.limitsDesc, i8, bytes(7)});
   t.memoryDesc = namedStruct(context, "waot_memory_desc", {t.limitsDesc});
   t.globalDesc = namedStruct(context, "waot_global_desc", {t.constExpr, i8, i8, bytes(6)});

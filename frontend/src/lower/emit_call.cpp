@@ -1,6 +1,9 @@
 // Calls: direct calls of defined functions, calls of imports through their
-// waot_func records, and call_indirect through a table (abi.h).
+// waot_func records, and call_indirect through a table (abi.h); tail calls
+// (return_call, return_call_indirect) with `musttail` between functions of
+// the tail-call convention (ModuleEnv::tailCallers).
 #include "function_lowering.hpp"
+#include "trampolines.hpp"
 
 #include <llvm/IR/MDBuilder.h>
 
@@ -21,16 +24,28 @@ std::uint32_t FunctionLowering::checkedFunction(std::uint32_t function) const {
   return function;
 }
 
-llvm::CallInst *FunctionLowering::callFunction(std::uint32_t callee,
-                                               std::span<llvm::Value *const> args) {
-  llvm::FunctionType *type = env_.functionTypes[wasm_.functionTypes[callee]];
+llvm::Function *FunctionLowering::definedCallee(std::uint32_t callee) const {
+  llvm::Function *target =
+      checkedAt(env_.functions, wasm_.definedIndex(callee), "defined function");
+  if (target == nullptr)
+    throw Error("internal compiler error: function " + std::to_string(callee) +
+                " is called but not declared in this module part");
+  return target;
+}
+
+llvm::Value *FunctionLowering::callFunction(std::uint32_t callee,
+                                            std::span<llvm::Value *const> args) {
+  const std::uint32_t typeIndex = wasm_.functionTypes[callee];
+  llvm::FunctionType *type = env_.functionTypes[typeIndex];
   if (!wasm_.isImportedFunction(callee)) {
     // Same instance: a direct call sharing our context.
-    llvm::Function *target =
-        checkedAt(env_.functions, wasm_.definedIndex(callee), "defined function");
-    if (target == nullptr)
-      throw Error("internal compiler error: function " + std::to_string(callee) +
-                  " is called but not declared in this module part");
+    llvm::Function *target = definedCallee(callee);
+    if (target->getCallingConv() == llvm::CallingConv::Tail) {
+      std::vector<llvm::Value *> callArgs{ctx_};
+      callArgs.insert(callArgs.end(), args.begin(), args.end());
+      return callTailConvention(env_, builder_, typeIndex, target, callArgs,
+                                resultBuffer(typeIndex));
+    }
     return createWasmCall(type, target, ctx_, args, target->getCallingConv());
   }
   // An import is bound at instantiation: its record pointer never changes.
@@ -52,6 +67,14 @@ void FunctionLowering::emitCallIndirect(const Instr &in) {
   llvm::Value *index = pop();
   const std::vector<llvm::Value *> args = popValues(signature.params.size());
   if (emitKnownTargetsCall(typeIndex, table, index, args)) return;
+  const IndirectCallee callee = checkedIndirectCallee(typeIndex, table, index);
+  pushCallResults(createWasmCall(type, callee.code, callee.context, args, wasmCallingConv()),
+                  signature);
+}
+
+FunctionLowering::IndirectCallee FunctionLowering::checkedIndirectCallee(std::uint32_t typeIndex,
+                                                                         std::uint32_t table,
+                                                                         llvm::Value *index) {
   llvm::Value *entry = tableElementAddress(table, index, WAOT_TRAP_UNDEFINED_ELEMENT);
 
   // Signatures are interned by the runtime across modules, and a null entry
@@ -64,10 +87,96 @@ void FunctionLowering::emitCallIndirect(const Instr &in) {
       i32Type(), contextAddress(env_.layout.type_ids + 4ull * typeIndex), env_.tbaaContext, true);
   branchToTrapIf(builder_.CreateICmpNE(actualType, expectedType), indirectCallTrapBlock(entry));
 
-  llvm::Value *code = loadTableEntryField(entry, offsetof(waot_table_entry, code), env_.ptrType());
-  llvm::Value *calleeContext =
-      loadTableEntryField(entry, offsetof(waot_table_entry, ctx), env_.ptrType());
-  pushCallResults(createWasmCall(type, code, calleeContext, args, wasmCallingConv()), signature);
+  return IndirectCallee{
+      entry, loadTableEntryField(entry, offsetof(waot_table_entry, code), env_.ptrType()),
+      loadTableEntryField(entry, offsetof(waot_table_entry, ctx), env_.ptrType())};
+}
+
+// ---- tail calls ------------------------------------------------------------------------
+
+void FunctionLowering::emitReturnCall(const Instr &in) {
+  const std::uint32_t callee = checkedFunction(in.index);
+  const std::uint32_t typeIndex = wasm_.functionTypes[callee];
+  consumeLoadSumsBeforeCall();
+  const std::vector<llvm::Value *> args = popValues(wasm_.types[typeIndex].params.size());
+  if (!wasm_.isImportedFunction(callee)) {
+    llvm::Function *target = definedCallee(callee);
+    if (target->getCallingConv() == llvm::CallingConv::Tail)
+      emitMustTailCall(typeIndex, target, ctx_, args);
+    else // it makes no tail calls: the chain ends with it
+      createReturn(callResults(callFunction(callee, args), wasm_.types[typeIndex]));
+    markUnreachable();
+    return;
+  }
+  llvm::Value *record = loadRecordPointer(env_.layout.imported_funcs + sizeof(waot_func *) * callee,
+                                          sizeof(waot_func), alignof(waot_func));
+  emitTailCallThroughRecord(
+      typeIndex, record,
+      loadFuncRecordField(record, offsetof(waot_func, code), env_.ptrType(), true),
+      loadFuncRecordField(record, offsetof(waot_func, ctx), env_.ptrType(), true), args);
+}
+
+void FunctionLowering::emitReturnCallIndirect(const Instr &in) {
+  const std::uint32_t typeIndex = in.index;
+  const FuncType &signature = checkedAt(wasm_.types, typeIndex, "type");
+  consumeLoadSumsBeforeCall();
+  llvm::Value *index = pop();
+  const std::vector<llvm::Value *> args = popValues(signature.params.size());
+  const IndirectCallee callee = checkedIndirectCallee(typeIndex, in.index2, index);
+  // The entry passed the type check, so it holds a waot_func record.
+  llvm::Value *record =
+      loadTableEntryField(callee.entry, offsetof(waot_table_entry, ref), env_.ptrType());
+  emitTailCallThroughRecord(typeIndex, record, callee.code, callee.context, args);
+}
+
+void FunctionLowering::emitTailCallThroughRecord(std::uint32_t typeIndex, llvm::Value *record,
+                                                 llvm::Value *code, llvm::Value *calleeContext,
+                                                 std::span<llvm::Value *const> args) {
+  // A callee compiled with the tail-call convention has tail_code: jump to
+  // it. Any other (a host function, a function that makes no tail calls)
+  // ends the chain: call it as usual and return its results.
+  llvm::Value *tailCode =
+      loadFuncRecordField(record, offsetof(waot_func, tail_code), env_.ptrType(), true);
+  llvm::BasicBlock *tail = newBlock("return_call.tail");
+  llvm::BasicBlock *ordinary = newBlock("return_call.ordinary");
+  builder_.CreateCondBr(builder_.CreateIsNotNull(tailCode), tail, ordinary);
+  builder_.SetInsertPoint(tail);
+  emitMustTailCall(typeIndex, tailCode, calleeContext, args);
+  builder_.SetInsertPoint(ordinary);
+  llvm::CallInst *call =
+      createWasmCall(env_.functionTypes[typeIndex], code, calleeContext, args, wasmCallingConv());
+  createReturn(callResults(call, wasm_.types[typeIndex]));
+  markUnreachable();
+}
+
+void FunctionLowering::emitMustTailCall(std::uint32_t typeIndex, llvm::Value *callee,
+                                        llvm::Value *calleeContext,
+                                        std::span<llvm::Value *const> args) {
+  // Validation made the callee's results ours, so its tail type returns what
+  // ours does, through the same result pointer when there is one.
+  std::vector<llvm::Value *> callArgs{calleeContext};
+  if (ModuleEnv::resultsThroughPointer(wasm_.types[typeIndex]))
+    callArgs.push_back(function_->getArg(1));
+  callArgs.insert(callArgs.end(), args.begin(), args.end());
+  llvm::CallInst *call = builder_.CreateCall(env_.tailFunctionTypes[typeIndex], callee, callArgs);
+  call->setCallingConv(llvm::CallingConv::Tail);
+  call->setTailCallKind(llvm::CallInst::TCK_MustTail);
+  if (call->getType()->isVoidTy())
+    builder_.CreateRetVoid();
+  else
+    builder_.CreateRet(call);
+}
+
+llvm::Value *FunctionLowering::resultBuffer(std::uint32_t typeIndex) {
+  const FuncType &signature = wasm_.types[typeIndex];
+  if (!ModuleEnv::resultsThroughPointer(signature)) return nullptr;
+  llvm::AllocaInst *&buffer = resultBuffers_[typeIndex];
+  if (buffer == nullptr) {
+    const llvm::IRBuilderBase::InsertPointGuard keepInsertPoint(builder_);
+    builder_.SetInsertPoint(entryBlock_->getTerminator());
+    buffer = builder_.CreateAlloca(env_.resultType(signature), nullptr, "call.results");
+  }
+  return buffer;
 }
 
 bool FunctionLowering::emitKnownTargetsCall(std::uint32_t typeIndex, std::uint32_t table,
@@ -107,7 +216,7 @@ bool FunctionLowering::emitKnownTargetsCall(std::uint32_t typeIndex, std::uint32
     if (added) {
       position->second = newBlock("call_indirect.target");
       builder_.SetInsertPoint(position->second);
-      llvm::CallInst *call = callFunction(function, args);
+      llvm::Value *call = callFunction(function, args);
       if (result != nullptr) result->addIncoming(call, builder_.GetInsertBlock());
       builder_.CreateBr(done);
     }
@@ -162,12 +271,18 @@ llvm::CallInst *FunctionLowering::createWasmCall(llvm::FunctionType *type, llvm:
 }
 
 void FunctionLowering::pushCallResults(llvm::Value *result, const FuncType &signature) {
-  if (signature.results.size() == 1) {
-    push(result);
-    return;
-  }
+  for (llvm::Value *value : callResults(result, signature))
+    push(value);
+}
+
+std::vector<llvm::Value *> FunctionLowering::callResults(llvm::Value *result,
+                                                         const FuncType &signature) {
+  if (signature.results.size() == 1) return {result};
+  std::vector<llvm::Value *> values;
+  values.reserve(signature.results.size());
   for (std::size_t i = 0; i < signature.results.size(); ++i)
-    push(builder_.CreateExtractValue(result, {static_cast<unsigned>(i)}));
+    values.push_back(builder_.CreateExtractValue(result, {static_cast<unsigned>(i)}));
+  return values;
 }
 
 } // namespace waot::frontend::lower

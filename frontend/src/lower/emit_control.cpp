@@ -27,6 +27,8 @@ void FunctionLowering::emitControl(const Instr &in) {
   case Opcode::Return: emitBranch(static_cast<std::uint32_t>(frames_.size() - 1)); return;
   case Opcode::Call: emitCall(in); return;
   case Opcode::CallIndirect: emitCallIndirect(in); return;
+  case Opcode::ReturnCall: emitReturnCall(in); return;
+  case Opcode::ReturnCallIndirect: emitReturnCallIndirect(in); return;
   default: break;
   }
   unsupported(in, "control instruction '" + std::string(name(in.op)) + "'");
@@ -206,7 +208,21 @@ void FunctionLowering::closeFrameContinuation(ControlFrame &frame) {
 }
 
 void FunctionLowering::emitReturn(const std::vector<llvm::Value *> &results) {
-  if (results.empty()) {
+  createReturn(results);
+  markUnreachable();
+}
+
+void FunctionLowering::createReturn(const std::vector<llvm::Value *> &results) {
+  if (function_->getCallingConv() == llvm::CallingConv::Tail &&
+      ModuleEnv::resultsThroughPointer(signature_)) {
+    // Store the results where our caller (or the first ordinary caller of
+    // the chain of tail calls that reached us) reads them.
+    llvm::Type *resultsType = env_.resultType(signature_);
+    for (std::size_t i = 0; i < results.size(); ++i)
+      builder_.CreateStore(results[i], builder_.CreateStructGEP(resultsType, function_->getArg(1),
+                                                                static_cast<unsigned>(i)));
+    builder_.CreateRetVoid();
+  } else if (results.empty()) {
     builder_.CreateRetVoid();
   } else if (results.size() == 1) {
     builder_.CreateRet(results.front());
@@ -216,7 +232,6 @@ void FunctionLowering::emitReturn(const std::vector<llvm::Value *> &results) {
       aggregate = builder_.CreateInsertValue(aggregate, results[i], {static_cast<unsigned>(i)});
     builder_.CreateRet(aggregate);
   }
-  markUnreachable();
 }
 
 // ---- branches ------------------------------------------------------------------------

@@ -55,6 +55,8 @@ bool becomesCall(Opcode op) {
   switch (op) {
   case Opcode::Call:
   case Opcode::CallIndirect:
+  case Opcode::ReturnCall:
+  case Opcode::ReturnCallIndirect:
   case Opcode::MemoryGrow:
   case Opcode::MemoryFill:
   case Opcode::MemoryCopy:
@@ -81,7 +83,8 @@ void FunctionLowering::findSummingLoops() {
   InstrReader reader(wasm_.view(), body_.codeOffset, body_.endOffset, functionIndex_);
   while (!reader.atEnd()) {
     const Instr in = reader.next();
-    if (in.op == Opcode::Call || in.op == Opcode::CallIndirect || in.op == Opcode::Loop)
+    if (in.op == Opcode::Call || in.op == Opcode::CallIndirect || in.op == Opcode::ReturnCall ||
+        in.op == Opcode::ReturnCallIndirect || in.op == Opcode::Loop)
       checksOnEntry_ = true;
     if (in.op == Opcode::Loop || becomesCall(in.op))
       for (std::int64_t loop : open)
@@ -253,8 +256,12 @@ void FunctionLowering::consumeLoadSums() {
     return;
   }
   for (llvm::BasicBlock &block : *function_)
-    if (auto *ret = llvm::dyn_cast<llvm::ReturnInst>(block.getTerminator()))
-      consumeLoadSumsBefore(ret);
+    if (auto *ret = llvm::dyn_cast<llvm::ReturnInst>(block.getTerminator())) {
+      // Nothing may come between a musttail call and its return.
+      auto *call = llvm::dyn_cast_or_null<llvm::CallInst>(ret->getPrevNode());
+      consumeLoadSumsBefore(
+          call != nullptr && call->isMustTailCall() ? static_cast<llvm::Instruction *>(call) : ret);
+    }
   // Trap blocks end in `call trap(...)` + `unreachable`.
   for (llvm::BasicBlock *block : coldTrapBlocks_)
     consumeLoadSumsBefore(block->getTerminator()->getPrevNode());

@@ -92,8 +92,11 @@ void FunctionLowering::emitPrologue() {
   };
   const std::size_t numLocals = signature_.params.size() + body_.numLocals;
   localSlots_.reserve(numLocals);
+  // The parameters follow the context and, in a tailcc function returning
+  // through a pointer, that pointer.
+  const unsigned firstParam = function_->arg_size() - signature_.params.size();
   for (std::size_t i = 0; i < signature_.params.size(); ++i)
-    addLocal(signature_.params[i], function_->getArg(static_cast<unsigned>(i + 1)));
+    addLocal(signature_.params[i], function_->getArg(static_cast<unsigned>(firstParam + i)));
   for (const LocalDecl &decl : body_.locals)
     for (std::uint32_t i = 0; i < decl.count; ++i)
       addLocal(decl.type, llvm::Constant::getNullValue(env_.type(decl.type)));

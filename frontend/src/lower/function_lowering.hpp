@@ -6,7 +6,7 @@
 // and phi nodes, the locals' allocas, and values cached per function (memory
 // base, trap blocks). Each opcode category is emitted by its own file:
 //   emit_control.cpp   block/loop/if/else/end/br*/return/unreachable/nop
-//   emit_call.cpp      call, call_indirect
+//   emit_call.cpp      call, call_indirect, return_call, return_call_indirect
 //   emit_variable.cpp  local.*, global.*, drop, select
 //   emit_numeric.cpp   constants, comparisons, arithmetic
 //   emit_convert.cpp   conversions
@@ -26,6 +26,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <span>
 #include <string>
@@ -84,6 +85,8 @@ private:
   void emitControl(const Instr &in); // emit_control.cpp
   void emitCall(const Instr &in);    // emit_call.cpp
   void emitCallIndirect(const Instr &in);
+  void emitReturnCall(const Instr &in);
+  void emitReturnCallIndirect(const Instr &in);
   void emitParametric(const Instr &in); // emit_variable.cpp
   void emitVariable(const Instr &in);
   void emitConst(const Instr &in); // emit_numeric.cpp
@@ -116,7 +119,10 @@ private:
   void emitElse();
   void emitEnd();
   void closeFrameContinuation(ControlFrame &frame);
+  // Returns `results` (through the result pointer of a tailcc function that
+  // has one) and marks the rest dead; createReturn only ends the block.
   void emitReturn(const std::vector<llvm::Value *> &results);
+  void createReturn(const std::vector<llvm::Value *> &results);
   void emitBranch(std::uint32_t depth);
   void emitBranchIf(std::uint32_t depth);
   void emitBranchTable(const Instr &in);
@@ -128,7 +134,28 @@ private:
   std::uint32_t checkedFunction(std::uint32_t function) const;
   // Calls function `callee` of the module: a defined one directly, an
   // imported one through its record.
-  llvm::CallInst *callFunction(std::uint32_t callee, std::span<llvm::Value *const> args);
+  // The results as an ordinary call gives them (nothing, T, or a struct).
+  llvm::Value *callFunction(std::uint32_t callee, std::span<llvm::Value *const> args);
+  // The declared LLVM function of defined function `callee` in this part.
+  llvm::Function *definedCallee(std::uint32_t callee) const;
+  // The checked callee of a call_indirect: its table entry, code and context.
+  struct IndirectCallee {
+    llvm::Value *entry;
+    llvm::Value *code;
+    llvm::Value *context;
+  };
+  IndirectCallee checkedIndirectCallee(std::uint32_t typeIndex, std::uint32_t table,
+                                       llvm::Value *index);
+  // A tail call of a function reached through its waot_func record: musttail
+  // to its tail_code when it has one, else an ordinary call and return.
+  void emitTailCallThroughRecord(std::uint32_t typeIndex, llvm::Value *record, llvm::Value *code,
+                                 llvm::Value *calleeContext, std::span<llvm::Value *const> args);
+  // `musttail call tailcc` + `ret`: passes our result pointer on, if any.
+  void emitMustTailCall(std::uint32_t typeIndex, llvm::Value *callee, llvm::Value *calleeContext,
+                        std::span<llvm::Value *const> args);
+  // The entry-block buffer ordinary calls of tailcc functions of this type
+  // receive their results in (null when the type returns in registers).
+  llvm::Value *resultBuffer(std::uint32_t typeIndex);
   // call_indirect through a table with constant contents: a switch over the
   // few elements of the call's signature, calling each directly. False (and
   // nothing emitted) when the table is not constant or has too many.
@@ -139,6 +166,7 @@ private:
                                  llvm::CallingConv::ID callingConv);
   // Pushes a call's results (a struct of several is split into its fields).
   void pushCallResults(llvm::Value *result, const FuncType &signature);
+  std::vector<llvm::Value *> callResults(llvm::Value *result, const FuncType &signature);
   llvm::Value *loadFuncRecordField(llvm::Value *record, std::size_t fieldOffset, llvm::Type *type,
                                    bool invariant);
 
@@ -282,8 +310,9 @@ private:
   // The LLVM type of a uniform instruction's result (void when it has none).
   llvm::Type *sigResultType(Sig sig) const;
   llvm::BasicBlock *newBlock(const char *name);
-  // Every wasm function shares one calling convention: the lowered function's.
-  llvm::CallingConv::ID wasmCallingConv() const { return function_->getCallingConv(); }
+  // The convention of every code pointer (imports, table entries, waot_func
+  // code): the ordinary one; tailcc entries are reached as tail_code only.
+  llvm::CallingConv::ID wasmCallingConv() const { return llvm::CallingConv::C; }
   [[noreturn]] void unsupported(const Instr &in, const std::string &what) const;
   // items[index], or an "invalid module" error naming `what` when out of
   // range: validation rules this out, but an unvalidated module must fail
@@ -330,6 +359,8 @@ private:
   // call_indirect's shared cold block and the failing entry's address in it.
   llvm::BasicBlock *indirectCallTrap_ = nullptr;
   llvm::PHINode *indirectCallTrapEntry_ = nullptr;
+  // resultBuffer()'s allocas, by type index.
+  std::map<std::uint32_t, llvm::AllocaInst *> resultBuffers_;
   // Keeping loads trapping (emit_load_keepalive.cpp): per loop, in the order
   // of their `loop` instructions, how it keeps its loads; the running
   // sums of the loaded bits (i32 for accesses of up to 4 bytes, i64 for 8);

@@ -3,6 +3,7 @@
 #include "module_env.hpp"
 
 #include "waot/errors.hpp"
+#include "waot/frontend/instr_reader.hpp"
 
 #include <llvm/ADT/StringExtras.h>
 #include <llvm/IR/DerivedTypes.h>
@@ -36,18 +37,42 @@ std::vector<bool> addressRecordedFunctions(const Module &wasm) {
   return recorded;
 }
 
+std::vector<bool> tailCallingFunctions(const Module &wasm) {
+  if (wasm.codeFacts && wasm.codeFacts->tailCallers.size() == wasm.numDefinedFunctions())
+    return wasm.codeFacts->tailCallers;
+  std::vector<bool> tailCallers(wasm.numDefinedFunctions(), false);
+  for (std::uint32_t defined = 0; defined < wasm.numDefinedFunctions(); ++defined) {
+    const FunctionBody &body = wasm.bodies[defined];
+    InstrReader reader(wasm.view(), body.codeOffset, body.endOffset, wasm.functionIndex(defined));
+    while (!reader.atEnd() && !tailCallers[defined]) {
+      const Opcode op = reader.next().op;
+      tailCallers[defined] = op == Opcode::ReturnCall || op == Opcode::ReturnCallIndirect;
+    }
+  }
+  return tailCallers;
+}
+
 ModuleEnv::ModuleEnv(const Module &wasmModule, llvm::Module &llvmModule)
     : wasm(wasmModule), llvm(llvmModule), context(llvmModule.getContext()),
       layout(computeContextLayout(wasmModule)), constantTables(findConstantTables(wasmModule)) {
   addressRecorded = addressRecordedFunctions(wasm);
+  tailCallers = tailCallingFunctions(wasm);
   functionTypes.reserve(wasm.types.size());
+  tailFunctionTypes.reserve(wasm.types.size());
   for (const FuncType &signature : wasm.types) {
     std::vector<llvm::Type *> params;
-    params.reserve(signature.params.size() + 1);
+    params.reserve(signature.params.size() + 2);
     params.push_back(ptrType()); // the callee's context always comes first
     for (ValType param : signature.params)
       params.push_back(type(param));
     functionTypes.push_back(llvm::FunctionType::get(resultType(signature), params, false));
+    if (resultsThroughPointer(signature)) {
+      params.insert(params.begin() + 1, ptrType());
+      tailFunctionTypes.push_back(
+          llvm::FunctionType::get(llvm::Type::getVoidTy(context), params, false));
+    } else {
+      tailFunctionTypes.push_back(functionTypes.back());
+    }
   }
 
   // One TBAA type per disjoint storage class. They are all direct children of
@@ -67,6 +92,11 @@ ModuleEnv::ModuleEnv(const Module &wasmModule, llvm::Module &llvmModule)
   tbaaGlobal = makeTag("wasm global");
   tbaaTable = makeTag("wasm table");
   tbaaRuntime = makeTag("waot runtime record");
+}
+
+llvm::FunctionType *ModuleEnv::definedFunctionType(std::uint32_t defined) const {
+  const std::uint32_t typeIndex = wasm.functionTypes[wasm.functionIndex(defined)];
+  return tailCallers[defined] ? tailFunctionTypes[typeIndex] : functionTypes[typeIndex];
 }
 
 llvm::Type *ModuleEnv::type(ValType t) const {

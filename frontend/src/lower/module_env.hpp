@@ -29,8 +29,18 @@ struct ModuleEnv {
   // Wasm calling convention type of each module type: (ptr ctx, params...) ->
   // void | T | {T...}. Indexed by type index.
   std::vector<llvm::FunctionType *> functionTypes;
+  // The same for functions with the tail-call convention (tailcc): the
+  // results of a type with more than two go through a pointer passed after
+  // the context instead (abi.h: waot_func.tail_code).
+  std::vector<llvm::FunctionType *> tailFunctionTypes;
   // The LLVM function of each *defined* function, indexed by defined index.
   std::vector<llvm::Function *> functions;
+  // Per defined function: whether it makes tail calls (CodeFacts::tailCallers;
+  // found by a scan when the module was not validated by decodeAndValidate).
+  // Only those use tailcc: a tail call to any other function is an ordinary
+  // call and return, which ends the chain of tail calls (the callee makes
+  // none), so every unbounded chain runs in constant stack.
+  std::vector<bool> tailCallers;
   // Per defined function: whether the artifact records its code address (it
   // can become a reference, or it is the start function). No other function's
   // address is ever taken, so LLVM may change its signature or delete it.
@@ -57,12 +67,24 @@ struct ModuleEnv {
 
   llvm::Type *type(ValType t) const;               // i32/i64/float/double/ptr
   llvm::Type *resultType(const FuncType &t) const; // void / T / literal struct
+  // The LLVM type and calling convention of defined function `defined`
+  // (tailcc with its tail type when it makes tail calls).
+  llvm::FunctionType *definedFunctionType(std::uint32_t defined) const;
+  llvm::CallingConv::ID definedCallingConv(std::uint32_t defined) const {
+    return tailCallers[defined] ? llvm::CallingConv::Tail : llvm::CallingConv::C;
+  }
+  // Whether tailcc functions of this type return through a result pointer.
+  static bool resultsThroughPointer(const FuncType &t) { return t.results.size() > 2; }
   llvm::PointerType *ptrType() const { return llvm::PointerType::get(context, 0); }
 };
 
 // Per defined function: whether the artifact records its code address (see
 // ModuleEnv::addressRecorded).
 std::vector<bool> addressRecordedFunctions(const Module &wasm);
+
+// Per defined function: whether its body holds return_call or
+// return_call_indirect (from the validation's facts when present).
+std::vector<bool> tailCallingFunctions(const Module &wasm);
 
 // Lowers the body of defined function `definedIndex` into
 // env.functions[definedIndex] (declared, empty). Implemented by emit_*.cpp.

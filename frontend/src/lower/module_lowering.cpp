@@ -78,9 +78,12 @@ void declareDefinedFunction(lower::ModuleEnv &env, std::uint32_t defined, bool s
   if (sharedBetweenParts && !linkName.empty()) symbol.append(linkName).append(".");
   symbol.append(lower::definedFunctionSymbol(functionIndex, name));
   llvm::Function *function = llvm::Function::Create(
-      env.functionTypes[wasm.functionTypes[functionIndex]],
+      env.definedFunctionType(defined),
       sharedBetweenParts ? llvm::GlobalValue::ExternalLinkage : llvm::GlobalValue::InternalLinkage,
       symbol, env.llvm);
+  // Only functions that make tail calls use the convention that guarantees
+  // them (ModuleEnv::tailCallers); everything else keeps LLVM's default.
+  function->setCallingConv(env.definedCallingConv(defined));
   if (sharedBetweenParts) {
     function->setVisibility(llvm::GlobalValue::HiddenVisibility);
     function->setDSOLocal(true);
@@ -91,6 +94,12 @@ void declareDefinedFunction(lower::ModuleEnv &env, std::uint32_t defined, bool s
   }
   lower::applyGeneratedCodeAttributes(*function);
   describeContextParameter(*function, env.layout);
+  if (env.tailCallers[defined] &&
+      lower::ModuleEnv::resultsThroughPointer(wasm.types[wasm.functionTypes[functionIndex]])) {
+    function->addParamAttr(1, llvm::Attribute::NonNull);
+    function->addParamAttr(1, llvm::Attribute::NoUndef);
+    function->getArg(1)->setName("results");
+  }
   env.functions[defined] = function;
 }
 

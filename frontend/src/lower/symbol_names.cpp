@@ -34,6 +34,10 @@ std::string hostAdapterSymbol(std::uint32_t typeIndex) {
   return "waot_host_t" + std::to_string(typeIndex);
 }
 
+std::string ordinaryEntrySymbol(std::uint32_t functionIndex) {
+  return "waot_centry_f" + std::to_string(functionIndex);
+}
+
 std::string linkedDescriptorSymbol(std::string_view linkName) {
   std::string symbol = WAOT_LINKED_SYMBOL_PREFIX;
   return symbol.append(linkName);

@@ -27,6 +27,8 @@ std::string definedFunctionSymbol(std::uint32_t functionIndex, std::string_view 
 // "waot_entry_t<typeIndex>" and "waot_host_t<typeIndex>".
 std::string entryTrampolineSymbol(std::uint32_t typeIndex);
 std::string hostAdapterSymbol(std::uint32_t typeIndex);
+// "waot_centry_f<functionIndex>": the ordinary entry of a tailcc function.
+std::string ordinaryEntrySymbol(std::uint32_t functionIndex);
 
 // A module compiled for linking into an application under `linkName` (a C
 // identifier): its descriptor WAOT_LINKED_SYMBOL_PREFIX + linkName, its code

@@ -114,6 +114,31 @@ llvm::Function *emitHostAdapter(ModuleEnv &env, std::uint32_t typeIndex) {
   return adapter;
 }
 
+// The ordinary-convention entry of tailcc function `defined`: the code
+// address references, exports and the runtime call (waot_func.code).
+llvm::Function *emitOrdinaryEntry(ModuleEnv &env, std::uint32_t defined) {
+  llvm::Function *target = env.functions[defined];
+  const std::uint32_t typeIndex = env.wasm.functionTypes[env.wasm.functionIndex(defined)];
+  auto *entry =
+      llvm::Function::Create(env.functionTypes[typeIndex], llvm::GlobalValue::InternalLinkage,
+                             ordinaryEntrySymbol(env.wasm.functionIndex(defined)), env.llvm);
+  applyGeneratedCodeAttributes(*entry);
+  llvm::IRBuilder<> builder(llvm::BasicBlock::Create(env.context, "entry", entry));
+  llvm::Value *resultBuffer = nullptr;
+  if (ModuleEnv::resultsThroughPointer(env.wasm.types[typeIndex]))
+    resultBuffer =
+        builder.CreateAlloca(env.resultType(env.wasm.types[typeIndex]), nullptr, "results");
+  std::vector<llvm::Value *> args;
+  for (llvm::Argument &arg : entry->args())
+    args.push_back(&arg);
+  llvm::Value *results = callTailConvention(env, builder, typeIndex, target, args, resultBuffer);
+  if (results->getType()->isVoidTy())
+    builder.CreateRetVoid();
+  else
+    builder.CreateRet(results);
+  return entry;
+}
+
 struct SignatureLess {
   bool operator()(const FuncType *a, const FuncType *b) const {
     return std::tie(a->params, a->results) < std::tie(b->params, b->results);
@@ -122,15 +147,32 @@ struct SignatureLess {
 
 } // namespace
 
+llvm::Value *callTailConvention(ModuleEnv &env, llvm::IRBuilderBase &builder,
+                                std::uint32_t typeIndex, llvm::Value *callee,
+                                llvm::ArrayRef<llvm::Value *> args, llvm::Value *resultBuffer) {
+  const FuncType &signature = env.wasm.types[typeIndex];
+  if (!ModuleEnv::resultsThroughPointer(signature)) {
+    llvm::CallInst *call = builder.CreateCall(env.tailFunctionTypes[typeIndex], callee, args);
+    call->setCallingConv(llvm::CallingConv::Tail);
+    return call;
+  }
+  std::vector<llvm::Value *> withBuffer(args.begin(), args.end());
+  withBuffer.insert(withBuffer.begin() + 1, resultBuffer);
+  llvm::CallInst *call = builder.CreateCall(env.tailFunctionTypes[typeIndex], callee, withBuffer);
+  call->setCallingConv(llvm::CallingConv::Tail);
+  return builder.CreateLoad(env.resultType(signature), resultBuffer, "results");
+}
+
 void applyGeneratedCodeAttributes(llvm::Function &function) {
   function.setDoesNotThrow();
   // Large frames must touch the guard page first: stack exhaustion is
   // detected by the fault there.
   function.addFnAttr("probe-stack", "inline-asm");
-  // Wasm 2.0 has no tail calls: every call must consume stack, so that
-  // unbounded recursion ends in "call stack exhausted". This attribute stops
-  // both tail-recursion elimination (which would turn `f(x) = f(x+1) + 1`
-  // into an endless loop) and sibling-call optimization in the backend.
+  // Only wasm's own tail calls (return_call*, `musttail`) may reuse a frame:
+  // every other call must consume stack, so that unbounded recursion ends in
+  // "call stack exhausted". This attribute stops both tail-recursion
+  // elimination (which would turn `f(x) = f(x+1) + 1` into an endless loop)
+  // and sibling-call optimization in the backend; musttail calls are kept.
   function.addFnAttr("disable-tail-calls", "true");
 }
 
@@ -152,6 +194,10 @@ TypeTrampolines emitTrampolines(ModuleEnv &env) {
       trampolines.hostAdapters.push_back(trampolines.hostAdapters[it->second]);
     }
   }
+  trampolines.ordinaryEntries.assign(env.functions.size(), nullptr);
+  for (std::uint32_t defined = 0; defined < env.functions.size(); ++defined)
+    if (env.tailCallers[defined] && env.addressRecorded[defined])
+      trampolines.ordinaryEntries[defined] = emitOrdinaryEntry(env, defined);
   return trampolines;
 }
 

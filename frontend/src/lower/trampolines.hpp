@@ -16,6 +16,10 @@ struct TypeTrampolines {
   // one function (named after the first such index).
   std::vector<llvm::Function *> entries;      // void (ptr ctx, ptr code, ptr slots)
   std::vector<llvm::Function *> hostAdapters; // env.functionTypes[t], ctx = waot_host_binding *
+  // Per defined function: the ordinary-convention wrapper of a tailcc
+  // function whose address the artifact records (abi.h: waot_func.code when
+  // tail_code is set), else null.
+  std::vector<llvm::Function *> ordinaryEntries;
 };
 
 // Attributes every function waot generates carries: no unwinding through
@@ -23,7 +27,16 @@ struct TypeTrampolines {
 // and inline stack probes so that a large frame cannot jump over the guard page.
 void applyGeneratedCodeAttributes(llvm::Function &function);
 
-// Emits the entry trampoline and the host adapter of every module type.
+// Emits the entry trampoline and the host adapter of every module type, and
+// the ordinary entries of recorded tailcc functions.
 TypeTrampolines emitTrampolines(ModuleEnv &env);
+
+// An ordinary (non-tail) call of `callee`, a tailcc function of type
+// `typeIndex`, with `args` (the context first): passes `resultBuffer` (an
+// alloca of env.resultType) when the type returns through a pointer, and
+// gives the results as an ordinary call would (nothing, T, or a struct).
+llvm::Value *callTailConvention(ModuleEnv &env, llvm::IRBuilderBase &builder,
+                                std::uint32_t typeIndex, llvm::Value *callee,
+                                llvm::ArrayRef<llvm::Value *> args, llvm::Value *resultBuffer);
 
 } // namespace waot::frontend::lower

@@ -22,7 +22,7 @@
 extern "C" {
 #endif
 
-#define WAOT_ABI_VERSION 10u
+#define WAOT_ABI_VERSION 11u
 #define WAOT_ARTIFACT_MAGIC 0x544F4157u /* "WAOT" little endian */
 /* The one exported data symbol of a compiled artifact: a waot_artifact. */
 #define WAOT_ARTIFACT_SYMBOL "waot_artifact_v1"
@@ -82,6 +82,16 @@ typedef struct waot_func {
    * reads the parameters from slots[0..], calls code, writes the results to
    * slots[0..]. Used by the runtime to call any funcref generically. */
   void (*entry)(void *ctx, void *code, waot_slot *slots);
+  /* The same function with the tail-call convention (ABI 11), or NULL. A
+   * function whose body makes tail calls (return_call*) is compiled with
+   * LLVM's `tailcc` convention, which guarantees them; `code` is then a
+   * wrapper with the ordinary convention that calls it. Its type is code's,
+   * except that a function of more than two results returns them through a
+   * pointer passed after the context (a struct of the results in order, LLVM
+   * layout), so that tail calls never need stack space for results. A tail
+   * call to a record without tail_code is an ordinary call followed by a
+   * return: such a callee makes no tail calls, so the chain ends there. */
+  void *tail_code;
 } waot_func;
 
 /* Callee context of an imported host function. The generated host adapter for
@@ -352,6 +362,7 @@ typedef struct waot_function_desc {
   const char *name; /* from the name section, may be NULL */
   uint32_t name_len;
   uint32_t type_index;
+  void *tail_code; /* see waot_func.tail_code; NULL when code is (ABI 11) */
 } waot_function_desc;
 
 typedef struct waot_table_desc {
@@ -510,8 +521,8 @@ static inline uint64_t waot_checksum(const uint8_t *data, uint64_t size) {
 #endif
 #if UINTPTR_MAX == 0xFFFFFFFFFFFFFFFFu
 WAOT_STATIC_ASSERT(sizeof(waot_slot) == 16, "waot_slot: 16 bytes (v128)");
-WAOT_STATIC_ASSERT(sizeof(waot_func) == 32 && offsetof(waot_func, type_id) == 16 &&
-                       offsetof(waot_func, entry) == 24,
+WAOT_STATIC_ASSERT(sizeof(waot_func) == 40 && offsetof(waot_func, type_id) == 16 &&
+                       offsetof(waot_func, entry) == 24 && offsetof(waot_func, tail_code) == 32,
                    "waot_func layout");
 WAOT_STATIC_ASSERT(sizeof(waot_host_binding) == 8, "waot_host_binding layout");
 WAOT_STATIC_ASSERT(sizeof(waot_memory) == 32 && offsetof(waot_memory, size) == 8,
@@ -532,7 +543,7 @@ WAOT_STATIC_ASSERT(sizeof(waot_limits_desc) == 24, "waot_limits_desc layout");
 WAOT_STATIC_ASSERT(sizeof(waot_functype_desc) == 16, "waot_functype_desc layout");
 WAOT_STATIC_ASSERT(sizeof(waot_import_desc) == 56, "waot_import_desc layout");
 WAOT_STATIC_ASSERT(sizeof(waot_export_desc) == 24, "waot_export_desc layout");
-WAOT_STATIC_ASSERT(sizeof(waot_function_desc) == 24, "waot_function_desc layout");
+WAOT_STATIC_ASSERT(sizeof(waot_function_desc) == 32, "waot_function_desc layout");
 WAOT_STATIC_ASSERT(sizeof(waot_table_desc) == 32, "waot_table_desc layout");
 WAOT_STATIC_ASSERT(sizeof(waot_memory_desc) == 24, "waot_memory_desc layout");
 WAOT_STATIC_ASSERT(sizeof(waot_global_desc) == 32, "waot_global_desc layout");

@@ -11,11 +11,14 @@ struct Features {
   // expressions, and global.get of immutable globals the module defines
   // (earlier ones in a global's initializer, any in a segment offset).
   bool extendedConst = true;
+  // Tail calls: return_call and return_call_indirect.
+  bool tailCall = true;
 
   // Exactly the Wasm 2.0 rules.
   static constexpr Features wasm2() {
     Features features;
     features.extendedConst = false;
+    features.tailCall = false;
     return features;
   }
 };

@@ -203,6 +203,9 @@ struct CodeFacts {
   // Per table: whether any instruction may change its elements or size
   // (table.set, table.grow, table.fill, table.copy or table.init into it).
   std::vector<bool> tablesWrittenByCode;
+  // Per defined function: whether its body holds a tail call (return_call,
+  // return_call_indirect). Only those functions use the tail-call convention.
+  std::vector<bool> tailCallers;
 };
 
 // Everything decoded from one module. Index spaces follow the spec: imports

@@ -120,7 +120,7 @@ enum class Category : std::uint8_t {
   SimdConvert,
 };
 
-enum class Feature : std::uint8_t { MVP, SignExt, SatConv, BulkMemory, RefTypes, Simd };
+enum class Feature : std::uint8_t { MVP, SignExt, SatConv, BulkMemory, RefTypes, Simd, TailCall };
 
 struct OpcodeInfo {
   std::uint8_t prefix;
