@@ -65,6 +65,12 @@ TEST_P(Interrupt, ADeadlineStopsATightLoop) {
   expectStillWorks();
 }
 
+TEST_P(Interrupt, AnEndlessChainOfTailCallsStops) {
+  const Deadline deadline = instance_.interruptAfter(20ms);
+  expectInterrupted([&] { fn("tail_spin").call({}); });
+  expectStillWorks();
+}
+
 // A leaf loop whose context parameter is otherwise unused still stops (its
 // entry check keeps the context: without it, LLVM dropped the parameter and
 // the module failed to compile interruptible).

@@ -10,6 +10,13 @@
       (local.set $sum (i32.add (local.get $sum) (i32.load (local.get $address))))
       (br $forever))
     (local.get $sum))
+  ;; An endless chain of tail calls: no loop and constant stack, so only the
+  ;; entry checks of the functions making them can stop it.
+  (type $void (func))
+  (table $chain 1 1 funcref)
+  (elem (table $chain) (i32.const 0) func $ping)
+  (func $ping (export "tail_spin") (return_call $pong))
+  (func $pong (return_call_indirect $chain (type $void) (i32.const 0)))
   ;; Exponential work without a loop: only function entries are checked.
   (func $fib (export "fib") (param $n i32) (result i32)
     (if (result i32) (i32.lt_u (local.get $n) (i32.const 2))
