@@ -87,6 +87,7 @@ int main(int argc, char **argv) {
     const auto add = exports.function<std::int32_t(std::int32_t, std::int32_t)>("add");
     const auto callHost = exports.function<void(std::int32_t)>("call_host");
     const auto callWasm = exports.function<void(std::int32_t)>("call_wasm");
+    const auto tailWasm = exports.function<void(std::int32_t)>("tail_wasm");
     const waot::Function generic = exports.function("empty");
     const waot::detail::NativeTarget raw = waot::detail::nativeTarget(generic);
     auto *rawCode = reinterpret_cast<void (*)(void *)>(raw.code);
@@ -126,6 +127,10 @@ int main(int argc, char **argv) {
     results.emplace_back("wasm_to_wasm_indirect",
                          bestNanosecondsPerCall(repeats, calls, [&](std::uint32_t n) {
                            callWasm(static_cast<std::int32_t>(n));
+                         }));
+    results.emplace_back("wasm_tail_call_indirect",
+                         bestNanosecondsPerCall(repeats, calls, [&](std::uint32_t n) {
+                           tailWasm(static_cast<std::int32_t>(n));
                          }));
     if (hostCalls != std::uint64_t{repeats} * calls)
       throw std::runtime_error("the host function ran " + std::to_string(hostCalls) +

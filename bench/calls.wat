@@ -6,11 +6,20 @@
 ;;                    through a table, the wasm -> wasm baseline for call_host;
 ;;                    the table is exported so that the compiler cannot treat
 ;;                    it as constant and turn the call_indirect into a direct one
+;;   tail_wasm n      n tail calls (return_call_indirect) through the same table:
+;;                    $countdown jumps to itself until n is 0 (Wasm 3.0 tail
+;;                    calls: tailcc + musttail, a jump instead of call + return)
 (module
   (import "host" "nop" (func $host_nop))
-  (table (export "table") 1 1 funcref)
-  (elem (i32.const 0) $callee)
+  (table (export "table") 2 2 funcref)
+  (elem (i32.const 0) $callee $countdown)
   (type $void (func))
+  (type $count (func (param i32)))
+  (func $countdown (type $count)
+    (if (i32.eqz (local.get 0)) (then (return)))
+    (return_call_indirect (type $count) (i32.sub (local.get 0) (i32.const 1)) (i32.const 1)))
+  (func (export "tail_wasm") (param $n i32)
+    (call $countdown (local.get $n)))
   (func $callee)
   (func (export "empty"))
   (func (export "add") (param i32 i32) (result i32)
