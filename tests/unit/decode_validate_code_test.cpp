@@ -261,9 +261,13 @@ TEST(DecodeValidateCode, StructureErrorsAreMalformed) {
   b.codes[0] = body({kEnd, kEnd}); // bytes after the function's end
   EXPECT_TRUE(failsWith(b.build(), Kind::Malformed, "section size mismatch"));
   b.codes[0] = body({0x41, 0x00, 0x28, 0x20, 0x00, 0x1A, kEnd}); // alignment 2^32
+  EXPECT_TRUE(failsWith(b.build(), Kind::Malformed, "malformed memop flags", Features::wasm2()));
+  b.codes[0] = body({0x41, 0x00, 0x28, 0x80, 0x01, 0x00, 0x1A, kEnd}); // flags 128
   EXPECT_TRUE(failsWith(b.build(), Kind::Malformed, "malformed memop flags"));
   b.codes[0] = body({0x3F, 0x01, 0x1A, kEnd}); // memory.size with a non-zero memory byte
-  EXPECT_TRUE(failsWith(b.build(), Kind::Malformed, "zero byte expected"));
+  EXPECT_TRUE(failsWith(b.build(), Kind::Malformed, "zero byte expected", Features::wasm2()));
+  // Multi-memory: that byte is a memory index (of a memory the module lacks).
+  EXPECT_TRUE(failsWith(b.build(), Kind::Invalid, "unknown memory 1"));
 }
 
 TEST(DecodeValidateCode, CodeFactsRecordWhichTablesInstructionsWrite) {

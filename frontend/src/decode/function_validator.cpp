@@ -51,12 +51,12 @@ std::span<const ValType> singleValueType(ValType type) {
 FunctionValidator::FunctionValidator(const Module &module,
                                      const std::vector<bool> &declaredFunctions,
                                      std::uint32_t definedIndex, CodeFacts &facts,
-                                     std::optional<SimdUse> &firstSimd)
+                                     std::optional<SimdUse> &firstSimd, const Features &features)
     : module_(module), declaredFunctions_(declaredFunctions), facts_(facts), firstSimd_(firstSimd),
       function_(module.functionIndex(definedIndex)), signature_(module.functionType(function_)),
       locals_(expandLocals(signature_, module.bodies[definedIndex], function_)),
       reader_(module.view(), module.bodies[definedIndex].codeOffset,
-              module.bodies[definedIndex].endOffset, function_) {}
+              module.bodies[definedIndex].endOffset, function_, features) {}
 
 void FunctionValidator::run() {
   // The body is the function's outermost block: its results are the function's.
@@ -269,7 +269,7 @@ void FunctionValidator::validateCallIndirect(const Instr &in) {
     fail("type mismatch: call_indirect needs a funcref table, table " + std::to_string(in.index2) +
          " holds " + toString(table.elemType));
   const FuncType &callee = typeAt(in.index);
-  pop(ValType::I32);
+  pop(table.indexType());
   popValues(callee.params);
   pushValues(callee.results);
 }

@@ -13,6 +13,7 @@
 #include "waot/frontend/instr_reader.hpp"
 #include "waot/frontend/module.hpp"
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <span>
@@ -28,8 +29,8 @@ public:
   // the body does that the lowering cares about is added to `facts`; its
   // first use of SIMD to `firstSimd`, unless that already holds one.
   FunctionValidator(const Module &module, const std::vector<bool> &declaredFunctions,
-                    std::uint32_t definedIndex, CodeFacts &facts,
-                    std::optional<SimdUse> &firstSimd);
+                    std::uint32_t definedIndex, CodeFacts &facts, std::optional<SimdUse> &firstSimd,
+                    const Features &features);
 
   // Throws CompileError: Invalid for typing errors, Malformed for encoding
   // and structure errors, Unsupported for later features.
@@ -76,6 +77,9 @@ private:
   void validateBrTable(const Instr &in);
   void validateCallIndirect(const Instr &in);
   void validateUniform(const Instr &in); // function_validator_ops.cpp
+  // The address types of memory instructions (i64 for a 64-bit memory).
+  void applyAddressTypes(const Instr &in, std::array<ValType, 3> &params,
+                         std::optional<ValType> &result) const;
   void checkUniformImmediates(const Instr &in);
   void checkMemArg(const Instr &in) const;
   void checkSimdImmediates(const Instr &in) const; // function_validator_simd.cpp
@@ -93,6 +97,7 @@ private:
   const FuncType &typeAt(std::uint32_t index) const;
   const TableType &tableAt(std::uint32_t index) const;
   void requireMemory(std::uint32_t index) const;
+  ValType addressType(std::uint32_t memory) const; // of a known memory
   void requireDataSegment(std::uint32_t index) const;
   const ElemSegment &elemAt(std::uint32_t index) const;
 
