@@ -252,7 +252,7 @@ static void test_two_memories(void) {
   waot_module_t *module = load("memories");
   waot_imports_t *imports = waot_imports_new();
   waot_instance_t *instance = NULL;
-  waot_memory_t *in = NULL, *out = NULL, *small = NULL;
+  waot_memory_t *in = NULL, *out = NULL, *small = NULL, *wide = NULL;
   waot_func_t *copy = NULL, *sum = NULL, *sizes = NULL;
   waot_value_t args[3], result;
   uint32_t old = 0;
@@ -262,6 +262,13 @@ static void test_two_memories(void) {
   CHECK_OK(waot_imports_define_memory(imports, "host", "memory", small));
   CHECK(waot_instance_new(module, imports, &instance) == WAOT_ERROR_LINK);
   CHECK(contains(waot_last_error_message(), "host.memory"));
+
+  /* A 64-bit memory does not satisfy a 32-bit memory import. */
+  CHECK_OK(waot_memory_new64(1, 1, 2, &wide));
+  CHECK(waot_memory_is64(wide) && !waot_memory_is64(small));
+  CHECK_OK(waot_imports_define_memory(imports, "host", "memory", wide));
+  CHECK(waot_instance_new(module, imports, &instance) == WAOT_ERROR_LINK);
+  CHECK(contains(waot_last_error_message(), "found memory i64 {min 1, max 2}"));
 
   CHECK_OK(waot_memory_new(1, 1, 2, &in));
   CHECK_OK(waot_imports_define_memory(imports, "host", "memory", in));
@@ -306,6 +313,7 @@ static void test_two_memories(void) {
   waot_memory_delete(out);
   waot_memory_delete(in);
   waot_memory_delete(small);
+  waot_memory_delete(wide);
   waot_instance_delete(instance);
   waot_imports_delete(imports);
   waot_module_delete(module);

@@ -445,7 +445,6 @@ std::optional<std::string> textFeature(const std::string &message) {
       {"found keyword `tag`", "exception handling"},
       {"found keyword `exnref`", "exception handling"},
       {"found keyword `nullexnref`", "exception handling"},
-      {"found keyword `i64`", "memory64"}, // `(memory i64 ...)`, `(table i64 ...)`
   };
   for (const Found &f : kFound)
     if (message.find(f.found) != std::string::npos) return std::string(f.feature);
@@ -455,8 +454,6 @@ std::optional<std::string> textFeature(const std::string &message) {
   if ((has("value type") || has("reference type") || has("expected a minimum size")) &&
       has("found `(`"))
     return std::string("typed function references");
-  // 64-bit offsets and limits: valid text, invalid for 32-bit memories.
-  if (has("found `offset=") || has("size out of range")) return std::string("memory64");
   return std::nullopt;
 }
 

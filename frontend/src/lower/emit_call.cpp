@@ -49,7 +49,7 @@ void FunctionLowering::emitCallIndirect(const Instr &in) {
   llvm::FunctionType *type = env_.functionTypes[typeIndex];
 
   consumeLoadSumsBeforeCall();
-  llvm::Value *index = pop();
+  llvm::Value *index = tableIndex32(table, pop());
   const std::vector<llvm::Value *> args = popValues(signature.params.size());
   if (emitKnownTargetsCall(typeIndex, table, index, args)) return;
   llvm::Value *entry = tableElementAddress(table, index, WAOT_TRAP_UNDEFINED_ELEMENT);

@@ -56,12 +56,15 @@ void FunctionLowering::emitMemory(const Instr &in) {
 
   switch (in.op) {
   case Opcode::MemorySize: {
-    push(builder_.CreateTrunc(builder_.CreateLShr(memorySizeInBytes(in.index), 16), i32));
+    llvm::Value *pages = builder_.CreateLShr(memorySizeInBytes(in.index), 16);
+    push(isMemory64(in.index) ? pages : builder_.CreateTrunc(pages, i32));
     return;
   }
   case Opcode::MemoryGrow: {
-    llvm::Value *args[] = {i32Const(in.index), pop()};
-    push(callBuiltin(Builtin::memory_grow, args));
+    // A 64-bit memory's delta is saturated: the runtime grows none beyond 4 GiB.
+    llvm::Value *args[] = {i32Const(in.index), saturateToU32(pop())};
+    llvm::Value *result = callBuiltin(Builtin::memory_grow, args);
+    push(isMemory64(in.index) ? widenGrowResult(result) : result);
     return;
   }
   case Opcode::MemoryFill: {
@@ -77,7 +80,8 @@ void FunctionLowering::emitMemory(const Instr &in) {
   case Opcode::MemoryInit: {
     const std::vector<llvm::Value *> operands = popValues(3); // dst, src, n
     callBuiltin(Builtin::memory_init,
-                {{i32Const(in.index2), i32Const(in.index), operands[0], operands[1], operands[2]}});
+                {{i32Const(in.index2), i32Const(in.index),
+                  builder_.CreateZExt(operands[0], i64Type()), operands[1], operands[2]}});
     return;
   }
   case Opcode::DataDrop: callBuiltin(Builtin::data_drop, {i32Const(in.index)}); return;
@@ -108,11 +112,37 @@ llvm::Value *FunctionLowering::memorySizeInBytes(std::uint32_t memory) {
 
 void FunctionLowering::trapUnlessRangeInMemory(llvm::Value *start, llvm::Value *length,
                                                llvm::Value *sizeInBytes) {
-  // u32 + u32 cannot wrap in 64 bits. A zero-length range exactly at the end
-  // is in bounds, one beyond it is not (the spec checks before any write).
-  llvm::Value *end = builder_.CreateAdd(builder_.CreateZExt(start, i64Type()),
-                                        builder_.CreateZExt(length, i64Type()), "", true, true);
+  // A zero-length range exactly at the end is in bounds, one beyond it is
+  // not (the spec checks before any write).
+  llvm::Type *i64 = i64Type();
+  if (start->getType() == i64 || length->getType() == i64) {
+    // memory64: the sum may wrap; then the range is out of bounds too.
+    llvm::Value *sum = builder_.CreateBinaryIntrinsic(llvm::Intrinsic::uadd_with_overflow,
+                                                      builder_.CreateZExt(start, i64),
+                                                      builder_.CreateZExt(length, i64));
+    llvm::Value *end = builder_.CreateExtractValue(sum, 0);
+    llvm::Value *wrapped = builder_.CreateExtractValue(sum, 1);
+    trapIf(builder_.CreateOr(wrapped, builder_.CreateICmpUGT(end, sizeInBytes)),
+           WAOT_TRAP_MEMORY_OUT_OF_BOUNDS);
+    return;
+  }
+  // u32 + u32 cannot wrap in 64 bits.
+  llvm::Value *end = builder_.CreateAdd(builder_.CreateZExt(start, i64),
+                                        builder_.CreateZExt(length, i64), "", true, true);
   trapIf(builder_.CreateICmpUGT(end, sizeInBytes), WAOT_TRAP_MEMORY_OUT_OF_BOUNDS);
+}
+
+llvm::Value *FunctionLowering::saturateToU32(llvm::Value *value) {
+  if (value->getType() != i64Type()) return value;
+  llvm::Value *saturated =
+      builder_.CreateBinaryIntrinsic(llvm::Intrinsic::umin, value, builder_.getInt64(UINT32_MAX));
+  return builder_.CreateTrunc(saturated, i32Type());
+}
+
+llvm::Value *FunctionLowering::widenGrowResult(llvm::Value *result) {
+  return builder_.CreateSelect(builder_.CreateICmpEQ(result, i32Const(UINT32_MAX)),
+                               builder_.getInt64(UINT64_MAX),
+                               builder_.CreateZExt(result, i64Type()));
 }
 
 // memory.fill and memory.copy are inline: one bounds check (the whole range,
@@ -170,14 +200,30 @@ llvm::Value *FunctionLowering::memoryBase(std::uint32_t memory) {
   return base;
 }
 
+// A 64-bit memory has the same reservation as a 32-bit one and never grows
+// beyond 4 GiB (abi.h, WAOT_MAX_PAGES64_RUNTIME): an address that fits in 32
+// bits with a static offset that does lands in the reservation and faults
+// like a 32-bit access when out of bounds. So one compare of the address with
+// UINT32_MAX (no load: the bound is a constant) is the whole check; an offset
+// beyond 32 bits is out of bounds whatever the address (a trap, after the
+// address operand was computed, as the spec orders it).
 llvm::Value *FunctionLowering::effectiveAddress(const MemArg &mem, llvm::Value *index) {
+  if (!isMemory64(mem.memory)) return memoryAddress(mem.memory, index, mem.offset);
+  if (mem.offset > UINT32_MAX) {
+    trapIf(builder_.getTrue(), WAOT_TRAP_MEMORY_OUT_OF_BOUNDS);
+    return memoryAddress(mem.memory, builder_.getInt64(0), 0);
+  }
+  trapIf(builder_.CreateICmpUGT(index, builder_.getInt64(UINT32_MAX)),
+         WAOT_TRAP_MEMORY_OUT_OF_BOUNDS);
   return memoryAddress(mem.memory, index, mem.offset);
 }
 
 llvm::Value *FunctionLowering::memoryAddress(std::uint32_t memory, llvm::Value *index,
                                              std::uint64_t offset) {
   // u32 index + u32 offset cannot wrap in 64 bits, and the sum stays inside the
-  // memory's reservation (one allocated object), hence nuw and inbounds.
+  // memory's reservation (one allocated object), hence nuw and inbounds. (An
+  // i64 index of a 64-bit memory got here checked to fit in 32 bits, or as
+  // the start of a range checked against the memory's size.)
   llvm::Value *address = builder_.CreateZExt(index, i64Type());
   if (offset != 0)
     address = builder_.CreateAdd(address, builder_.getInt64(offset), "", /*HasNUW=*/true,

@@ -162,10 +162,22 @@ private:
                       llvm::Value *length);
   void emitMemoryCopy(std::uint32_t dstMemory, std::uint32_t srcMemory, llvm::Value *dst,
                       llvm::Value *src, llvm::Value *length);
-  // The address of a memarg access at `index`.
+  // The address of a memarg access at `index` (an i32, or for a 64-bit
+  // memory an i64 that this checks: see emit_memory.cpp).
   llvm::Value *effectiveAddress(const MemArg &mem, llvm::Value *index);
-  // The address `index` + `offset` of memory `memory`, after its checks.
+  // The address `index` + `offset` of memory `memory`, unchecked.
   llvm::Value *memoryAddress(std::uint32_t memory, llvm::Value *index, std::uint64_t offset);
+  bool isMemory64(std::uint32_t memory) const { return wasm_.memories[memory].is64; }
+  // A grow builtin's u32 result (UINT32_MAX: failure) as an i64 (-1).
+  llvm::Value *widenGrowResult(llvm::Value *result);
+  // An i64 index, size or length saturated to u32 (UINT32_MAX is beyond any
+  // size the runtime allows, so bounds checks on the result stay exact); an
+  // i32 one unchanged.
+  llvm::Value *saturateToU32(llvm::Value *value);
+  // A table operand: saturated for a 64-bit table (table64).
+  llvm::Value *tableIndex32(std::uint32_t table, llvm::Value *index) {
+    return wasm_.tables[table].is64 ? saturateToU32(index) : index;
+  }
 
   // ---- keeping out-of-bounds loads trapping (emit_load_keepalive.cpp)
   // Before the walk: which loops sum their loads (loopKinds_).

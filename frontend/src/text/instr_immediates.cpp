@@ -83,16 +83,17 @@ void ModuleParser::parseMemArg(Opcode op, ByteBuf &out) {
       static_cast<std::uint32_t>(__builtin_ctz(frontend::info(op).accessBytes));
   const Token &o = peek();
   if (o.kind == TokKind::Keyword && o.text.substr(0, 7) == "offset=") {
-    auto v = parseUnsigned(o.text.substr(7), 0xFFFFFFFF);
+    // Up to 2^64-1 (memory64); validation limits a 32-bit memory's offsets.
+    auto v = parseUnsigned(o.text.substr(7), UINT64_MAX);
     if (!v)
-      error(o, "expected `offset=` with an unsigned 32-bit value, found `" + std::string(o.text) +
+      error(o, "expected `offset=` with an unsigned 64-bit value, found `" + std::string(o.text) +
                    "`");
     offset = *v;
     next();
   }
   const Token &a = peek();
   if (a.kind == TokKind::Keyword && a.text.substr(0, 6) == "align=") {
-    auto v = parseUnsigned(a.text.substr(6), 0xFFFFFFFF);
+    auto v = parseUnsigned(a.text.substr(6), UINT64_MAX); // up to 2^63: validation judges it
     if (!v || *v == 0 || (*v & (*v - 1)))
       error(a, "expected `align=` with a power of two, found `" + std::string(a.text) + "`");
     alignLog2 = static_cast<std::uint32_t>(__builtin_ctzll(*v));

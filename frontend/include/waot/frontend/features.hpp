@@ -16,8 +16,8 @@ struct Features {
   // place of memory.size/grow/fill/copy/init's zero byte) and data segment.
   bool multiMemory = true;
   // memory64 (also 64-bit table indices, "table64"): limits flag bit 2 makes
-  // a memory or table use i64 addresses/indices. Off until implemented.
-  bool memory64 = false;
+  // a memory or table use i64 addresses/indices.
+  bool memory64 = true;
 
   // Exactly the Wasm 2.0 rules.
   static constexpr Features wasm2() {
