@@ -28,6 +28,7 @@ constexpr std::uint32_t kMaxElemSegments = 10'000'000;
 constexpr std::uint32_t kMaxElemItems = 10'000'000;
 constexpr std::uint32_t kMaxParamsOrResults = 1'000;
 constexpr std::uint64_t kMaxTableSize = 10'000'000;
+constexpr std::uint64_t kMaxPages64 = std::uint64_t{1} << 48; // memory64: 2^64 bytes
 constexpr std::uint32_t kMaxNameLength = 1u << 20;
 
 class ArtifactReader {
@@ -113,7 +114,7 @@ private:
   // growth beyond what can be allocated fails at run time, as in the spec.
   Limits limits(const waot_limits_desc &desc, std::uint64_t largestMin, std::uint64_t largestMax,
                 const std::string &what) const {
-    Limits result{desc.min, std::nullopt};
+    Limits result{desc.min, std::nullopt, flag(desc.is64, what + " is64")};
     if (flag(desc.has_max, what + " has_max")) result.max = desc.max;
     if (result.min > largestMin)
       fail(what + " has an initial size beyond " + std::to_string(largestMin));
@@ -203,14 +204,17 @@ private:
       case WAOT_EXTERN_TABLE:
         import.kind = ExternKind::Table;
         import.valType = referenceType(desc.val_type, what);
-        import.limits = limits(desc.limits, UINT32_MAX, UINT32_MAX, what);
+        import.limits = desc.limits.is64 ? limits(desc.limits, UINT64_MAX, UINT64_MAX, what)
+                                         : limits(desc.limits, UINT32_MAX, UINT32_MAX, what);
         data_->tableTypes.push_back(import.valType);
         tableLimits_.push_back(import.limits);
         ++data_->numImportedTables;
         break;
       case WAOT_EXTERN_MEMORY:
         import.kind = ExternKind::Memory;
-        import.limits = limits(desc.limits, WAOT_MAX_PAGES32, WAOT_MAX_PAGES32, what);
+        import.limits = desc.limits.is64
+                            ? limits(desc.limits, kMaxPages64, kMaxPages64, what)
+                            : limits(desc.limits, WAOT_MAX_PAGES32, WAOT_MAX_PAGES32, what);
         memoryLimits_.push_back(import.limits);
         ++data_->numImportedMemories;
         break;
@@ -243,15 +247,23 @@ private:
   void readTables() {
     for (std::uint32_t i = 0; i < a_.num_tables; ++i) {
       const std::string what = indexed("table", i + data_->numImportedTables);
-      tableLimits_.push_back(limits(a_.tables[i].limits, kMaxTableSize, UINT32_MAX, what));
+      // A 64-bit table's type may declare any size (instantiating one beyond
+      // the implementation's limit fails then).
+      tableLimits_.push_back(a_.tables[i].limits.is64
+                                 ? limits(a_.tables[i].limits, UINT64_MAX, UINT64_MAX, what)
+                                 : limits(a_.tables[i].limits, kMaxTableSize, UINT32_MAX, what));
       data_->tableTypes.push_back(referenceType(a_.tables[i].elem_type, what));
     }
   }
 
   void readMemories() {
     for (std::uint32_t i = 0; i < a_.num_memories; ++i)
-      memoryLimits_.push_back(limits(a_.memories[i].limits, WAOT_MAX_PAGES32, WAOT_MAX_PAGES32,
-                                     indexed("memory", i + data_->numImportedMemories)));
+      memoryLimits_.push_back(a_.memories[i].limits.is64
+                                  ? limits(a_.memories[i].limits, kMaxPages64, kMaxPages64,
+                                           indexed("memory", i + data_->numImportedMemories))
+                                  : limits(a_.memories[i].limits, WAOT_MAX_PAGES32,
+                                           WAOT_MAX_PAGES32,
+                                           indexed("memory", i + data_->numImportedMemories)));
     data_->numMemories = data_->numImportedMemories + a_.num_memories;
   }
 
@@ -419,7 +431,9 @@ private:
           fail("corrupt descriptor: " + what + " targets table " + std::to_string(desc.table));
         if (data_->tableTypes[desc.table] != type)
           fail("corrupt descriptor: " + what + " does not match its table's element type");
-        requireConstType(desc.offset, globals, ValType::I32, what + " offset");
+        requireConstType(desc.offset, globals,
+                         tableLimits_[desc.table].is64 ? ValType::I64 : ValType::I32,
+                         what + " offset");
       } else if (desc.mode != WAOT_SEGMENT_PASSIVE && desc.mode != WAOT_SEGMENT_DECLARATIVE) {
         fail("corrupt descriptor: " + what + " has invalid mode " + std::to_string(desc.mode));
       }
@@ -435,7 +449,9 @@ private:
       if (desc.mode == WAOT_SEGMENT_ACTIVE) {
         if (desc.memory >= data_->numMemories)
           fail("corrupt descriptor: " + what + " targets memory " + std::to_string(desc.memory));
-        requireConstType(desc.offset, data_->globalTypes.size(), ValType::I32, what + " offset");
+        requireConstType(desc.offset, data_->globalTypes.size(),
+                         memoryLimits_[desc.memory].is64 ? ValType::I64 : ValType::I32,
+                         what + " offset");
       } else if (desc.mode != WAOT_SEGMENT_PASSIVE) {
         fail("corrupt descriptor: " + what + " has invalid mode " + std::to_string(desc.mode));
       }

@@ -18,7 +18,7 @@ namespace waot::detail {
 namespace {
 
 bool inBounds(std::uint64_t start, std::uint64_t length, std::uint64_t size) noexcept {
-  return start + length <= size; // operands are at most 2^32, so no overflow
+  return start <= size && length <= size - start; // (a memory64 address may be near 2^64)
 }
 
 MemoryImpl &memoryOf(void *ctx, std::uint32_t index) noexcept {
@@ -63,7 +63,7 @@ void memory_copy(void *ctx, std::uint32_t dstMemory, std::uint32_t srcMemory, st
   std::memmove(to.base() + dst, from.base() + src, n); // ranges may overlap
 }
 
-void memory_init(void *ctx, std::uint32_t memory, std::uint32_t segment, std::uint32_t dst,
+void memory_init(void *ctx, std::uint32_t memory, std::uint32_t segment, std::uint64_t dst,
                  std::uint32_t src, std::uint32_t n) {
   InstanceImpl &instance = InstanceImpl::fromContext(ctx);
   MemoryImpl &target = memoryOf(ctx, memory);

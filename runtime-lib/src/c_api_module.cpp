@@ -126,6 +126,7 @@ waot_extern_type_t externType(const Descriptor &descriptor,
   type.val_type = static_cast<std::uint8_t>(descriptor.valType);
   type.is_mutable = descriptor.isMutable ? 1 : 0;
   type.has_max = descriptor.limits.max ? 1 : 0;
+  type.is64 = descriptor.limits.is64 ? 1 : 0;
   type.num_params = static_cast<std::uint32_t>(reflection.params.size());
   type.num_results = static_cast<std::uint32_t>(reflection.results.size());
   type.params = reflection.params.data();

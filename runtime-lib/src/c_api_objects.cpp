@@ -71,7 +71,7 @@ struct HostCallback {
   }
 };
 
-std::optional<std::uint64_t> maximum(int hasMax, std::uint32_t max) {
+std::optional<std::uint64_t> maximum(int hasMax, std::uint64_t max) {
   return hasMax ? std::optional<std::uint64_t>(max) : std::nullopt;
 }
 
@@ -235,7 +235,20 @@ waot_status waot_memory_new(uint32_t min_pages, int has_max, uint32_t max_pages,
   });
 }
 
+waot_status waot_memory_new64(uint64_t min_pages, int has_max, uint64_t max_pages,
+                              waot_memory_t **out) {
+  return guarded([&] {
+    require(out, "waot_memory_new64: out");
+    *out = new waot_memory_t{waot::Memory(
+        waot::Limits(min_pages, waot::capi::maximum(has_max, max_pages), /*is64=*/true))};
+  });
+}
+
 void waot_memory_delete(waot_memory_t *memory) { delete memory; }
+
+int waot_memory_is64(const waot_memory_t *memory) {
+  return memory && memory->memory.limits().is64 ? 1 : 0;
+}
 
 uint8_t *waot_memory_data(const waot_memory_t *memory) {
   return memory ? memory->memory.data() : nullptr;
@@ -258,6 +271,17 @@ waot_status waot_table_new(uint8_t elem_type, uint32_t min, int has_max, uint32_
     const waot::ValType type = waot::capi::valueType(elem_type, "waot_table_new: element type");
     *out = new waot_table_t{waot::Table(type, waot::Limits(min, waot::capi::maximum(has_max, max)),
                                         waot::capi::initialValue(init, type))};
+  });
+}
+
+waot_status waot_table_new64(uint8_t elem_type, uint64_t min, int has_max, uint64_t max,
+                             const waot_value_t *init, waot_table_t **out) {
+  return guarded([&] {
+    require(out, "waot_table_new64: out");
+    const waot::ValType type = waot::capi::valueType(elem_type, "waot_table_new64: element type");
+    *out = new waot_table_t{
+        waot::Table(type, waot::Limits(min, waot::capi::maximum(has_max, max), /*is64=*/true),
+                    waot::capi::initialValue(init, type))};
   });
 }
 

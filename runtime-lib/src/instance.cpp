@@ -107,7 +107,7 @@ void InstanceImpl::createDefinedMemory(std::uint32_t definedIndex, std::size_t p
   const waot_limits_desc &limits = module_->artifact->memories[definedIndex].limits;
   std::optional<std::uint64_t> max;
   if (limits.has_max) max = limits.max;
-  auto memory = std::make_shared<MemoryImpl>(limits.min, max, prefixBytes);
+  auto memory = std::make_shared<MemoryImpl>(limits.min, max, prefixBytes, limits.is64 != 0);
   if (limits_.maxMemoryPages)
     memory->limitGrowth(*limits_.maxMemoryPages,
                         "memory " + std::to_string(module_->numImportedMemories + definedIndex));
@@ -121,7 +121,7 @@ void InstanceImpl::createTablesAndMemories() {
     std::optional<std::uint64_t> max;
     if (desc.limits.has_max) max = desc.limits.max;
     auto table = std::make_shared<TableImpl>(static_cast<ValType>(desc.elem_type), desc.limits.min,
-                                             max, nullptr);
+                                             max, nullptr, desc.limits.is64 != 0);
     table->setDefiner(this);
     if (limits_.maxTableElements)
       table->limitGrowth(*limits_.maxTableElements,

@@ -31,6 +31,7 @@ std::string describeExtern(const Extern &value) {
 // Import subtyping of limits: at least the declared minimum, and when a
 // maximum is declared, a maximum no larger than it.
 bool limitsMatch(const Limits &provided, const Limits &declared) {
+  if (provided.is64 != declared.is64) return false; // address types match exactly
   if (provided.min < declared.min) return false;
   return !declared.max || (provided.max && *provided.max <= *declared.max);
 }

@@ -86,8 +86,16 @@ void AddressReservation::recycle(std::size_t touched, bool remap) noexcept {
 
 namespace {
 
+constexpr std::uint64_t kMaxPages64 = std::uint64_t{1} << 48; // 2^64 bytes
+
 std::optional<std::uint64_t> checkedMax(std::uint64_t minPages,
-                                        std::optional<std::uint64_t> maxPages) {
+                                        std::optional<std::uint64_t> maxPages, bool is64) {
+  if (is64) {
+    if (minPages > kMaxPages64 || (maxPages && *maxPages > kMaxPages64))
+      throw TypeError("memory64 limits beyond 2^48 pages");
+    if (maxPages && *maxPages < minPages) throw TypeError("memory maximum is below its minimum");
+    return maxPages;
+  }
   if (minPages > WAOT_MAX_PAGES32)
     throw TypeError("memory minimum of " + std::to_string(minPages) +
                     " pages exceeds the 32-bit limit of " + std::to_string(WAOT_MAX_PAGES32));
@@ -101,14 +109,17 @@ std::optional<std::uint64_t> checkedMax(std::uint64_t minPages,
 } // namespace
 
 MemoryImpl::MemoryImpl(std::uint64_t minPages, std::optional<std::uint64_t> maxPages,
-                       std::size_t prefixBytes)
-    : declaredMax_(checkedMax(minPages, maxPages)),
+                       std::size_t prefixBytes, bool is64)
+    : is64_(is64), declaredMax_(checkedMax(minPages, maxPages, is64)),
       reservation_(prefixBytes + WAOT_MEMORY32_RESERVATION),
       guard_(RangeKind::Memory, reinterpret_cast<std::uintptr_t>(reservation_.base()) + prefixBytes,
              reinterpret_cast<std::uintptr_t>(reservation_.base()) + reservation_.size()) {
   record_.base = reservation_.base() + prefixBytes;
   record_.size = 0;
-  record_.max_pages = declaredMax_.value_or(WAOT_MAX_PAGES32);
+  // A 64-bit memory declares up to 2^48 pages; it gets the same 8 GiB
+  // reservation and grows to 4 GiB (generated code relies on that bound).
+  record_.max_pages = std::min<std::uint64_t>(declaredMax_.value_or(WAOT_MAX_PAGES32),
+                                              is64 ? WAOT_MAX_PAGES64_RUNTIME : WAOT_MAX_PAGES32);
   record_.owner = this;
   // One mprotect for the prefix and the initial pages (they are adjacent).
   const std::uint64_t initialBytes = minPages * WAOT_PAGE_SIZE;
@@ -164,7 +175,7 @@ std::uint32_t MemoryImpl::grow(std::uint64_t deltaPages) noexcept {
 namespace waot {
 
 Memory::Memory(Limits limits)
-    : impl_(std::make_shared<detail::MemoryImpl>(limits.min, limits.max)) {}
+    : impl_(std::make_shared<detail::MemoryImpl>(limits.min, limits.max, 0, limits.is64)) {}
 
 Memory::Memory(detail::InternalTag, std::shared_ptr<detail::MemoryImpl> impl) noexcept
     : impl_(std::move(impl)) {}

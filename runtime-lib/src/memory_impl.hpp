@@ -52,8 +52,10 @@ public:
   // `prefixBytes` (a multiple of WAOT_PAGE_SIZE) are mapped read/write,
   // zeroed, just below the base: an instance's context (abi.h,
   // waot_ctx_memory0_offset). They are not part of the linear memory.
+  // `is64`: a memory64 memory: its type may declare up to 2^48 pages, it
+  // grows to WAOT_MAX_PAGES64_RUNTIME (abi.h).
   MemoryImpl(std::uint64_t minPages, std::optional<std::uint64_t> maxPages,
-             std::size_t prefixBytes = 0);
+             std::size_t prefixBytes = 0, bool is64 = false);
   MemoryImpl(const MemoryImpl &) = delete;
   MemoryImpl &operator=(const MemoryImpl &) = delete;
   ~MemoryImpl();
@@ -63,7 +65,8 @@ public:
   std::uint8_t *prefix() const noexcept { return reservation_.base(); }
   std::uint64_t sizeInBytes() const noexcept { return record_.size; }
   std::uint64_t pages() const noexcept { return record_.size / WAOT_PAGE_SIZE; }
-  Limits limits() const noexcept { return {pages(), declaredMax_}; }
+  Limits limits() const noexcept { return {pages(), declaredMax_, is64_}; }
+  bool is64() const noexcept { return is64_; }
 
   // An instance's resource limit: memory.grow never takes the memory past
   // `maxPages` (it returns -1 instead). RuntimeError when it already is
@@ -71,7 +74,8 @@ public:
   void limitGrowth(std::uint64_t maxPages, const std::string &what);
 
   // memory.grow: the old size in pages, or UINT32_MAX when the memory cannot
-  // grow by `deltaPages`. The base never moves.
+  // grow by `deltaPages` (never a size: both kinds stay below 2^32 bytes).
+  // The base never moves.
   std::uint32_t grow(std::uint64_t deltaPages) noexcept;
 
   // Maps `length` bytes of `file` from `fileOffset` privately (copy on write)
@@ -83,6 +87,7 @@ public:
                       std::uint64_t fileOffset) noexcept;
 
 private:
+  bool is64_;
   std::optional<std::uint64_t> declaredMax_;
   AddressReservation reservation_;
   RangeRegistration guard_; // declared after the reservation: unregistered before unmapping

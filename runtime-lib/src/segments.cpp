@@ -27,10 +27,13 @@ void InstanceImpl::applyElemSegments() {
     }
     if (desc.mode == WAOT_SEGMENT_ACTIVE) {
       TableImpl &table = *tables_[desc.table];
-      const auto offset = static_cast<std::uint32_t>(evaluate(desc.offset).lo);
-      if (std::uint64_t{offset} + items.size() > table.size())
+      // An i32 offset, or an i64 one for a 64-bit table.
+      const std::uint64_t offset = table.limits().is64
+                                       ? evaluate(desc.offset).lo
+                                       : static_cast<std::uint32_t>(evaluate(desc.offset).lo);
+      if (offset > table.size() || items.size() > table.size() - offset)
         throw RuntimeError(TrapKind::TableOutOfBounds);
-      table.store(offset, items);
+      table.store(static_cast<std::uint32_t>(offset), items);
       const bool anyReference =
           std::any_of(items.begin(), items.end(), [](void *p) { return p != nullptr; });
       if (desc.table < module_->numImportedTables && anyReference)
@@ -51,8 +54,11 @@ void InstanceImpl::applyDataSegments() {
       continue;
     }
     MemoryImpl &memory = *memories_[desc.memory];
-    const auto offset = static_cast<std::uint32_t>(evaluate(desc.offset).lo);
-    if (std::uint64_t{offset} + desc.size > memory.sizeInBytes())
+    // An i32 offset, or an i64 one for a 64-bit memory.
+    const std::uint64_t offset = memory.is64()
+                                     ? evaluate(desc.offset).lo
+                                     : static_cast<std::uint32_t>(evaluate(desc.offset).lo);
+    if (offset > memory.sizeInBytes() || desc.size > memory.sizeInBytes() - offset)
       throw RuntimeError(TrapKind::MemoryOutOfBounds);
     writeDataSegment(module_->dataImage.get(), memory, i, offset, desc.bytes, desc.size);
   }

@@ -13,8 +13,8 @@
 namespace waot::detail {
 
 TableImpl::TableImpl(ValType elemType, std::uint64_t minSize, std::optional<std::uint64_t> maxSize,
-                     void *init)
-    : elemType_(elemType), declaredMax_(maxSize) {
+                     void *init, bool is64)
+    : elemType_(elemType), declaredMax_(maxSize), is64_(is64) {
   if (minSize > kMaxTableElements)
     throw RuntimeError("table of " + std::to_string(minSize) +
                        " elements exceeds the implementation limit of " +
@@ -111,7 +111,7 @@ Limits checkedLimits(ValType elem, Limits limits) {
     throw TypeError("table element type must be a reference type, not " +
                     std::string(toString(elem)));
   if (limits.max && *limits.max < limits.min) throw TypeError("table maximum is below its minimum");
-  if (limits.max && *limits.max > UINT32_MAX)
+  if (limits.max && *limits.max > UINT32_MAX && !limits.is64)
     throw TypeError("table maximum exceeds 2^32 - 1 elements");
   return limits;
 }
@@ -129,7 +129,7 @@ Table::Table(ValType elem, Limits limits, const Value &init) {
   checkElement(elem, init);
   impl_ = std::make_shared<detail::TableImpl>(
       elem, limits.min, limits.max,
-      reinterpret_cast<void *>(static_cast<std::uintptr_t>(init.bits())));
+      reinterpret_cast<void *>(static_cast<std::uintptr_t>(init.bits())), limits.is64);
   impl_->keepAlive(detail::referenceOwner(init));
 }
 

@@ -21,8 +21,10 @@ inline constexpr std::uint64_t kMaxTableElements = 10'000'000;
 class TableImpl {
 public:
   // RuntimeError when `minSize` exceeds the implementation limit.
+  // `is64`: a 64-bit table (i64 indices); its size stays below the same
+  // implementation limit.
   TableImpl(ValType elemType, std::uint64_t minSize, std::optional<std::uint64_t> maxSize,
-            void *init);
+            void *init, bool is64 = false);
   TableImpl(const TableImpl &) = delete;
   TableImpl &operator=(const TableImpl &) = delete;
 
@@ -33,7 +35,7 @@ public:
   void limitGrowth(std::uint64_t maxElements, const std::string &what);
   ValType elemType() const noexcept { return elemType_; }
   std::uint32_t size() const noexcept { return record_.size; }
-  Limits limits() const noexcept { return {record_.size, declaredMax_}; }
+  Limits limits() const noexcept { return {record_.size, declaredMax_, is64_}; }
 
   // The reference at `index` (< size()).
   void *get(std::uint32_t index) const noexcept { return storage_[index].ref; }
@@ -65,6 +67,7 @@ private:
 
   ValType elemType_;
   std::optional<std::uint64_t> declaredMax_;
+  bool is64_;
   std::vector<waot_table_entry> storage_;
   waot_table record_{};
   bool mayHoldUnbound_ = false;

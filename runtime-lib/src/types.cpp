@@ -42,7 +42,7 @@ std::string_view toString(ExternKind kind) {
 }
 
 std::string toString(const Limits &limits) {
-  std::string text = "{min " + std::to_string(limits.min);
+  std::string text = std::string(limits.is64 ? "i64 " : "") + "{min " + std::to_string(limits.min);
   if (limits.max) text += ", max " + std::to_string(*limits.max);
   return text + "}";
 }

@@ -1,7 +1,7 @@
 /* The C API (waot/waot.h), exercised from C: compiled as C, linked against
  * waot::runtime only. Usage:
- *   api_c_test DIR    (DIR holds provider.so, consumer.so, host_calls.so and
- *                      start_trap.so, compiled by `waot compile`)
+ *   api_c_test DIR    (DIR holds provider.so, consumer.so, host_calls.so,
+ *                      start_trap.so, memories.so, ... compiled by `waot compile`)
  * Prints every failed check and exits with 1 if there was one. */
 #include <waot/waot.h>
 
@@ -246,6 +246,79 @@ static void test_exports(void) {
   waot_module_delete(module);
 }
 
+/* ---- two memories: one imported from the host, one defined ------------- */
+
+static void test_two_memories(void) {
+  waot_module_t *module = load("memories");
+  waot_imports_t *imports = waot_imports_new();
+  waot_instance_t *instance = NULL;
+  waot_memory_t *in = NULL, *out = NULL, *small = NULL, *wide = NULL;
+  waot_func_t *copy = NULL, *sum = NULL, *sizes = NULL;
+  waot_value_t args[3], result;
+  uint32_t old = 0;
+
+  /* memory 0 needs at most 2 pages: an unbounded one does not match. */
+  CHECK_OK(waot_memory_new(1, 0, 0, &small));
+  CHECK_OK(waot_imports_define_memory(imports, "host", "memory", small));
+  CHECK(waot_instance_new(module, imports, &instance) == WAOT_ERROR_LINK);
+  CHECK(contains(waot_last_error_message(), "host.memory"));
+
+  /* A 64-bit memory does not satisfy a 32-bit memory import. */
+  CHECK_OK(waot_memory_new64(1, 1, 2, &wide));
+  CHECK(waot_memory_is64(wide) && !waot_memory_is64(small));
+  CHECK_OK(waot_imports_define_memory(imports, "host", "memory", wide));
+  CHECK(waot_instance_new(module, imports, &instance) == WAOT_ERROR_LINK);
+  CHECK(contains(waot_last_error_message(), "found memory i64 {min 1, max 2}"));
+
+  CHECK_OK(waot_memory_new(1, 1, 2, &in));
+  CHECK_OK(waot_imports_define_memory(imports, "host", "memory", in));
+  CHECK_OK(waot_instance_new(module, imports, &instance));
+  CHECK_OK(waot_instance_export_memory(instance, "out", &out));
+  CHECK(waot_memory_data(out) != waot_memory_data(in));
+  CHECK(memcmp(waot_memory_data(out), "out", 3) == 0);
+  CHECK(waot_memory_data(in)[0] == 0);
+
+  memcpy(waot_memory_data(in) + 100, "host", 4);
+  CHECK_OK(waot_instance_export_func(instance, "copy", &copy));
+  args[0] = waot_value_i32(200);
+  args[1] = waot_value_i32(100);
+  args[2] = waot_value_i32(4);
+  CHECK_OK(waot_func_call(copy, args, 3, NULL, 0));
+  CHECK(memcmp(waot_memory_data(out) + 200, "host", 4) == 0);
+  CHECK(waot_memory_data(in)[200] == 0);
+  args[1] = waot_value_i32(65534); /* beyond memory 0's one page */
+  CHECK(waot_func_call(copy, args, 3, NULL, 0) == WAOT_ERROR_RUNTIME);
+  CHECK(waot_last_error_trap() == WAOT_TRAP_MEMORY_OUT_OF_BOUNDS);
+
+  CHECK_OK(waot_instance_export_func(instance, "sum", &sum));
+  waot_memory_data(in)[7] = 30;
+  waot_memory_data(out)[7] = 12;
+  args[0] = waot_value_i32(7);
+  CHECK_OK(waot_func_call(sum, args, 1, &result, 1));
+  CHECK(result.of.i32 == 42);
+
+  CHECK_OK(waot_instance_export_func(instance, "sizes", &sizes));
+  CHECK_OK(waot_memory_grow(out, 2, &old));
+  CHECK(old == 1);
+  CHECK_OK(waot_func_call(sizes, NULL, 0, &result, 1));
+  CHECK(result.of.i32 == 13);
+  CHECK_OK(waot_memory_grow(in, 1, &old));
+  CHECK_OK(waot_func_call(sizes, NULL, 0, &result, 1));
+  CHECK(result.of.i32 == 23);
+  CHECK(waot_memory_grow(out, 1, &old) == WAOT_ERROR_RUNTIME);
+
+  waot_func_delete(sizes);
+  waot_func_delete(sum);
+  waot_func_delete(copy);
+  waot_memory_delete(out);
+  waot_memory_delete(in);
+  waot_memory_delete(small);
+  waot_memory_delete(wide);
+  waot_instance_delete(instance);
+  waot_imports_delete(imports);
+  waot_module_delete(module);
+}
+
 /* ---- one instance's exports as another's imports ------------------------ */
 
 static void test_cross_instance(void) {
@@ -407,5 +480,6 @@ int main(int argc, char **argv) {
   test_exports();
   test_cross_instance();
   test_host_objects();
+  test_two_memories();
   return c_check_result();
 }

@@ -372,7 +372,7 @@ void Runner::assertInvalid(const Command &c) {
   } catch (const CompileError &e) {
     if (e.kind() == CompileError::Kind::Unsupported) return unsupported(c, e.what());
     // 3.0: rejected by a 2.0 rule a later feature lifts, not for what the
-    // script tests (e.g. a type error in a module with two memories).
+    // script tests (e.g. a type error in a table with an initializer).
     if (!options_.unsupportedFails)
       if (auto feature = liftedRestriction(e.message()))
         return unsupported(c, *feature + ": " + e.message());
@@ -413,11 +413,6 @@ std::optional<std::string> liftedRestriction(const std::string &message) {
     std::string_view says, feature;
   };
   static constexpr Restriction kRestrictions[] = {
-      {"multiple memories", "multi-memory"},
-      // The reserved byte of memory.size/grow/fill/copy/init: a memory index.
-      {"zero byte expected", "multi-memory"},
-      // Bit 6 of the alignment field: a memory index follows.
-      {"malformed memop flags: alignment exponent 6", "multi-memory"},
       // 0x40 0x00 starts a table type with an initializer expression.
       {"malformed reference type 0x40", "typed function references"},
   };
@@ -450,7 +445,6 @@ std::optional<std::string> textFeature(const std::string &message) {
       {"found keyword `tag`", "exception handling"},
       {"found keyword `exnref`", "exception handling"},
       {"found keyword `nullexnref`", "exception handling"},
-      {"found keyword `i64`", "memory64"}, // `(memory i64 ...)`, `(table i64 ...)`
   };
   for (const Found &f : kFound)
     if (message.find(f.found) != std::string::npos) return std::string(f.feature);
@@ -460,8 +454,6 @@ std::optional<std::string> textFeature(const std::string &message) {
   if ((has("value type") || has("reference type") || has("expected a minimum size")) &&
       has("found `(`"))
     return std::string("typed function references");
-  // 64-bit offsets and limits: valid text, invalid for 32-bit memories.
-  if (has("found `offset=") || has("size out of range")) return std::string("memory64");
   return std::nullopt;
 }
 

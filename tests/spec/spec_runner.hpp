@@ -122,7 +122,7 @@ bool trapMessageMatches(const std::string &actual, const std::string &expected);
 
 // The feature whose rules would make valid a module waot's decoder rejects
 // with this message (it implements Wasm 2.0's rule there), e.g.
-// "multi-memory" for "multiple memories: Wasm 2.0 allows at most one".
+// "typed function references" for a table type with an initializer.
 std::optional<std::string> liftedRestriction(const std::string &message);
 
 // The feature an "unsupported" message names ("garbage collection",

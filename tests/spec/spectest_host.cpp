@@ -22,6 +22,9 @@ void defineSpectest(Imports &imports) {
   imports.define("spectest", "global_f64", Global(Value(666.6), false));
   imports.define("spectest", "table",
                  Table(V::FuncRef, Limits{10, 20}, Value::nullRef(V::FuncRef)));
+  // The reference interpreter's 64-bit table (table64 scripts import it).
+  imports.define("spectest", "table64",
+                 Table(V::FuncRef, Limits{10, 20, /*is64=*/true}, Value::nullRef(V::FuncRef)));
   imports.define("spectest", "memory", Memory(Limits{1, 2}));
 }
 

@@ -331,10 +331,19 @@ TEST(DecodeSections, LimitsFlags) {
   ASSERT_TRUE(shared);
   EXPECT_EQ(shared->kind(), Kind::Unsupported);
   EXPECT_NE(shared->message().find("threads"), std::string::npos) << shared->message();
-  const auto memory64 = errorOf(memoryWithFlags({0x04, 0x01}));
+  // memory64: bit 2, u64 limits; Wasm 2.0 does not have it.
+  const auto memory64 = errorOf(memoryWithFlags({0x04, 0x01}), Features::wasm2());
   ASSERT_TRUE(memory64);
   EXPECT_EQ(memory64->kind(), Kind::Unsupported);
   EXPECT_NE(memory64->message().find("memory64"), std::string::npos) << memory64->message();
+  const Module m64 = decodeAndValidate(memoryWithFlags({0x05, 0x01, 0x80, 0x80, 0x80, 0x80, 0x10}));
+  ASSERT_EQ(m64.memories.size(), 1u);
+  EXPECT_TRUE(m64.memories[0].is64);
+  EXPECT_EQ(m64.memories[0].limits.max, std::optional<std::uint64_t>(std::uint64_t{1} << 32));
+  EXPECT_TRUE(failsWith(memoryWithFlags({0x04, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x01}),
+                        Kind::Invalid, "memory size must be at most 2^48 pages"));
+  const Bytes table64 = cat({header(), section(4, {0x01, kFuncRef, 0x04, 0x03})});
+  EXPECT_TRUE(decodeAndValidate(table64).tables.at(0).is64);
   EXPECT_TRUE(failsWith(memoryWithFlags({0x08, 0x01}), Kind::Malformed, "integer too large"));
   EXPECT_TRUE(failsWith(memoryWithFlags({0x81, 0x00, 0x01}), Kind::Malformed,
                         "integer representation too long"));

@@ -30,9 +30,9 @@ Instr decodeOne(const Bytes &code) {
 }
 
 // The error InstrReader throws on `code`, if any.
-std::optional<CompileError> readError(const Bytes &code) {
+std::optional<CompileError> readError(const Bytes &code, const Features &features = {}) {
   try {
-    InstrReader reader(code, 0, code.size(), 0);
+    InstrReader reader(code, 0, code.size(), 0, features);
     while (!reader.atEnd())
       reader.next();
   } catch (const CompileError &e) {
@@ -188,11 +188,19 @@ TEST(DecodeSimdReader, TruncatedImmediatesAreMalformed) {
 }
 
 TEST(DecodeSimdReader, AlignmentExponentBeyond31IsMalformed) {
-  const auto error = readError(cat({simdOp(Opcode::V128Load8Lane), {0x20, 0x00, 0x00}}));
+  // Wasm 2.0: 32 and above.
+  const auto error =
+      readError(cat({simdOp(Opcode::V128Load8Lane), {0x20, 0x00, 0x00}}), Features::wasm2());
   ASSERT_TRUE(error);
   EXPECT_EQ(error->kind(), Kind::Malformed);
   EXPECT_EQ(error->message().rfind("malformed memop flags", 0), 0u) << error->message();
   EXPECT_EQ(error->offset(), std::optional<std::size_t>(2));
+  // Multi-memory: bit 6 announces a memory index, flags of 128 and above are malformed.
+  EXPECT_FALSE(readError(cat({simdOp(Opcode::V128Load8Lane), {0x20, 0x00, 0x00}})));
+  EXPECT_FALSE(readError(cat({simdOp(Opcode::V128Load8Lane), {0x40, 0x01, 0x00, 0x00}})));
+  const auto beyond = readError(cat({simdOp(Opcode::V128Load8Lane), {0x80, 0x01, 0x00, 0x00}}));
+  ASSERT_TRUE(beyond);
+  EXPECT_EQ(beyond->message().rfind("malformed memop flags", 0), 0u) << beyond->message();
 }
 
 TEST(DecodeSimdReader, V128IsAValueType) {

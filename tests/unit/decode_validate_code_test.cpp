@@ -40,6 +40,47 @@ void expectInvalidCode(const Bytes &code, std::string_view prefix, std::size_t a
   EXPECT_EQ(error->offset(), std::optional<std::size_t>(codeOffset(bytes, 0, at))) << error->what();
 }
 
+// memory64 and table64: a 64-bit memory (memory 1) or table (table 1) takes
+// i64 addresses, sizes and lengths; copies between the two kinds take the
+// smaller type for their length; a 32-bit memory's offsets stay below 2^32.
+TEST(DecodeValidateCode, Memory64AndTable64Types) {
+  ModuleBuilder b = codeModule();
+  b.memories.push_back({0x04, 0x01});         // memory 1: i64, 1 page
+  b.tables.push_back({kFuncRef, 0x04, 0x02}); // table 1: i64, 2 elements
+  auto valid = [&](const Bytes &code) {
+    ModuleBuilder m = b;
+    m.addFunction(0, code);
+    return errorOf(m.build());
+  };
+  // i64.const 0; i32.load8_u (memory 1); drop
+  EXPECT_FALSE(valid({0x42, 0x00, 0x2D, 0x40, 0x01, 0x00, 0x1A, kEnd}));
+  // an i32 address for memory 1, an i64 one for memory 0
+  EXPECT_TRUE(valid({0x41, 0x00, 0x2D, 0x40, 0x01, 0x00, 0x1A, kEnd}));
+  EXPECT_TRUE(valid({0x42, 0x00, 0x2D, 0x00, 0x00, 0x1A, kEnd}));
+  // offset 2^32: fine for memory 1, out of range for memory 0
+  EXPECT_FALSE(valid({0x42, 0x00, 0x2D, 0x40, 0x01, 0x80, 0x80, 0x80, 0x80, 0x10, 0x1A, kEnd}));
+  const auto range = valid({0x41, 0x00, 0x2D, 0x00, 0x80, 0x80, 0x80, 0x80, 0x10, 0x1A, kEnd});
+  ASSERT_TRUE(range);
+  EXPECT_EQ(range->message().rfind("offset out of range", 0), 0u) << range->message();
+  // memory.size 1 is an i64; memory.grow 1 takes and gives one
+  EXPECT_FALSE(valid({0x3F, 0x01, 0x50, 0x1A, kEnd}));             // i64.eqz
+  EXPECT_FALSE(valid({0x42, 0x01, 0x40, 0x01, 0x50, 0x1A, kEnd})); // grow by i64
+  EXPECT_TRUE(valid({0x3F, 0x01, 0x45, 0x1A, kEnd}));              // i32.eqz of an i64
+  // memory.copy 0 <- 1: dst i32, src i64, length i32 (the smaller)
+  EXPECT_FALSE(valid({0x41, 0x00, 0x42, 0x00, 0x41, 0x01, 0xFC, 0x0A, 0x00, 0x01, kEnd}));
+  EXPECT_TRUE(valid({0x41, 0x00, 0x42, 0x00, 0x42, 0x01, 0xFC, 0x0A, 0x00, 0x01, kEnd}));
+  // memory.copy 1 <- 1: all i64
+  EXPECT_FALSE(valid({0x42, 0x00, 0x42, 0x00, 0x42, 0x01, 0xFC, 0x0A, 0x01, 0x01, kEnd}));
+  // table.size 1 is an i64, table.get 1 takes one
+  EXPECT_FALSE(valid({0xFC, 0x10, 0x01, 0x50, 0x1A, kEnd}));
+  EXPECT_FALSE(valid({0x42, 0x00, 0x25, 0x01, 0x1A, kEnd}));
+  EXPECT_TRUE(valid({0x41, 0x00, 0x25, 0x01, 0x1A, kEnd}));
+  // Wasm 2.0 has neither.
+  ModuleBuilder m = b;
+  m.addFunction(0, {kEnd});
+  EXPECT_TRUE(failsWith(m.build(), Kind::Unsupported, "64-bit", Features::wasm2()));
+}
+
 TEST(DecodeValidateCode, MultiValueBlocks) {
   ModuleBuilder b = codeModule();
   const auto resultI32 = b.addType({}, {kI32});
@@ -261,9 +302,13 @@ TEST(DecodeValidateCode, StructureErrorsAreMalformed) {
   b.codes[0] = body({kEnd, kEnd}); // bytes after the function's end
   EXPECT_TRUE(failsWith(b.build(), Kind::Malformed, "section size mismatch"));
   b.codes[0] = body({0x41, 0x00, 0x28, 0x20, 0x00, 0x1A, kEnd}); // alignment 2^32
+  EXPECT_TRUE(failsWith(b.build(), Kind::Malformed, "malformed memop flags", Features::wasm2()));
+  b.codes[0] = body({0x41, 0x00, 0x28, 0x80, 0x01, 0x00, 0x1A, kEnd}); // flags 128
   EXPECT_TRUE(failsWith(b.build(), Kind::Malformed, "malformed memop flags"));
   b.codes[0] = body({0x3F, 0x01, 0x1A, kEnd}); // memory.size with a non-zero memory byte
-  EXPECT_TRUE(failsWith(b.build(), Kind::Malformed, "zero byte expected"));
+  EXPECT_TRUE(failsWith(b.build(), Kind::Malformed, "zero byte expected", Features::wasm2()));
+  // Multi-memory: that byte is a memory index (of a memory the module lacks).
+  EXPECT_TRUE(failsWith(b.build(), Kind::Invalid, "unknown memory 1"));
 }
 
 TEST(DecodeValidateCode, CodeFactsRecordWhichTablesInstructionsWrite) {

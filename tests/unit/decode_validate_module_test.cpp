@@ -30,15 +30,23 @@ TEST(DecodeValidateModule, MemoryAndTableLimits) {
 }
 
 TEST(DecodeValidateModule, MultipleMemories) {
+  const Features wasm2 = Features::wasm2();
   ModuleBuilder b;
   b.imports.push_back(cat({name("env"), name("m"), {0x02, 0x00, 0x01}}));
   b.memories.push_back({0x00, 0x01});
   const Bytes bytes = b.build();
-  EXPECT_TRUE(failsWith(bytes, Kind::Invalid, "multiple memories"));
-  EXPECT_EQ(bytes.at(*errorOf(bytes)->offset()), 0x00) << "points at the defined memory's flags";
+  EXPECT_TRUE(failsWith(bytes, Kind::Invalid, "multiple memories", wasm2));
+  EXPECT_EQ(bytes.at(*errorOf(bytes, wasm2)->offset()), 0x00)
+      << "points at the defined memory's flags";
   ModuleBuilder two;
   two.memories = {{0x00, 0x01}, {0x00, 0x01}};
-  EXPECT_TRUE(failsWith(two.build(), Kind::Invalid, "multiple memories"));
+  EXPECT_TRUE(failsWith(two.build(), Kind::Invalid, "multiple memories", wasm2));
+  // Multi-memory (3.0, the default): any number, data into any of them.
+  EXPECT_NO_THROW(decodeAndValidate(bytes));
+  two.datas = {cat({{0x02, 0x01, 0x41, 0x00, kEnd}, name("x")})};
+  EXPECT_NO_THROW(decodeAndValidate(two.build()));
+  two.datas = {cat({{0x02, 0x02, 0x41, 0x00, kEnd}, name("x")})};
+  EXPECT_TRUE(failsWith(two.build(), Kind::Invalid, "unknown memory 2"));
 }
 
 TEST(DecodeValidateModule, ExportsAndStart) {
@@ -162,7 +170,7 @@ TEST(DecodeValidateModule, HandMadeModules) {
   Module m;
   m.memories.resize(2);
   try {
-    validateModule(m);
+    validateModule(m, Features::wasm2());
     FAIL() << "two memories accepted";
   } catch (const CompileError &e) {
     EXPECT_EQ(e.kind(), Kind::Invalid);

@@ -185,7 +185,7 @@ const Markers &expectedMarkers() {
                              R"(call void @llvm\.memmove\.p0\.p0\.i64\(ptr align 1 %\d+, )"
                              R"(ptr align 1 %\d+, i64 %\d+, i1 false\), !tbaa)"};
     builtin(Opcode::MemoryInit, offsetof(waot_builtins, memory_init), "void",
-            ", i32 0, i32 1" + i32v + i32v + i32v);
+            ", i32 0, i32 1, i64 " + v + i32v + i32v); // dst: u64 (memory64)
     builtin(Opcode::DataDrop, offsetof(waot_builtins, data_drop), "void", ", i32 1");
     builtin(Opcode::TableInit, offsetof(waot_builtins, table_init), "void",
             ", i32 1, i32 0" + i32v + i32v + i32v);

@@ -52,7 +52,7 @@ TEST_F(AbiLayoutTest, FunctypeDesc) {
 TEST_F(AbiLayoutTest, LimitsDesc) {
   WAOT_LAYOUT(abi.limitsDesc, waot_limits_desc, offsetof(waot_limits_desc, min),
               offsetof(waot_limits_desc, max), offsetof(waot_limits_desc, has_max),
-              offsetof(waot_limits_desc, reserved));
+              offsetof(waot_limits_desc, is64), offsetof(waot_limits_desc, reserved));
 }
 
 TEST_F(AbiLayoutTest, ConstExpr) {

@@ -12,9 +12,9 @@ using Kind = CompileError::Kind;
 
 namespace {
 
-void scanBody(const Module &m, std::uint32_t defined) {
+void scanBody(const Module &m, std::uint32_t defined, const Features &features) {
   const FunctionBody &body = m.bodies[defined];
-  InstrReader reader(m.view(), body.codeOffset, body.endOffset, m.functionIndex(defined));
+  InstrReader reader(m.view(), body.codeOffset, body.endOffset, m.functionIndex(defined), features);
   // One entry per open block, innermost last: whether it is an `if` that may
   // still take an `else`. The function's own block is the first.
   std::vector<bool> open{false};
@@ -42,9 +42,9 @@ void scanBody(const Module &m, std::uint32_t defined) {
 
 } // namespace
 
-void scanBodiesForDecodeErrors(const Module &module) {
+void scanBodiesForDecodeErrors(const Module &module, const Features &features) {
   for (std::uint32_t i = 0; i < module.numDefinedFunctions(); ++i)
-    scanBody(module, i);
+    scanBody(module, i, features);
 }
 
 } // namespace waot::frontend::detail

@@ -3,6 +3,8 @@
 // Not installed: only frontend/src/decode/*.cpp include it.
 #pragma once
 
+#include "waot/frontend/features.hpp"
+
 #include "waot/errors.hpp"
 #include "waot/frontend/byte_reader.hpp"
 #include "waot/frontend/module.hpp"
@@ -121,7 +123,7 @@ ConstExpr readConstExpr(ByteReader &r, DecodeState &s);
 // spec's decoder reports. Throws the first Malformed/Unsupported error found,
 // returns normally otherwise. The validator calls it before reporting an
 // Invalid error so that malformed encodings take precedence, as in the spec.
-void scanBodiesForDecodeErrors(const Module &module);
+void scanBodiesForDecodeErrors(const Module &module, const Features &features = {});
 
 // Byte offset of entry `index` of a section (e.g. the 2nd memory of the memory
 // section), found by re-reading the module's section headers. For the few

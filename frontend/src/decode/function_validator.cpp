@@ -57,7 +57,7 @@ FunctionValidator::FunctionValidator(const Module &module, const Features &featu
       signature_(module.functionType(function_)),
       locals_(expandLocals(signature_, module.bodies[definedIndex], function_)),
       reader_(module.view(), module.bodies[definedIndex].codeOffset,
-              module.bodies[definedIndex].endOffset, function_) {}
+              module.bodies[definedIndex].endOffset, function_, features) {}
 
 void FunctionValidator::run() {
   // The body is the function's outermost block: its results are the function's.
@@ -272,7 +272,7 @@ void FunctionValidator::validateCallIndirect(const Instr &in) {
     fail("type mismatch: call_indirect needs a funcref table, table " + std::to_string(in.index2) +
          " holds " + toString(table.elemType));
   const FuncType &callee = typeAt(in.index);
-  pop(ValType::I32);
+  pop(table.indexType());
   popValues(callee.params);
   pushValues(callee.results);
 }

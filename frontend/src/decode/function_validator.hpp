@@ -14,6 +14,7 @@
 #include "waot/frontend/instr_reader.hpp"
 #include "waot/frontend/module.hpp"
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <span>
@@ -77,6 +78,9 @@ private:
   void validateBrTable(const Instr &in);
   void validateCallIndirect(const Instr &in);
   void validateUniform(const Instr &in); // function_validator_ops.cpp
+  // The address types of memory instructions (i64 for a 64-bit memory).
+  void applyAddressTypes(const Instr &in, std::array<ValType, 3> &params,
+                         std::optional<ValType> &result) const;
   void checkUniformImmediates(const Instr &in);
   void checkMemArg(const Instr &in) const;
   void checkSimdImmediates(const Instr &in) const; // function_validator_simd.cpp
@@ -96,6 +100,7 @@ private:
   const FuncType &typeAt(std::uint32_t index) const;
   const TableType &tableAt(std::uint32_t index) const;
   void requireMemory(std::uint32_t index) const;
+  ValType addressType(std::uint32_t memory) const; // of a known memory
   void requireDataSegment(std::uint32_t index) const;
   const ElemSegment &elemAt(std::uint32_t index) const;
 

@@ -95,7 +95,7 @@ constexpr UniformSignature signatureOf(Sig sig) {
 
 // The largest alignment exponent InstrReader lets through (it rejects larger
 // ones as "malformed memop flags").
-constexpr std::uint32_t kMaxAlignLog2 = 31;
+constexpr std::uint32_t kMaxAlignLog2 = 63;
 
 } // namespace
 
@@ -108,6 +108,10 @@ const TableType &FunctionValidator::tableAt(std::uint32_t index) const {
 
 void FunctionValidator::requireMemory(std::uint32_t index) const {
   if (index >= module_.memories.size()) fail("unknown memory " + std::to_string(index));
+}
+
+ValType FunctionValidator::addressType(std::uint32_t memory) const {
+  return module_.memories[memory].addressType();
 }
 
 void FunctionValidator::requireDataSegment(std::uint32_t index) const {
@@ -130,7 +134,8 @@ void FunctionValidator::validateUniform(const Instr &in) {
     throw std::logic_error("waot validator: no typing rule for '" + std::string(op.name) + "'");
   if (op.feature == Feature::Simd) noteSimdInstruction(in);
   checkUniformImmediates(in);
-  const UniformSignature signature = signatureOf(op.sig);
+  UniformSignature signature = signatureOf(op.sig);
+  applyAddressTypes(in, signature.params, signature.result);
   for (std::size_t i = signature.paramCount; i-- > 0;)
     pop(signature.params[i]);
   if (signature.result) push(*signature.result);
@@ -177,6 +182,44 @@ void FunctionValidator::checkUniformImmediates(const Instr &in) {
   }
 }
 
+// opcodes.def types memory and table instructions for 32-bit memories and
+// tables; a 64-bit one's addresses, sizes and lengths are i64 (a copy
+// between the two kinds takes the smaller type for its length, an init's
+// segment offset and length stay i32). table.get/set/grow/fill are typed in
+// validateTable.
+void FunctionValidator::applyAddressTypes(const Instr &in, std::array<ValType, 3> &params,
+                                          std::optional<ValType> &result) const {
+  const ImmKind imm = info(in.op).imm;
+  if (imm == ImmKind::MemArg || imm == ImmKind::MemArgLane) {
+    params[0] = addressType(in.mem.memory);
+    return;
+  }
+  switch (in.op) {
+  case Opcode::MemorySize: result = addressType(in.index); break;
+  case Opcode::MemoryGrow: params[0] = *(result = addressType(in.index)); break;
+  case Opcode::MemoryFill: params[0] = params[2] = addressType(in.index); break;
+  case Opcode::MemoryCopy: {
+    params[0] = addressType(in.index);
+    params[1] = addressType(in.index2);
+    params[2] =
+        params[0] == ValType::I64 && params[1] == ValType::I64 ? ValType::I64 : ValType::I32;
+    break;
+  }
+  case Opcode::MemoryInit: params[0] = addressType(in.index2); break;
+  // The table forms (table64), on indices checked by checkUniformImmediates.
+  case Opcode::TableSize: result = module_.tables[in.index].indexType(); break;
+  case Opcode::TableCopy: {
+    params[0] = module_.tables[in.index].indexType();
+    params[1] = module_.tables[in.index2].indexType();
+    params[2] =
+        params[0] == ValType::I64 && params[1] == ValType::I64 ? ValType::I64 : ValType::I32;
+    break;
+  }
+  case Opcode::TableInit: params[0] = module_.tables[in.index2].indexType(); break;
+  default: break;
+  }
+}
+
 void FunctionValidator::checkMemArg(const Instr &in) const {
   const OpcodeInfo &op = info(in.op);
   if (in.mem.alignLog2 > kMaxAlignLog2) failMalformed("malformed memop flags");
@@ -184,6 +227,8 @@ void FunctionValidator::checkMemArg(const Instr &in) const {
   if ((std::uint64_t{1} << in.mem.alignLog2) > op.accessBytes)
     fail("alignment must not be larger than natural: 2^" + std::to_string(in.mem.alignLog2) +
          " for a " + std::to_string(op.accessBytes) + "-byte access");
+  if (!module_.memories[in.mem.memory].is64 && in.mem.offset > UINT32_MAX)
+    fail("offset out of range: " + std::to_string(in.mem.offset) + " for a 32-bit memory");
 }
 
 // ---- variables, tables, references, select ------------------------------------
@@ -215,27 +260,30 @@ void FunctionValidator::noteTableWrite(std::uint32_t table) {
 }
 
 void FunctionValidator::validateTable(const Instr &in) {
-  const ValType element = tableAt(in.index).elemType;
+  const TableType &table = tableAt(in.index);
+  const ValType element = table.elemType;
+  const ValType index = table.indexType(); // i64 for a 64-bit table
   if (in.op != Opcode::TableGet) noteTableWrite(in.index);
   switch (in.op) {
   case Opcode::TableGet:
-    pop(ValType::I32);
+    pop(index);
     push(element);
     break;
   case Opcode::TableSet:
     pop(element);
-    pop(ValType::I32);
+    pop(index);
     break;
   case Opcode::TableGrow:
-    pop(ValType::I32);
+    pop(index);
     pop(element);
-    push(ValType::I32);
+    push(index);
     break;
   case Opcode::TableFill:
-    pop(ValType::I32);
+    pop(index);
     pop(element);
-    pop(ValType::I32);
+    pop(index);
     break;
+
   default: break;
   }
 }

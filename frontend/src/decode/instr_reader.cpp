@@ -107,17 +107,25 @@ Opcode InstrReader::readOpcode(std::size_t at) {
   reader_.failAt(Kind::Malformed, std::string("illegal opcode ").append(text), at);
 }
 
+std::uint32_t InstrReader::readMemoryIndex() {
+  return multiMemory_ ? reader_.u32() : readMemoryIndexByte(reader_);
+}
+
 void InstrReader::readMemArg(Instr &in) {
   const std::size_t alignAt = reader_.offset();
-  in.mem.alignLog2 = reader_.u32();
-  // 2^32 and beyond cannot be an alignment; later proposals give bit 6 a
-  // meaning (a memory index follows), which Wasm 2.0 does not have.
-  if (in.mem.alignLog2 >= 32)
-    reader_.failAt(Kind::Malformed,
-                   "malformed memop flags: alignment exponent " + std::to_string(in.mem.alignLog2),
-                   alignAt);
-  in.mem.offset = reader_.u32();
+  const std::uint32_t flags = reader_.u32();
+  in.mem.alignLog2 = flags;
   in.mem.memory = 0;
+  // Multi-memory: bit 6 says a memory index follows; the flags end there.
+  if (multiMemory_ && flags < 0x80) {
+    in.mem.alignLog2 = flags & 0x3F;
+    if (flags & 0x40) in.mem.memory = reader_.u32();
+  } else if (flags >= 32) {
+    // 2^32 and beyond cannot be an alignment (in Wasm 2.0, bit 6 has no meaning).
+    reader_.failAt(Kind::Malformed,
+                   "malformed memop flags: alignment exponent " + std::to_string(flags), alignAt);
+  }
+  in.mem.offset = memory64_ ? reader_.u64() : reader_.u32();
 }
 
 Instr InstrReader::next() {
@@ -177,7 +185,7 @@ Instr InstrReader::next() {
     break;
   }
   case ImmKind::MemArg: readMemArg(in); break;
-  case ImmKind::MemIdx: in.index = readMemoryIndexByte(reader_); break;
+  case ImmKind::MemIdx: in.index = readMemoryIndex(); break;
   case ImmKind::I32:
     in.bits = static_cast<std::uint64_t>(static_cast<std::int64_t>(reader_.s32()));
     break;
@@ -187,11 +195,11 @@ Instr InstrReader::next() {
   case ImmKind::RefType: in.refType = readRefType(reader_); break;
   case ImmKind::DataMem:
     in.index = reader_.u32();
-    in.index2 = readMemoryIndexByte(reader_);
+    in.index2 = readMemoryIndex();
     break;
   case ImmKind::MemMem:
-    in.index = readMemoryIndexByte(reader_);
-    in.index2 = readMemoryIndexByte(reader_);
+    in.index = readMemoryIndex();
+    in.index2 = readMemoryIndex();
     break;
   case ImmKind::ElemTable:
     in.index = reader_.u32();

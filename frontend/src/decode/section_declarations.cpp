@@ -21,29 +21,26 @@ std::string hexByte(unsigned v) {
 
 enum class LimitsOwner { Table, Memory };
 
-// Limits flags: bit 0 = has maximum. Later proposals define more bits; name
-// them so that users learn which feature their module needs.
-Limits readLimits(ByteReader &r, LimitsOwner owner) {
+// Limits flags: bit 0 = has maximum, bit 2 = 64-bit addresses/indices
+// (memory64, read here; validation decides whether the feature is on).
+// Other bits belong to later proposals; name them so that users learn which
+// feature their module needs.
+Limits readLimits(ByteReader &r, LimitsOwner owner, bool &is64) {
   const std::size_t at = r.offset();
   const std::uint8_t flags = r.u8();
-  // The flags are a one-bit LEB128 integer in Wasm 2.0: a continuation bit is
-  // an over-long encoding, other high bits are too large a value.
+  // The flags are a LEB128 integer of one byte: a continuation bit is an
+  // over-long encoding, other high bits are too large a value.
   if (flags & 0x80) r.failAt(Kind::Malformed, "integer representation too long (limits flags)", at);
-  if (flags > 0x01) {
-    if (owner == LimitsOwner::Memory && flags <= 0x03)
+  if (flags > 0x01 && flags != 0x04 && flags != 0x05) {
+    if (owner == LimitsOwner::Memory && (flags & 0x02) && flags <= 0x07)
       r.failAt(Kind::Unsupported, "shared memory (threads proposal) is not supported", at);
-    if (flags >= 0x04 && flags <= 0x07)
-      r.failAt(Kind::Unsupported,
-               owner == LimitsOwner::Memory
-                   ? "64-bit memory (memory64 proposal) is not supported"
-                   : "64-bit table index (memory64 proposal) is not supported",
-               at);
     r.failAt(Kind::Malformed, "integer too large (malformed limits flags " + hexByte(flags) + ")",
              at);
   }
+  is64 = (flags & 0x04) != 0;
   Limits limits;
-  limits.min = r.u32();
-  if (flags & 0x01) limits.max = r.u32();
+  limits.min = is64 ? r.u64() : r.u32();
+  if (flags & 0x01) limits.max = is64 ? r.u64() : r.u32();
   return limits;
 }
 
@@ -100,11 +97,15 @@ ExternKind readExternKind(ByteReader &r, const char *what) {
 TableType readTableType(ByteReader &r) {
   TableType type;
   type.elemType = readRefType(r);
-  type.limits = readLimits(r, LimitsOwner::Table);
+  type.limits = readLimits(r, LimitsOwner::Table, type.is64);
   return type;
 }
 
-MemoryType readMemoryType(ByteReader &r) { return MemoryType{readLimits(r, LimitsOwner::Memory)}; }
+MemoryType readMemoryType(ByteReader &r) {
+  MemoryType type;
+  type.limits = readLimits(r, LimitsOwner::Memory, type.is64);
+  return type;
+}
 
 GlobalType readGlobalType(ByteReader &r) {
   GlobalType type;

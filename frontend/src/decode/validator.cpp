@@ -20,6 +20,7 @@ using detail::SectionId;
 
 constexpr std::uint64_t kMaxMemoryPages = 65536; // 4 GiB of 64 KiB pages
 constexpr std::uint64_t kMaxTableSize = 0xFFFF'FFFF;
+constexpr std::uint64_t kMaxMemory64Pages = std::uint64_t{1} << 48; // 2^64 bytes
 
 [[noreturn]] void invalid(const std::string &message, std::optional<std::size_t> offset) {
   throw CompileError(Kind::Invalid, message, offset);
@@ -77,12 +78,26 @@ private:
   }
 
   void checkTable(const TableType &table, std::optional<std::size_t> at) const {
+    if (table.is64) {
+      requireMemory64("64-bit table index (memory64 proposal) is not supported", at);
+      checkLimits(table.limits, UINT64_MAX, "table size must be at most 2^64-1", at);
+      return;
+    }
     checkLimits(table.limits, kMaxTableSize, "table size must be at most 2^32-1", at);
   }
 
   void checkMemory(const MemoryType &memory, std::optional<std::size_t> at) const {
+    if (memory.is64) {
+      requireMemory64("64-bit memory (memory64 proposal) is not supported", at);
+      checkLimits(memory.limits, kMaxMemory64Pages, "memory size must be at most 2^48 pages", at);
+      return;
+    }
     checkLimits(memory.limits, kMaxMemoryPages, "memory size must be at most 65536 pages (4GiB)",
                 at);
+  }
+
+  void requireMemory64(const char *message, std::optional<std::size_t> at) const {
+    if (!features_.memory64) throw CompileError(Kind::Unsupported, message, at);
   }
 
   void validateImports() const {
@@ -107,7 +122,7 @@ private:
       checkTable(m_.tables[t], entryOffset(SectionId::Table, t - m_.numImportedTables));
     for (std::uint32_t i = m_.numImportedMemories; i < m_.memories.size(); ++i)
       checkMemory(m_.memories[i], entryOffset(SectionId::Memory, i - m_.numImportedMemories));
-    if (m_.memories.size() > 1) {
+    if (m_.memories.size() > 1 && !features_.multiMemory) {
       // Point at the second memory: an import or an entry of the memory section.
       std::optional<std::size_t> at;
       if (m_.numImportedMemories > 1) {
@@ -253,7 +268,7 @@ private:
       if (seg.mode == SegmentMode::Active) {
         if (seg.table >= m_.tables.size())
           invalid("unknown table " + std::to_string(seg.table), seg.sectionOffset);
-        checkConstExpr(seg.offset, ValType::I32, "an element segment offset");
+        checkConstExpr(seg.offset, m_.tables[seg.table].indexType(), "an element segment offset");
         const ValType tableType = m_.tables[seg.table].elemType;
         if (tableType != seg.elemType)
           invalid(std::string("type mismatch: element segment of ") + toString(seg.elemType) +
@@ -270,7 +285,7 @@ private:
       if (seg.mode != SegmentMode::Active) continue;
       if (seg.memory >= m_.memories.size())
         invalid("unknown memory " + std::to_string(seg.memory), seg.sectionOffset);
-      checkConstExpr(seg.offset, ValType::I32, "a data segment offset");
+      checkConstExpr(seg.offset, m_.memories[seg.memory].addressType(), "a data segment offset");
     }
   }
 
@@ -297,7 +312,7 @@ CodeFacts validate(const Module &module, const Features &features,
   } catch (const CompileError &e) {
     // The spec decodes the whole module before validating it: an encoding
     // error in any body outranks a validation error found first here.
-    if (e.kind() == Kind::Invalid) detail::scanBodiesForDecodeErrors(module);
+    if (e.kind() == Kind::Invalid) detail::scanBodiesForDecodeErrors(module, features);
     throw;
   }
 }

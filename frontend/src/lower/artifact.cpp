@@ -65,7 +65,7 @@ private:
   llvm::Constant *array(llvm::Type *elementType, const std::vector<llvm::Constant *> &elements,
                         const char *name);
 
-  llvm::Constant *limits(const Limits &l);
+  llvm::Constant *limits(const Limits &l, bool is64);
   llvm::Constant *constExpr(const ConstExpr &e);
   // The instructions of sequence constant expressions, in emission order.
   std::vector<llvm::Constant *> constOps_;
@@ -132,9 +132,10 @@ llvm::Constant *ArtifactEmitter::array(llvm::Type *elementType,
   return privateConstant(llvm::ConstantArray::get(arrayType, elements), name);
 }
 
-llvm::Constant *ArtifactEmitter::limits(const Limits &l) {
+llvm::Constant *ArtifactEmitter::limits(const Limits &l, bool is64) {
   return llvm::ConstantStruct::get(
-      abi_.limitsDesc, {u64(l.min), u64(l.max.value_or(0)), u8(l.max ? 1 : 0), padding(7)});
+      abi_.limitsDesc,
+      {u64(l.min), u64(l.max.value_or(0)), u8(l.max ? 1 : 0), u8(is64 ? 1 : 0), padding(6)});
 }
 
 llvm::Constant *ArtifactEmitter::constExpr(const ConstExpr &e) {
@@ -229,13 +230,18 @@ llvm::Constant *ArtifactEmitter::imports() {
     std::uint8_t isMutable = 0;
     std::uint32_t typeIndex = 0;
     Limits importLimits;
+    bool is64 = false;
     switch (import.kind) {
     case ExternKind::Func: typeIndex = import.typeIndex; break;
     case ExternKind::Table:
       valType = static_cast<std::uint8_t>(import.table.elemType);
       importLimits = import.table.limits;
+      is64 = import.table.is64;
       break;
-    case ExternKind::Memory: importLimits = import.memory.limits; break;
+    case ExternKind::Memory:
+      importLimits = import.memory.limits;
+      is64 = import.memory.is64;
+      break;
     case ExternKind::Global:
       valType = static_cast<std::uint8_t>(import.global.type);
       isMutable = import.global.isMutable ? 1 : 0;
@@ -245,7 +251,7 @@ llvm::Constant *ArtifactEmitter::imports() {
         abi_.importDesc, {internedBytes(import.module), internedBytes(import.name),
                           u32(count32(import.module.size())), u32(count32(import.name.size())),
                           u8(static_cast<std::uint8_t>(import.kind)), u8(valType), u8(isMutable),
-                          u8(0), u32(typeIndex), limits(importLimits)}));
+                          u8(0), u32(typeIndex), limits(importLimits, is64)}));
   }
   return array(abi_.importDesc, descs, "waot.imports");
 }
@@ -286,8 +292,8 @@ llvm::Constant *ArtifactEmitter::tables() {
   for (std::size_t t = wasm_.numImportedTables; t < wasm_.tables.size(); ++t) {
     const TableType &table = wasm_.tables[t];
     descs.push_back(llvm::ConstantStruct::get(
-        abi_.tableDesc,
-        {limits(table.limits), u8(static_cast<std::uint8_t>(table.elemType)), padding(7)}));
+        abi_.tableDesc, {limits(table.limits, table.is64),
+                         u8(static_cast<std::uint8_t>(table.elemType)), padding(7)}));
   }
   return array(abi_.tableDesc, descs, "waot.tables");
 }
@@ -295,7 +301,8 @@ llvm::Constant *ArtifactEmitter::tables() {
 llvm::Constant *ArtifactEmitter::memories() {
   std::vector<llvm::Constant *> descs;
   for (std::size_t m = wasm_.numImportedMemories; m < wasm_.memories.size(); ++m)
-    descs.push_back(llvm::ConstantStruct::get(abi_.memoryDesc, {limits(wasm_.memories[m].limits)}));
+    descs.push_back(llvm::ConstantStruct::get(
+        abi_.memoryDesc, {limits(wasm_.memories[m].limits, wasm_.memories[m].is64)}));
   return array(abi_.memoryDesc, descs, "waot.memories");
 }
 
@@ -451,7 +458,7 @@ AbiTypes AbiTypes::get(llvm::LLVMContext &context) {
 
   AbiTypes t{};
   t.functypeDesc = namedStruct(context, "waot_functype_desc", {i32, i32, ptr});
-  t.limitsDesc = namedStruct(context, "waot_limits_desc", {i64, i64, i8, bytes(7)});
+  t.limitsDesc = namedStruct(context, "waot_limits_desc", {i64, i64, i8, i8, bytes(6)});
   t.constExpr = namedStruct(context, "waot_const_expr", {i32, i32, i64, i64});
   t.importDesc = namedStruct(context, "waot_import_desc",
                              {ptr, ptr, i32, i32, i8, i8, i8, i8, i32, t.limitsDesc});

@@ -64,7 +64,7 @@ void FunctionLowering::emitCallIndirect(const Instr &in) {
   llvm::FunctionType *type = env_.functionTypes[typeIndex];
 
   consumeLoadSumsBeforeCall();
-  llvm::Value *index = pop();
+  llvm::Value *index = tableIndex32(table, pop());
   const std::vector<llvm::Value *> args = popValues(signature.params.size());
   if (emitKnownTargetsCall(typeIndex, table, index, args)) return;
   const IndirectCallee callee = checkedIndirectCallee(typeIndex, table, index);

@@ -48,7 +48,6 @@ std::optional<SimdLoadShape> loadShape(Opcode op) {
 } // namespace
 
 void FunctionLowering::emitSimdMemory(const Instr &in) {
-  requireMemoryZero(in, in.mem.memory);
   if (loadShape(in.op)) return emitSimdLoad(in);
   if (in.op != Opcode::V128Store && info(in.op).imm != ImmKind::MemArgLane)
     unsupported(in, std::string("SIMD instruction '").append(name(in.op)).append("'"));
@@ -60,7 +59,7 @@ void FunctionLowering::emitSimdMemory(const Instr &in) {
     stored = builder_.CreateExtractElement(builder_.CreateBitCast(vector, simdShape(laneBits)),
                                            builder_.getInt64(in.lane));
   }
-  llvm::Value *address = effectiveAddress(pop(), in.mem.offset);
+  llvm::Value *address = effectiveAddress(in.mem, pop());
   builder_.CreateAlignedStore(stored, address, llvm::Align(1))
       ->setMetadata(llvm::LLVMContext::MD_tbaa, env_.tbaaLinearMemory);
 }
@@ -70,7 +69,7 @@ void FunctionLowering::emitSimdLoad(const Instr &in) {
   // A lane load's operands are (address, vector): the vector is on top.
   llvm::Value *into =
       shape.form == SimdLoadForm::Lane ? popSimd(simdShape(shape.laneBits)) : nullptr;
-  llvm::Value *address = effectiveAddress(pop(), in.mem.offset);
+  llvm::Value *address = effectiveAddress(in.mem, pop());
   llvm::Type *accessType = nullptr;
   switch (shape.form) {
   case SimdLoadForm::Full: accessType = v128Type(); break;

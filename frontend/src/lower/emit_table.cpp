@@ -1,5 +1,8 @@
 // Tables and references: table.get/size inline, table.set/grow/fill/copy/init
 // and elem.drop through the runtime builtins, ref.null/is_null/func.
+// A 64-bit table's (table64) i64 indices and lengths are saturated to u32
+// (tableIndex32): no table is that large, so every bounds check stays exact
+// and the builtins keep their u32 operands.
 #include "function_lowering.hpp"
 
 #include <llvm/IR/Constants.h>
@@ -78,7 +81,8 @@ void FunctionLowering::emitTable(const Instr &in) {
 
   switch (in.op) {
   case Opcode::TableGet: {
-    llvm::Value *entry = tableElementAddress(in.index, pop(), WAOT_TRAP_TABLE_OUT_OF_BOUNDS);
+    llvm::Value *entry =
+        tableElementAddress(in.index, tableIndex32(in.index, pop()), WAOT_TRAP_TABLE_OUT_OF_BOUNDS);
     push(loadTableEntryField(entry, offsetof(waot_table_entry, ref), ptr));
     return;
   }
@@ -87,28 +91,34 @@ void FunctionLowering::emitTable(const Instr &in) {
     // fields, and a host function's may not be final yet (waot_table_entry).
     requireTable(in.index);
     const std::vector<llvm::Value *> operands = popValues(2); // index, value
-    callBuiltin(Builtin::table_set, {i32Const(in.index), operands[0], operands[1]});
+    callBuiltin(Builtin::table_set,
+                {i32Const(in.index), tableIndex32(in.index, operands[0]), operands[1]});
     return;
   }
   case Opcode::TableSize: {
     llvm::Value *record = tableRecord(in.index);
-    if (const std::optional<std::uint32_t> fixedSize = fixedTableSize(in.index)) {
-      push(i32Const(*fixedSize));
-      return;
-    }
-    push(loadWithTag(i32, byteOffset(record, offsetof(waot_table, size)), env_.tbaaRuntime, false));
+    llvm::Value *size = nullptr;
+    if (const std::optional<std::uint32_t> fixedSize = fixedTableSize(in.index))
+      size = i32Const(*fixedSize);
+    else
+      size =
+          loadWithTag(i32, byteOffset(record, offsetof(waot_table, size)), env_.tbaaRuntime, false);
+    push(wasm_.tables[in.index].is64 ? builder_.CreateZExt(size, i64Type()) : size);
     return;
   }
   case Opcode::TableGrow: {
     requireTable(in.index);
     const std::vector<llvm::Value *> operands = popValues(2); // init, delta
-    push(callBuiltin(Builtin::table_grow, {i32Const(in.index), operands[0], operands[1]}));
+    llvm::Value *result = callBuiltin(Builtin::table_grow, {i32Const(in.index), operands[0],
+                                                            tableIndex32(in.index, operands[1])});
+    push(wasm_.tables[in.index].is64 ? widenGrowResult(result) : result);
     return;
   }
   case Opcode::TableFill: {
     requireTable(in.index);
     const std::vector<llvm::Value *> operands = popValues(3); // dst, value, n
-    callBuiltin(Builtin::table_fill, {i32Const(in.index), operands[0], operands[1], operands[2]});
+    callBuiltin(Builtin::table_fill, {i32Const(in.index), tableIndex32(in.index, operands[0]),
+                                      operands[1], tableIndex32(in.index, operands[2])});
     return;
   }
   case Opcode::TableCopy: {
@@ -116,14 +126,15 @@ void FunctionLowering::emitTable(const Instr &in) {
     requireTable(in.index2);
     const std::vector<llvm::Value *> operands = popValues(3); // dst, src, n
     callBuiltin(Builtin::table_copy,
-                {i32Const(in.index), i32Const(in.index2), operands[0], operands[1], operands[2]});
+                {i32Const(in.index), i32Const(in.index2), saturateToU32(operands[0]),
+                 saturateToU32(operands[1]), saturateToU32(operands[2])});
     return;
   }
   case Opcode::TableInit: {
     requireTable(in.index2);
     const std::vector<llvm::Value *> operands = popValues(3); // dst, src, n
-    callBuiltin(Builtin::table_init,
-                {i32Const(in.index2), i32Const(in.index), operands[0], operands[1], operands[2]});
+    callBuiltin(Builtin::table_init, {i32Const(in.index2), i32Const(in.index),
+                                      saturateToU32(operands[0]), operands[1], operands[2]});
     return;
   }
   case Opcode::ElemDrop: callBuiltin(Builtin::elem_drop, {i32Const(in.index)}); return;

@@ -177,16 +177,35 @@ private:
   // ---- memory helpers (emit_memory.cpp)
   void emitLoad(const Instr &in);
   void emitStore(const Instr &in);
-  void requireMemoryZero(const Instr &in, std::uint32_t memory) const;
-  llvm::Value *memoryBase();
-  // ctx->memory0->size (changes with memory.grow).
-  llvm::Value *memorySizeInBytes();
+  // The base of memory `memory` (invariant: loaded once, in the entry block).
+  llvm::Value *memoryBase(std::uint32_t memory);
+  // The memory's waot_memory record: ctx->memory0 or ctx->memories[memory].
+  llvm::Value *memoryRecord(std::uint32_t memory);
+  // The record's size (changes with memory.grow).
+  llvm::Value *memorySizeInBytes(std::uint32_t memory);
   // Traps with "out of bounds memory access" unless [start, start + length)
   // (u32 operands) lies within the first `sizeInBytes` bytes.
   void trapUnlessRangeInMemory(llvm::Value *start, llvm::Value *length, llvm::Value *sizeInBytes);
-  void emitMemoryFill(llvm::Value *dst, llvm::Value *value, llvm::Value *length);
-  void emitMemoryCopy(llvm::Value *dst, llvm::Value *src, llvm::Value *length);
-  llvm::Value *effectiveAddress(llvm::Value *index, std::uint64_t offset);
+  void emitMemoryFill(std::uint32_t memory, llvm::Value *dst, llvm::Value *value,
+                      llvm::Value *length);
+  void emitMemoryCopy(std::uint32_t dstMemory, std::uint32_t srcMemory, llvm::Value *dst,
+                      llvm::Value *src, llvm::Value *length);
+  // The address of a memarg access at `index` (an i32, or for a 64-bit
+  // memory an i64 that this checks: see emit_memory.cpp).
+  llvm::Value *effectiveAddress(const MemArg &mem, llvm::Value *index);
+  // The address `index` + `offset` of memory `memory`, unchecked.
+  llvm::Value *memoryAddress(std::uint32_t memory, llvm::Value *index, std::uint64_t offset);
+  bool isMemory64(std::uint32_t memory) const { return wasm_.memories[memory].is64; }
+  // A grow builtin's u32 result (UINT32_MAX: failure) as an i64 (-1).
+  llvm::Value *widenGrowResult(llvm::Value *result);
+  // An i64 index, size or length saturated to u32 (UINT32_MAX is beyond any
+  // size the runtime allows, so bounds checks on the result stay exact); an
+  // i32 one unchanged.
+  llvm::Value *saturateToU32(llvm::Value *value);
+  // A table operand: saturated for a 64-bit table (table64).
+  llvm::Value *tableIndex32(std::uint32_t table, llvm::Value *index) {
+    return wasm_.tables[table].is64 ? saturateToU32(index) : index;
+  }
 
   // ---- keeping out-of-bounds loads trapping (emit_load_keepalive.cpp)
   // Before the walk: which loops sum their loads (loopKinds_).
@@ -348,7 +367,10 @@ private:
   std::uint32_t deadNesting_ = 0;
 
   llvm::BasicBlock *entryBlock_ = nullptr;
-  llvm::Value *memoryBase_ = nullptr; // loaded in the entry block on first use
+  // Memory bases and (for memories other than 0) record pointers, by memory
+  // index, loaded in the entry block on first use.
+  std::vector<llvm::Value *> memoryBases_;
+  std::vector<llvm::Value *> memoryRecords_;
   // Element arrays of tables that can never grow (they never move), loaded
   // in the entry block on first use, by table index.
   std::vector<llvm::Value *> fixedTableElements_;

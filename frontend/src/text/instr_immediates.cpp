@@ -69,25 +69,31 @@ std::uint32_t ModuleParser::optMemIndex() { return peekIndex() ? expectIndex(Spa
 void ModuleParser::parseMemArg(Opcode op, ByteBuf &out) {
   std::uint32_t memory = 0;
   bool laneFollows = frontend::info(op).imm == ImmKind::MemArgLane;
-  // With a lane index after it, a lone number is the lane, not a memory.
-  if (peekIndex() &&
-      (!laneFollows || peek(1).kind == TokKind::Number || peek().kind == TokKind::Id))
+  // With a lane index after it, a lone number is the lane, not a memory: a
+  // number is the memory when the lane or an `offset=`/`align=` follows it.
+  auto memargKeyword = [](const Token &t) {
+    return t.kind == TokKind::Keyword &&
+           (t.text.substr(0, 7) == "offset=" || t.text.substr(0, 6) == "align=");
+  };
+  if (peekIndex() && (!laneFollows || peek(1).kind == TokKind::Number ||
+                      peek().kind == TokKind::Id || memargKeyword(peek(1))))
     memory = expectIndex(Space::Memory);
   std::uint64_t offset = 0;
   std::uint32_t alignLog2 =
       static_cast<std::uint32_t>(__builtin_ctz(frontend::info(op).accessBytes));
   const Token &o = peek();
   if (o.kind == TokKind::Keyword && o.text.substr(0, 7) == "offset=") {
-    auto v = parseUnsigned(o.text.substr(7), 0xFFFFFFFF);
+    // Up to 2^64-1 (memory64); validation limits a 32-bit memory's offsets.
+    auto v = parseUnsigned(o.text.substr(7), UINT64_MAX);
     if (!v)
-      error(o, "expected `offset=` with an unsigned 32-bit value, found `" + std::string(o.text) +
+      error(o, "expected `offset=` with an unsigned 64-bit value, found `" + std::string(o.text) +
                    "`");
     offset = *v;
     next();
   }
   const Token &a = peek();
   if (a.kind == TokKind::Keyword && a.text.substr(0, 6) == "align=") {
-    auto v = parseUnsigned(a.text.substr(6), 0xFFFFFFFF);
+    auto v = parseUnsigned(a.text.substr(6), UINT64_MAX); // up to 2^63: validation judges it
     if (!v || *v == 0 || (*v & (*v - 1)))
       error(a, "expected `align=` with a power of two, found `" + std::string(a.text) + "`");
     alignLog2 = static_cast<std::uint32_t>(__builtin_ctzll(*v));

@@ -42,17 +42,31 @@ void ModuleParser::parseType() {
   pos_ = peek().match + 1;
 }
 
-void ModuleParser::writeLimits(ByteBuf &out) {
-  std::uint64_t min = expectUnsigned("a minimum size", 0xFFFFFFFF);
+bool ModuleParser::parseAddressType() {
+  if (isKeyword(peek(), "i64")) {
+    next();
+    return true;
+  }
+  if (isKeyword(peek(), "i32")) next();
+  return false;
+}
+
+bool ModuleParser::writeLimits(ByteBuf &out) {
+  // Sizes are u64 in the text format; those too large for a 32-bit memory
+  // or table are written as they are, for the decoder to reject.
+  const bool is64 = parseAddressType();
+  const std::uint8_t flag64 = is64 ? 0x04 : 0x00;
+  std::uint64_t min = expectUnsigned("a minimum size", UINT64_MAX);
   if (peek().kind == TokKind::Number) {
-    std::uint64_t max = expectUnsigned("a maximum size", 0xFFFFFFFF);
-    out.u8(1);
+    std::uint64_t max = expectUnsigned("a maximum size", UINT64_MAX);
+    out.u8(flag64 | 1);
     out.uleb(min);
     out.uleb(max);
   } else {
-    out.u8(0);
+    out.u8(flag64);
     out.uleb(min);
   }
+  return is64;
 }
 
 void ModuleParser::writeGlobalType(ByteBuf &out) {
@@ -203,7 +217,11 @@ void ModuleParser::parseTable() {
     return;
   }
   ByteBuf type;
-  if (!parseInlineElem(index, type)) {
+  // `i64? reftype (elem ...)` or `i64? limits reftype`.
+  const bool inline64 = isKeyword(peek(), "i64") && peek(1).kind != TokKind::Number;
+  if (inline64) next();
+  if (!parseInlineElem(index, inline64, type)) {
+    if (inline64) --pos_; // the limits read it
     ByteBuf limits;
     writeLimits(limits);
     type.u8(expectRefType());
@@ -224,7 +242,11 @@ void ModuleParser::parseMemory() {
     expectClose();
     return;
   }
-  if (!parseInlineData(index)) writeLimits(memories_);
+  // `i64? (data ...)` or `i64? limits`.
+  const bool inline64 =
+      isKeyword(peek(), "i64") && peek(1).kind == TokKind::LParen && isKeyword(peek(2), "data");
+  if (inline64) next();
+  if (!parseInlineData(index, inline64)) writeLimits(memories_);
   ++memoryCount_;
   expectClose();
 }

@@ -121,7 +121,9 @@ private:
   void parseStart();
   void parseElem();
   void parseData();
-  void writeLimits(ByteBuf &out);
+  // `i32|i64? min max?`; returns whether the address type is i64 (memory64).
+  bool writeLimits(ByteBuf &out);
+  bool parseAddressType(); // an optional `i32` / `i64`: true for i64
   void writeGlobalType(ByteBuf &out);
 
   // ---- segments (module_segments.cpp) ----
@@ -143,8 +145,8 @@ private:
   ByteBuf parseOffset(); // `(offset instr*)` or one folded instruction
   std::string parseDataStrings();
   void writeData(bool active, std::uint32_t memory, const ByteBuf &offset, const std::string &b);
-  bool parseInlineElem(std::uint32_t tableIndex, ByteBuf &tableType);
-  bool parseInlineData(std::uint32_t memoryIndex);
+  bool parseInlineElem(std::uint32_t tableIndex, bool is64, ByteBuf &tableType);
+  bool parseInlineData(std::uint32_t memoryIndex, bool is64);
 
   // ---- instructions (instr_parser.cpp, instr_immediates.cpp) ----
   ByteBuf parseConstExpr(); // instructions up to `)`, then `end`

@@ -5,10 +5,11 @@ namespace waot::text::detail {
 
 namespace {
 
-// `i32.const 0 end`: the offset of inline segments.
-ByteBuf zeroOffset() {
+// `i32.const 0 end` (`i64.const 0 end` for a 64-bit memory or table): the
+// offset of inline segments.
+ByteBuf zeroOffset(bool is64 = false) {
   ByteBuf b;
-  b.u8(0x41);
+  b.u8(is64 ? 0x42 : 0x41);
   b.u8(0x00);
   b.u8(0x0B);
   return b;
@@ -148,14 +149,14 @@ void ModuleParser::parseElem() {
 
 // `reftype (elem ...)` of a table field: the table's type (n n reftype)
 // goes to tableType, the segment to the element section.
-bool ModuleParser::parseInlineElem(std::uint32_t tableIndex, ByteBuf &tableType) {
+bool ModuleParser::parseInlineElem(std::uint32_t tableIndex, bool is64, ByteBuf &tableType) {
   bool refType = isKeyword(peek(), "funcref") || isKeyword(peek(), "externref");
   if (!refType || peek(1).kind != TokKind::LParen || !isKeyword(peek(2), "elem")) return false;
   ElemSegment seg;
   seg.mode = ElemSegment::Active;
   seg.table = tableIndex;
   seg.type = expectRefType();
-  seg.offset = zeroOffset();
+  seg.offset = zeroOffset(is64);
   pos_ += 2;
   if (peek().kind == TokKind::LParen) {
     while (peek().kind == TokKind::LParen)
@@ -166,7 +167,7 @@ bool ModuleParser::parseInlineElem(std::uint32_t tableIndex, ByteBuf &tableType)
   }
   expectClose();
   tableType.u8(seg.type);
-  tableType.u8(1);
+  tableType.u8(is64 ? 0x05 : 0x01);
   tableType.uleb(seg.items.size());
   tableType.uleb(seg.items.size());
   writeElem(seg);
@@ -221,16 +222,16 @@ void ModuleParser::parseData() {
 
 // `(data "..."*)` of a memory field: the memory is exactly as large as the
 // data (in 64 KiB pages, minimum = maximum).
-bool ModuleParser::parseInlineData(std::uint32_t memoryIndex) {
+bool ModuleParser::parseInlineData(std::uint32_t memoryIndex, bool is64) {
   if (!isOpen("data")) return false;
   pos_ += 2;
   std::string bytes = parseDataStrings();
   expectClose();
   std::uint64_t pages = (bytes.size() + 65535) / 65536;
-  memories_.u8(1);
+  memories_.u8(is64 ? 0x05 : 0x01);
   memories_.uleb(pages);
   memories_.uleb(pages);
-  writeData(true, memoryIndex, zeroOffset(), bytes);
+  writeData(true, memoryIndex, zeroOffset(is64), bytes);
   return true;
 }
 

@@ -22,7 +22,7 @@
 extern "C" {
 #endif
 
-#define WAOT_ABI_VERSION 11u
+#define WAOT_ABI_VERSION 12u
 #define WAOT_ARTIFACT_MAGIC 0x544F4157u /* "WAOT" little endian */
 /* The one exported data symbol of a compiled artifact: a waot_artifact. */
 #define WAOT_ARTIFACT_SYMBOL "waot_artifact_v1"
@@ -41,6 +41,12 @@ extern "C" {
 #define WAOT_PAGE_SIZE 65536u
 #define WAOT_MAX_PAGES32 65536u
 #define WAOT_MEMORY32_RESERVATION (8ull << 30) /* 4 GiB index + 4 GiB offset */
+/* A 64-bit memory (memory64, ABI 12) gets the same reservation, and the
+ * runtime lets it grow to WAOT_MAX_PAGES64_RUNTIME pages (4 GiB; its type may
+ * declare up to 2^48): generated code traps when an address is above
+ * UINT32_MAX or a static offset is (one compare), and guard pages catch the
+ * rest exactly as for a 32-bit memory. */
+#define WAOT_MAX_PAGES64_RUNTIME 65536u
 
 /* ---- values ------------------------------------------------------------ */
 
@@ -204,7 +210,9 @@ typedef struct waot_ctx_header {
 
 /* Offsets (in bytes from the start of the context) of the context arrays:
  *   type_ids[num_types]            uint32_t  runtime id of each module type
- *   memories[num_memories]         waot_memory *   (imported first)
+ *   memories[num_memories]         waot_memory *   (imported first; generated code
+ *                                                   reaches memories other than 0
+ *                                                   through these, multi-memory)
  *   tables[num_tables]             waot_table *    (imported first)
  *   imported_globals[n]            waot_global_cell *
  *   defined_globals[n]             waot_global_cell (inline storage)
@@ -298,7 +306,8 @@ typedef struct waot_limits_desc {
   uint64_t min;
   uint64_t max;
   uint8_t has_max;
-  uint8_t reserved[7];
+  uint8_t is64; /* memory64: i64 addresses / table indices (ABI 12) */
+  uint8_t reserved[6];
 } waot_limits_desc;
 
 /* A constant expression: one instruction (Wasm 2.0), or a sequence of them
@@ -539,7 +548,8 @@ WAOT_STATIC_ASSERT(sizeof(waot_ctx_header) == 40 && offsetof(waot_ctx_header, bu
 WAOT_STATIC_ASSERT(sizeof(waot_builtins) == WAOT_BUILTIN_COUNT * sizeof(void *),
                    "waot_builtins: one pointer per entry of builtins.def");
 WAOT_STATIC_ASSERT(sizeof(waot_const_expr) == 24, "waot_const_expr layout");
-WAOT_STATIC_ASSERT(sizeof(waot_limits_desc) == 24, "waot_limits_desc layout");
+WAOT_STATIC_ASSERT(sizeof(waot_limits_desc) == 24 && offsetof(waot_limits_desc, is64) == 17,
+                   "waot_limits_desc layout");
 WAOT_STATIC_ASSERT(sizeof(waot_functype_desc) == 16, "waot_functype_desc layout");
 WAOT_STATIC_ASSERT(sizeof(waot_import_desc) == 56, "waot_import_desc layout");
 WAOT_STATIC_ASSERT(sizeof(waot_export_desc) == 24, "waot_export_desc layout");

@@ -19,13 +19,16 @@ class TableImpl;
 class GlobalData;
 } // namespace detail
 
-// A 32-bit linear memory. Its base address never changes (the whole 4 GiB
-// range is reserved up front), so data() stays valid across grow().
+// A linear memory: 32-bit, or 64-bit (memory64) when its limits say
+// `is64`. Its base address never changes (the whole range is reserved up
+// front), so data() stays valid across grow(). A 64-bit memory's type may
+// declare up to 2^48 pages; it grows to 65536 pages (4 GiB) here.
 // Not safe to grow from one thread while another thread uses it.
 class Memory {
 public:
-  // TypeError for limits a 32-bit memory cannot have (min > max, more than
-  // 65536 pages); RuntimeError when the address space cannot be reserved.
+  // TypeError for limits the memory cannot have (min > max, more than 65536
+  // pages for a 32-bit memory, 2^48 for a 64-bit one); RuntimeError when the
+  // address space or the initial pages cannot be had.
   explicit Memory(Limits limits);
 
   std::uint8_t *data() const noexcept;
@@ -33,7 +36,7 @@ public:
   // Grows by `deltaPages`; returns the old size in pages. RuntimeError when
   // the maximum would be exceeded.
   std::uint32_t grow(std::uint32_t deltaPages);
-  // The current size in pages and the declared maximum.
+  // The current size in pages, the declared maximum and the address type.
   Limits limits() const noexcept;
 
 private:
@@ -57,7 +60,8 @@ public:
   // Returns the old size; RuntimeError when the maximum would be exceeded.
   std::uint32_t grow(std::uint32_t delta, const Value &init);
   ValType elementType() const noexcept;
-  // The current size and the declared maximum.
+  // The current size, the declared maximum and the index type (a 64-bit
+  // table: `is64`).
   Limits limits() const noexcept;
 
 private:

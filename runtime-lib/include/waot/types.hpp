@@ -43,16 +43,20 @@ enum class ExternKind { Function, Table, Memory, Global };
 // "function", "table", "memory", "global".
 std::string_view toString(ExternKind kind);
 
-// Sizes of memories (in 64 KiB pages) and tables (in elements).
+// Sizes of memories (in 64 KiB pages) and tables (in elements), and their
+// address type: `is64` for a memory64 memory (i64 addresses) or a 64-bit
+// table (i64 indices), which an import must match exactly.
 struct Limits {
-  constexpr Limits(std::uint64_t min = 0, std::optional<std::uint64_t> max = std::nullopt) noexcept
-      : min(min), max(max) {}
+  constexpr Limits(std::uint64_t min = 0, std::optional<std::uint64_t> max = std::nullopt,
+                   bool is64 = false) noexcept
+      : min(min), max(max), is64(is64) {}
   std::uint64_t min;
   std::optional<std::uint64_t> max;
+  bool is64;
   bool operator==(const Limits &) const = default;
 };
 
-// "{min 1, max 2}" or "{min 1}".
+// "{min 1, max 2}" or "{min 1}"; "i64 {min 1}" for a 64-bit one.
 std::string toString(const Limits &limits);
 
 // One import a module declares. Only the fields of its kind are meaningful:

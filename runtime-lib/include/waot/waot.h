@@ -158,6 +158,7 @@ typedef struct waot_extern_type {
   uint8_t val_type;       /* global: value type; table: element type */
   uint8_t is_mutable;     /* global */
   uint8_t has_max;        /* table, memory */
+  uint8_t is64;           /* table: i64 indices; memory: i64 addresses (memory64) */
   uint32_t num_params;    /* function */
   uint32_t num_results;   /* function */
   const uint8_t *params;  /* function: num_params waot_valtype codes */
@@ -315,7 +316,15 @@ waot_status waot_value_func(const waot_value_t *value, waot_func_t **out);
 /* new WebAssembly.Memory({initial, maximum}), in 64 KiB pages. */
 waot_status waot_memory_new(uint32_t min_pages, int has_max, uint32_t max_pages,
                             waot_memory_t **out);
+/* The same for a 64-bit memory (memory64: {address: "i64"}); its type may
+ * declare up to 2^48 pages, it grows to 65536 pages (4 GiB). An import of a
+ * 64-bit memory needs one of these, of a 32-bit memory one of the above
+ * (else WAOT_ERROR_LINK). */
+waot_status waot_memory_new64(uint64_t min_pages, int has_max, uint64_t max_pages,
+                              waot_memory_t **out);
 void waot_memory_delete(waot_memory_t *memory);
+/* Whether the memory is a 64-bit one. */
+int waot_memory_is64(const waot_memory_t *memory);
 /* The bytes. The base never moves, also across grow. */
 uint8_t *waot_memory_data(const waot_memory_t *memory);
 /* The size in bytes. */
@@ -330,6 +339,9 @@ waot_status waot_memory_grow(waot_memory_t *memory, uint32_t delta_pages, uint32
  * NULL (ref.null). */
 waot_status waot_table_new(uint8_t elem_type, uint32_t min, int has_max, uint32_t max,
                            const waot_value_t *init, waot_table_t **out);
+/* The same for a 64-bit table (i64 indices; {address: "i64"}). */
+waot_status waot_table_new64(uint8_t elem_type, uint64_t min, int has_max, uint64_t max,
+                             const waot_value_t *init, waot_table_t **out);
 void waot_table_delete(waot_table_t *table);
 uint32_t waot_table_size(const waot_table_t *table);
 /* WAOT_ERROR_RUNTIME "out of bounds table access" for index >= size. */

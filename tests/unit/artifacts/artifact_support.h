@@ -190,11 +190,11 @@ static inline waot_slot to_v128(T_v128 v) {
 #define NO_LIMIT_MAX 0, 0
 #define LIMITS(min, max)                                                                           \
   {                                                                                                \
-    (min), (max), 1, { 0 }                                                                         \
+    (min), (max), 1, 0, { 0 }                                                                      \
   }
 #define LIMITS_MIN(min)                                                                            \
   {                                                                                                \
-    (min), 0, 0, { 0 }                                                                             \
+    (min), 0, 0, 0, { 0 }                                                                          \
   }
 #define CONST_I32(v)                                                                               \
   { WAOT_CONST_I32, 0, (uint64_t)(uint32_t)(v) }

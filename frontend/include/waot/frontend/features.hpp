@@ -13,12 +13,21 @@ struct Features {
   bool extendedConst = true;
   // Tail calls: return_call and return_call_indirect.
   bool tailCall = true;
+  // Multi-memory: any number of memories, a memory index in every memory
+  // instruction (bit 6 of a memarg's alignment field, a LEB128 index in
+  // place of memory.size/grow/fill/copy/init's zero byte) and data segment.
+  bool multiMemory = true;
+  // memory64 (also 64-bit table indices, "table64"): limits flag bit 2 makes
+  // a memory or table use i64 addresses/indices.
+  bool memory64 = true;
 
   // Exactly the Wasm 2.0 rules.
   static constexpr Features wasm2() {
     Features features;
     features.extendedConst = false;
     features.tailCall = false;
+    features.multiMemory = false;
+    features.memory64 = false;
     return features;
   }
 };

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "waot/frontend/byte_reader.hpp"
+#include "waot/frontend/features.hpp"
 #include "waot/frontend/module.hpp"
 #include "waot/frontend/opcode.hpp"
 
@@ -22,7 +23,7 @@ struct BlockType {
 
 struct MemArg {
   std::uint32_t alignLog2 = 0;
-  std::uint64_t offset = 0; // u32 in Wasm 2.0
+  std::uint64_t offset = 0; // u32 in Wasm 2.0, u64 with memory64
   std::uint32_t memory = 0;
 };
 
@@ -55,9 +56,13 @@ struct Instr {
 class InstrReader {
 public:
   // Reads [begin, end) of `module` as the code of function `function`.
+  // `features` decide the encodings of memory indices (multi-memory) and
+  // memarg offsets (u64 with memory64); the lowering reads validated bytes
+  // with the default, every feature on.
   InstrReader(std::span<const std::uint8_t> module, std::size_t begin, std::size_t end,
-              std::uint32_t function)
-      : reader_(module, begin, end, function) {}
+              std::uint32_t function, const Features &features = {})
+      : reader_(module, begin, end, function), multiMemory_(features.multiMemory),
+        memory64_(features.memory64) {}
 
   bool atEnd() const { return reader_.atEnd(); }
   std::size_t offset() const { return reader_.offset(); }
@@ -72,7 +77,10 @@ public:
 private:
   Opcode readOpcode(std::size_t at);
   void readMemArg(Instr &in);
+  std::uint32_t readMemoryIndex();
   ByteReader reader_;
+  bool multiMemory_;
+  bool memory64_;
   std::vector<std::uint32_t> targets_;
   std::vector<ValType> selectTypes_;
 };

@@ -83,10 +83,14 @@ struct Limits {
 struct TableType {
   ValType elemType = ValType::FuncRef;
   Limits limits;
+  bool is64 = false; // table64: i64 indices (limits flag bit 2)
+  ValType indexType() const { return is64 ? ValType::I64 : ValType::I32; }
 };
 
 struct MemoryType {
-  Limits limits; // in pages
+  Limits limits;     // in pages
+  bool is64 = false; // memory64: i64 addresses (limits flag bit 2)
+  ValType addressType() const { return is64 ? ValType::I64 : ValType::I32; }
 };
 
 struct GlobalType {
