@@ -69,9 +69,15 @@ std::uint32_t ModuleParser::optMemIndex() { return peekIndex() ? expectIndex(Spa
 void ModuleParser::parseMemArg(Opcode op, ByteBuf &out) {
   std::uint32_t memory = 0;
   bool laneFollows = frontend::info(op).imm == ImmKind::MemArgLane;
-  // With a lane index after it, a lone number is the lane, not a memory.
-  if (peekIndex() &&
-      (!laneFollows || peek(1).kind == TokKind::Number || peek().kind == TokKind::Id))
+  // With a lane index after it, a lone number is the lane, not a memory: a
+  // number is the memory when another number, `offset=` or `align=` follows.
+  auto memArgFollows = [&] {
+    const Token &t = peek(1);
+    return t.kind == TokKind::Number ||
+           (t.kind == TokKind::Keyword &&
+            (t.text.starts_with("offset=") || t.text.starts_with("align=")));
+  };
+  if (peekIndex() && (!laneFollows || peek().kind == TokKind::Id || memArgFollows()))
     memory = expectIndex(Space::Memory);
   std::uint64_t offset = 0;
   std::uint32_t alignLog2 =
