@@ -5,6 +5,8 @@
 // instances.
 #pragma once
 
+#include "spec_features.hpp"
+
 #include <waot/frontend/wast.hpp>
 #include <waot/waot.hpp>
 
@@ -124,9 +126,5 @@ bool trapMessageMatches(const std::string &actual, const std::string &expected);
 // with this message (it implements Wasm 2.0's rule there), e.g.
 // "typed function references" for a table type with an initializer.
 std::optional<std::string> liftedRestriction(const std::string &message);
-
-// The feature an "unsupported" message names ("garbage collection",
-// "tail calls", ...), or a short form of the message when it names none.
-std::string featureOf(const std::string &message);
 
 } // namespace waot::spec

@@ -198,6 +198,16 @@ TEST(TextModule, MemArgsLanesAndVectorConstants) {
                             "v128.load16_lane offset=2 7 i8x16.extract_lane_u 15 i8x16.splat)"));
   EXPECT_EQ(lane, (Bytes{0x41, 0x00, 0x20, 0x00, 0xFD, 0x55, 0x01, 0x02, 0x07, 0xFD, 0x16, 0x0F,
                          0xFD, 0x0F, 0x0B}));
+  // Multi-memory: before the lane, a number followed by another number,
+  // `offset=` or `align=` is the memory index (alignment bit 6 set).
+  const std::string twoMemories = "(memory 1) (memory $m 1) (func (param v128) (result v128) "
+                                  "i32.const 0 local.get 0 v128.load16_lane ";
+  for (const char *memarg : {"1 2", "1 offset=0 2", "1 align=2 2", "$m offset=0 2"})
+    EXPECT_EQ(firstBody(watToBinary(twoMemories + memarg + ")")),
+              (Bytes{0x41, 0x00, 0x20, 0x00, 0xFD, 0x55, 0x41, 0x01, 0x00, 0x02, 0x0B}))
+        << memarg;
+  EXPECT_EQ(firstBody(watToBinary(twoMemories + "1)")),
+            (Bytes{0x41, 0x00, 0x20, 0x00, 0xFD, 0x55, 0x01, 0x00, 0x01, 0x0B}));
 }
 
 TEST(TextModule, IndexSpacesResolveNamesAndNumbers) {
@@ -350,6 +360,18 @@ TEST(TextModuleErrors, StructuralRules) {
   EXPECT_NE(e.message.find("UTF-8"), std::string::npos) << e.what();
   e = textError("(func try_table)");
   EXPECT_NE(e.message.find("unsupported instruction `try_table`"), std::string::npos) << e.what();
+}
+
+TEST(TextModuleErrors, TypedReferencesAreNamedAsAnUnsupportedFeature) {
+  // `(ref ...)` types and table initializers (typed function references) are
+  // reported by feature, not as syntax errors.
+  for (const char *text : {"(table 1 funcref (ref.null func))",
+                           "(func) (table 1 funcref) (elem (i32.const 0) (ref func) (ref.func 0))",
+                           "(global (ref null func) (ref.null func))", "(func (param (ref 0)))"}) {
+    SCOPED_TRACE(text);
+    const TextError e = textError(text);
+    EXPECT_NE(e.message.find("feature typed function references"), std::string::npos) << e.what();
+  }
 }
 
 TEST(TextModuleErrors, DeepNestingIsAnErrorNotACrash) {

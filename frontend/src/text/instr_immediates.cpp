@@ -70,13 +70,14 @@ void ModuleParser::parseMemArg(Opcode op, ByteBuf &out) {
   std::uint32_t memory = 0;
   bool laneFollows = frontend::info(op).imm == ImmKind::MemArgLane;
   // With a lane index after it, a lone number is the lane, not a memory: a
-  // number is the memory when the lane or an `offset=`/`align=` follows it.
-  auto memargKeyword = [](const Token &t) {
-    return t.kind == TokKind::Keyword &&
-           (t.text.substr(0, 7) == "offset=" || t.text.substr(0, 6) == "align=");
+  // number is the memory when another number, `offset=` or `align=` follows.
+  auto memArgFollows = [&] {
+    const Token &t = peek(1);
+    return t.kind == TokKind::Number ||
+           (t.kind == TokKind::Keyword &&
+            (t.text.starts_with("offset=") || t.text.starts_with("align=")));
   };
-  if (peekIndex() && (!laneFollows || peek(1).kind == TokKind::Number ||
-                      peek().kind == TokKind::Id || memargKeyword(peek(1))))
+  if (peekIndex() && (!laneFollows || peek().kind == TokKind::Id || memArgFollows()))
     memory = expectIndex(Space::Memory);
   std::uint64_t offset = 0;
   std::uint32_t alignLog2 =

@@ -226,6 +226,9 @@ void ModuleParser::parseTable() {
     writeLimits(limits);
     type.u8(expectRefType());
     type.append(limits);
+    if (peek().kind == TokKind::LParen)
+      error(peek(), "unsupported table initializer expression (feature typed function "
+                    "references)");
   }
   tables_.append(type);
   ++tableCount_;

@@ -113,7 +113,13 @@ bool ModuleParser::isValType(const Token &t) const {
          t.text == "v128" || t.text == "funcref" || t.text == "externref";
 }
 
+void ModuleParser::rejectTypedReference() const {
+  if (peek().kind == TokKind::LParen && isKeyword(peek(1), "ref"))
+    error(peek(), "unsupported reference type `(ref ...)` (feature typed function references)");
+}
+
 ValType ModuleParser::expectValType() {
+  rejectTypedReference();
   const Token &t = peek();
   if (!isValType(t)) fail(t, "a value type (i32, i64, f32, f64, v128, funcref, externref)");
   next();
@@ -127,6 +133,7 @@ ValType ModuleParser::expectValType() {
 }
 
 ValType ModuleParser::expectRefType() {
+  rejectTypedReference();
   const Token &t = peek();
   if (isKeyword(t, "funcref")) return next(), 0x70;
   if (isKeyword(t, "externref")) return next(), 0x6F;

@@ -90,6 +90,9 @@ private:
   bool isValType(const Token &t) const;
   ValType expectValType();
   ValType expectRefType();
+  // At `(ref ...)` (typed function references, GC), which the reader does not
+  // read yet: an error naming the feature rather than a syntax error.
+  void rejectTypedReference() const;
 
   // ---- index spaces ----
   void declare(Space space, const std::optional<std::string> &id, const Token &at);

@@ -80,6 +80,7 @@ void ModuleParser::parseElemList(ElemSegment &seg, bool allowBareIndices) {
     while (peekIndex())
       seg.items.push_back({true, expectIndex(Space::Func), {}});
   };
+  rejectTypedReference();
   if (isKeyword(peek(), "func")) {
     next();
     indices();
