@@ -53,6 +53,13 @@ TEST_P(TailCalls, IndirectChainThroughAChangedTableRunsInConstantStack) {
   EXPECT_EQ(bounce(kChain), 0);
 }
 
+TEST_P(TailCalls, ThroughA64BitTable) {
+  const Instance instance = instantiate(hostPeer());
+  EXPECT_EQ(instance.exports().function<int64_t(int64_t)>("bounce64")(kChain), 64);
+  expectTrap([&] { instance.exports().function<int64_t()>("bounce64_out_of_bounds")(); },
+             "undefined element");
+}
+
 TEST_P(TailCalls, ChainAcrossInstancesRunsInConstantStack) {
   // Two instances whose tables point at each other's bounce_counted: the
   // chain alternates between them (through waot_func.tail_code), each
@@ -107,12 +114,12 @@ TEST_P(TailCalls, OrdinaryRecursionStillExhaustsTheStack) {
   EXPECT_EQ(instance.exports().function<int32_t(int64_t)>("even")(10), 1);
 }
 
-TEST_P(TailCalls, Wasm2RulesRejectThem) {
-  frontend::DecodeOptions wasm2;
-  wasm2.features = frontend::Features::wasm2();
+TEST_P(TailCalls, WithoutTheFeatureTheyAreUnsupported) {
+  frontend::DecodeOptions withoutTailCalls; // (Features::wasm2() turns this off too)
+  withoutTailCalls.features.tailCall = false;
   try {
-    (void)frontend::decodeAndValidate(wasmBytes("tail_calls"), wasm2);
-    ADD_FAILURE() << "valid under Wasm 2.0";
+    (void)frontend::decodeAndValidate(wasmBytes("tail_calls"), withoutTailCalls);
+    ADD_FAILURE() << "valid without tail calls";
   } catch (const CompileError &e) {
     EXPECT_EQ(e.kind(), CompileError::Kind::Unsupported);
     EXPECT_THAT(e.what(), ::testing::HasSubstr("return_call"));

@@ -50,6 +50,17 @@
     (call $sum3 (local.get 0) (i64.const 0) (f64.const 1))
     (drop) (drop))
 
+  ;; Through a 64-bit table (table64): the i64 index, saturated like
+  ;; call_indirect's.
+  (table $t64 i64 2 2 funcref)
+  (elem (table $t64) (i64.const 0) func $bounce64 $bounce64)
+  (func $bounce64 (export "bounce64") (type $i64_i64)
+    (if (i64.eqz (local.get 0)) (then (return (i64.const 64))))
+    (return_call_indirect $t64 (type $i64_i64)
+      (i64.sub (local.get 0) (i64.const 1)) (i64.and (local.get 0) (i64.const 1))))
+  (func (export "bounce64_out_of_bounds") (result i64)
+    (return_call_indirect $t64 (type $i64_i64) (i64.const 1) (i64.const 0x100000000)))
+
   ;; Tail calls to functions that make none end the chain: a plain call and
   ;; return (a defined leaf, a host function, another instance's function).
   (func $leaf (param i64) (result i64) (i64.mul (local.get 0) (i64.const 3)))

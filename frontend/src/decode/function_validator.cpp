@@ -292,7 +292,7 @@ void FunctionValidator::validateTailCall(const Instr &in) {
       fail("type mismatch: return_call_indirect needs a funcref table, table " +
            std::to_string(in.index2) + " holds " + toString(table.elemType));
     callee = &typeAt(in.index);
-    pop(ValType::I32);
+    pop(table.indexType());
   }
   // The callee returns straight to our caller: its results must be ours.
   if (!std::ranges::equal(callee->results, signature_.results))

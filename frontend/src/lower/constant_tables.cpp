@@ -28,8 +28,12 @@ std::optional<ConstantTable> evaluateSegments(const Module &wasm, std::uint32_t 
   contents.elements.resize(wasm.tables[table].limits.min);
   for (const ElemSegment &segment : wasm.elems) {
     if (segment.mode != SegmentMode::Active || segment.table != table) continue;
-    if (segment.offset.kind != ConstExpr::Kind::I32) return std::nullopt;
-    const auto offset = static_cast<std::uint32_t>(segment.offset.bits);
+    // An i32 offset, or an i64 one of a 64-bit table (table64).
+    if (segment.offset.kind != ConstExpr::Kind::I32 && segment.offset.kind != ConstExpr::Kind::I64)
+      return std::nullopt;
+    const std::uint64_t offset = segment.offset.kind == ConstExpr::Kind::I32
+                                     ? static_cast<std::uint32_t>(segment.offset.bits)
+                                     : segment.offset.bits;
     if (offset > contents.elements.size() ||
         segment.items.size() > contents.elements.size() - offset)
       return std::nullopt;

@@ -120,7 +120,7 @@ void FunctionLowering::emitReturnCallIndirect(const Instr &in) {
   const std::uint32_t typeIndex = in.index;
   const FuncType &signature = checkedAt(wasm_.types, typeIndex, "type");
   consumeLoadSumsBeforeCall();
-  llvm::Value *index = pop();
+  llvm::Value *index = tableIndex32(in.index2, pop());
   const std::vector<llvm::Value *> args = popValues(signature.params.size());
   const IndirectCallee callee = checkedIndirectCallee(typeIndex, in.index2, index);
   // The entry passed the type check, so it holds a waot_func record.
