@@ -1,6 +1,7 @@
 #include "e2e_support.hpp"
 
 #include <waot/codegen/compiler.hpp>
+#include <waot/frontend/decoder.hpp>
 
 #include <cstdlib>
 #include <fstream>
@@ -36,6 +37,21 @@ Module compiledModule(const std::string &name, unsigned optLevel) {
   ::unlink(path.c_str()); // the loader keeps it mapped
   cache.emplace(std::pair{name, optLevel}, module);
   return module;
+}
+
+void expectRejectedWithout(const std::string &name, const frontend::Features &features,
+                           CompileError::Kind kind, const std::string &message) {
+  const std::vector<std::uint8_t> wasm = wasmBytes(name);
+  frontend::DecodeOptions options;
+  options.features = features;
+  try {
+    (void)frontend::decodeAndValidate(wasm, options);
+    ADD_FAILURE() << name << " is valid without the feature";
+  } catch (const CompileError &e) {
+    EXPECT_EQ(e.kind(), kind) << e.what();
+    EXPECT_THAT(e.what(), ::testing::HasSubstr(message));
+  }
+  EXPECT_NO_THROW((void)frontend::decodeAndValidate(wasm));
 }
 
 } // namespace waot::test

@@ -2,6 +2,7 @@
 // real pipeline (frontend -> LLVM -> lld .so) and load it with the runtime.
 #pragma once
 
+#include <waot/frontend/features.hpp>
 #include <waot/waot.hpp>
 
 #include <gmock/gmock.h>
@@ -29,6 +30,12 @@ template <class Call> void expectTrap(Call &&call, const std::string &message) {
     EXPECT_THAT(e.what(), ::testing::HasSubstr(message));
   }
 }
+
+// Expects NAME's module to be rejected when validated with `features` (a
+// post-2.0 feature switched off) with an error of `kind` whose message
+// contains `message`, and accepted with every implemented feature.
+void expectRejectedWithout(const std::string &name, const frontend::Features &features,
+                           CompileError::Kind kind, const std::string &message);
 
 // Tests parameterized over optimization levels: semantics must not change.
 class AtOptLevel : public ::testing::TestWithParam<unsigned> {
