@@ -372,6 +372,34 @@ std::string describe(const Counts &c, bool unsupportedTolerated) {
   return s;
 }
 
+// An assert_malformed text module (wabt writes its text): waot must reject it.
+void checkMalformedText(Counts &c, const Suite &suite, const std::string &where,
+                        const std::string &text) {
+  std::vector<std::uint8_t> bytes;
+  try {
+    bytes = waot::text::watToBinary(text);
+  } catch (const waot::text::TextError &) {
+    ++c.malformedRejected;
+    return;
+  }
+  // The 3.0 text format reads u64 sizes and offsets (memory64) that 2.0's
+  // calls malformed: the 2.0 binary format still cannot hold them.
+  if (suite.version == "2.0") {
+    try {
+      waot::frontend::DecodeOptions wasm2;
+      wasm2.features = waot::frontend::Features::wasm2();
+      (void)waot::frontend::decodeAndValidate(bytes, wasm2);
+    } catch (const waot::CompileError &e) {
+      if (e.kind() == waot::CompileError::Kind::Malformed) {
+        ++c.malformedBy30Text;
+        return;
+      }
+    }
+  }
+  ++c.malformedAccepted;
+  c.failures.push_back(where + ": assert_malformed module accepted");
+}
+
 // Every module of every top-level script of the suite, compared with
 // wast2json's bytes; failures are added to the running test.
 SuiteResult runSuite(const Suite &suite) {
@@ -433,30 +461,7 @@ SuiteResult runSuite(const Suite &suite) {
       const ScriptModule &m = modules[i];
       std::string where = stem + ".wast:" + std::to_string(m.line);
       if (m.command == "assert_malformed" && m.kind != "binary") {
-        // wabt writes the text of these; waot must reject them.
-        std::vector<std::uint8_t> bytes;
-        try {
-          bytes = waot::text::watToBinary(m.text);
-        } catch (const waot::text::TextError &) {
-          ++c.malformedRejected;
-          continue;
-        }
-        // The 3.0 text format reads u64 sizes and offsets (memory64) that
-        // 2.0's calls malformed: the 2.0 binary format still cannot hold them.
-        if (suite.version == "2.0") {
-          try {
-            waot::frontend::DecodeOptions wasm2;
-            wasm2.features = waot::frontend::Features::wasm2();
-            (void)waot::frontend::decodeAndValidate(bytes, wasm2);
-          } catch (const waot::CompileError &e) {
-            if (e.kind() == waot::CompileError::Kind::Malformed) {
-              ++c.malformedBy30Text;
-              continue;
-            }
-          }
-        }
-        ++c.malformedAccepted;
-        c.failures.push_back(where + ": assert_malformed module accepted");
+        checkMalformedText(c, suite, where, m.text);
         continue;
       }
       if (m.kind == "binary" && m.command == "assert_malformed") continue;
