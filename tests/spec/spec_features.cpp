@@ -9,7 +9,7 @@ namespace waot::spec {
 namespace {
 
 // The feature of a text the reader does not read, from what it found: the
-// reader reads Wasm 2.0's text format, whose errors name the token found.
+// reader does not read GC and exception syntax; its errors name the token found.
 std::optional<std::string> textFeature(const std::string &message) {
   struct Found {
     std::string_view found, feature;
@@ -33,12 +33,6 @@ std::optional<std::string> textFeature(const std::string &message) {
   };
   for (const Found &f : kFound)
     if (message.find(f.found) != std::string::npos) return std::string(f.feature);
-  auto has = [&](std::string_view part) { return message.find(part) != std::string::npos; };
-  // `(ref null? $t)` where a value or reference type is expected, also as a
-  // table's type (`(table (ref null $t) (elem ...))`).
-  if ((has("value type") || has("reference type") || has("expected a minimum size")) &&
-      has("found `(`"))
-    return std::string("typed function references");
   return std::nullopt;
 }
 

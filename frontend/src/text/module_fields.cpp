@@ -220,6 +220,7 @@ void ModuleParser::parseTable() {
   // `i64? reftype (elem ...)` or `i64? limits reftype`.
   const bool inline64 = isKeyword(peek(), "i64") && peek(1).kind != TokKind::Number;
   if (inline64) next();
+  rejectTypedReference(); // `(table (ref null $t) (elem ...))`
   if (!parseInlineElem(index, inline64, type)) {
     if (inline64) --pos_; // the limits read it
     ByteBuf limits;
